@@ -1,0 +1,61 @@
+/**
+ * Splits command-line arguments into flags and positionals, GNU style: `--name value`,
+ * `--name=value`, bare `--switch`, and `--` ending flag parsing. Which flags are switches
+ * (take no value) comes from the schema, so `--from-beginning TOPIC` keeps TOPIC positional.
+ */
+
+export interface ParsedArgv {
+  /** Flag name (without dashes) → raw values in order; a repeated flag keeps the last. */
+  readonly flags: ReadonlyMap<string, string>;
+  readonly positionals: readonly string[];
+  /** Problems found while splitting: unknown flags, a value flag without its value. */
+  readonly problems: readonly string[];
+}
+
+export function parseArgv(
+  argv: readonly string[],
+  knownFlags: ReadonlyMap<string, { isSwitch: boolean }>,
+): ParsedArgv {
+  const flags = new Map<string, string>();
+  const positionals: string[] = [];
+  const problems: string[] = [];
+  let onlyPositionals = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (onlyPositionals || !arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      onlyPositionals = true;
+      continue;
+    }
+    const body = arg.replace(/^-{1,2}/, '');
+    const eq = body.indexOf('=');
+    const name = eq === -1 ? body : body.slice(0, eq);
+    const known = knownFlags.get(name);
+    if (known === undefined) {
+      const negated = name.startsWith('no-') ? knownFlags.get(name.slice(3)) : undefined;
+      if (negated?.isSwitch === true && eq === -1) {
+        flags.set(name.slice(3), 'false');
+        continue;
+      }
+      problems.push(`Unknown flag --${name}`);
+      continue;
+    }
+    if (eq !== -1) {
+      flags.set(name, body.slice(eq + 1));
+    } else if (known.isSwitch) {
+      flags.set(name, 'true');
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined) {
+        problems.push(`Expected a value after --${name}, was nothing`);
+      } else {
+        flags.set(name, next);
+        i++;
+      }
+    }
+  }
+  return { flags, positionals, problems };
+}
