@@ -1,0 +1,13 @@
+//! volstream quant core: normal distribution functions, undiscounted Black-76, implied
+//! volatility by Jäckel's "Let's Be Rational", greeks, inverse (coin-quoted) option helpers, and
+//! the SVI/eSSVI surface code. Plain std Rust, no dependencies, compatible with rustc 1.63 so the
+//! same sources build natively (cargo) and for wasm32 (Debian rustc, see build-wasm.sh).
+
+pub mod black;
+pub mod normal;
+pub mod jump_wings;
+pub mod nelder_mead;
+pub mod svi;
+pub mod svi_fit;
+pub mod svi_fit_inner;
+mod svi_fit_repair;
