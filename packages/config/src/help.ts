@@ -4,12 +4,16 @@ import type { Field, Schema } from './field.ts';
  * Renders a schema as the OPTIONS section of `--help`: flag, placeholder, description, env name
  * and default, so help text can never drift from what the loader accepts.
  */
-export function formatOptionsHelp(schema: Schema): string {
-  const rows: Array<[string, string]> = [];
+export function formatOptionsHelp(
+  schema: Schema,
+  extraRows: ReadonlyArray<readonly [string, string]> = [],
+): string {
+  const rows: Array<readonly [string, string]> = [];
   for (const [key, f] of Object.entries(schema)) {
     if (f.spec.positional) continue;
     rows.push([flagColumn(key, f), detailColumn(f)]);
   }
+  rows.push(...extraRows);
   if (rows.length === 0) return '';
   const width = Math.min(34, Math.max(...rows.map(([left]) => left.length)));
   return rows
