@@ -1,0 +1,155 @@
+/* Types of svi-core (hand-written; the ABI underneath is quant-core/ABI.md). */
+
+/** Module bytes (BufferSource without depending on the DOM lib). */
+export type WasmBytes = ArrayBuffer | ArrayBufferView;
+/** A compiled WebAssembly.Module (typed loosely: the project's lib has no WebAssembly types). */
+export type WasmModule = object;
+
+/** Where to load the module from. With none given: FITTER_WASM (Node), else the bundled module. */
+export interface InitOptions {
+  /** File path (Node). */
+  wasmPath?: string;
+  /** URL (browser, or file: URL in Node); relative URLs resolve against this package's pkg/. */
+  wasmUrl?: string | URL;
+  /** Raw module bytes. */
+  wasmBytes?: WasmBytes;
+  /** A compiled module. */
+  module?: WasmModule;
+  /** Name reported by moduleInfo().path for bytes or a module. */
+  label?: string;
+}
+
+export interface ModuleInfo {
+  readonly abiVersion: number;
+  /** The module's own id string (vs_fitter_id_*), "unknown" when it exports none. */
+  readonly fitterId: string;
+  /** Absolute path or URL the module was loaded from. */
+  readonly path: string;
+  /** Every `vs_*` export of the module. */
+  readonly exports: readonly string[];
+}
+
+export interface IvInput {
+  /** Undiscounted Black-76 price in the forward's currency (for the *Inverse functions: coin price). */
+  price: Float64Array;
+  forward: Float64Array;
+  strike: Float64Array;
+  /** Years. */
+  time: Float64Array;
+  /** 1 = call, 0 = put. */
+  isCall: Uint8Array;
+}
+
+export interface PricingInput {
+  forward: Float64Array;
+  strike: Float64Array;
+  time: Float64Array;
+  vol: Float64Array;
+  isCall: Uint8Array;
+}
+
+/** Reason per option: index into IV_REASONS (0 = ok). */
+export interface IvDetailed {
+  vols: Float64Array;
+  reasons: Uint8Array;
+}
+
+export interface SviParams {
+  a: number;
+  b: number;
+  rho: number;
+  m: number;
+  sigma: number;
+}
+
+export interface SviSliceInput {
+  /** Log-moneyness ln(K/F). */
+  k: Float64Array;
+  /** Total implied variance σ²T. */
+  w: Float64Array;
+  weights?: Float64Array;
+  /** Years. */
+  time: number;
+}
+
+export interface SviFitResult extends SviParams {
+  /** RMSE in total variance. */
+  rmse: number;
+  /** Minimum of the Gatheral–Jacquier g on the check grid. */
+  minG: number;
+  butterflyFree: boolean;
+  /** RMSE in implied vol (decimal). */
+  rmseVol: number;
+  iterations: number;
+  /** Whether the fitter applied the Gatheral–Jacquier repair. */
+  repaired: boolean;
+  /** "ok", or why the fit failed (then the numbers are NaN and butterflyFree is false). */
+  status: string;
+}
+
+export interface Greeks {
+  delta: Float64Array;
+  deltaPa: Float64Array;
+  gamma: Float64Array;
+  vega: Float64Array;
+  theta: Float64Array;
+  vanna: Float64Array;
+  volga: Float64Array;
+}
+
+export declare const ABI_VERSION: number;
+export declare const REQUIRED_EXPORTS: readonly string[];
+export declare const OPTIONAL_EXPORTS: readonly string[];
+export declare const IV_REASONS: readonly string[];
+export declare const FIT_STATUSES: Readonly<Record<number, string>>;
+export declare const FIT_OUT_LEN: number;
+export declare const GREEKS_FIELDS: readonly (keyof Greeks)[];
+
+export declare class SviCoreError extends Error {
+  readonly code: string;
+  readonly context: Readonly<Record<string, unknown>>;
+}
+
+/** One loaded module; the module-level functions below delegate to the one init() loaded. */
+export declare class SviCore {
+  moduleInfo(): ModuleInfo;
+  black76(forward: number, strike: number, time: number, vol: number, isCall: boolean): number;
+  black76s(input: PricingInput, out?: Float64Array): Float64Array;
+  impliedVol(price: number, forward: number, strike: number, time: number, isCall: boolean): number;
+  impliedVols(input: IvInput, out?: Float64Array): Float64Array;
+  impliedVolsDetailed(input: IvInput): IvDetailed;
+  impliedVolInverse(coinPrice: number, forward: number, strike: number, time: number, isCall: boolean): number;
+  impliedVolsInverse(input: IvInput, out?: Float64Array): Float64Array;
+  impliedVolsInverseDetailed(input: IvInput): IvDetailed;
+  greeks(input: PricingInput): Greeks;
+  fitSviSlice(input: SviSliceInput): SviFitResult;
+  sviG(params: SviParams, k: Float64Array, out?: Float64Array): Float64Array;
+  sviW(params: SviParams, k: Float64Array, out?: Float64Array): Float64Array;
+  sviGjRepair(params: SviParams, time: number): SviParams | null;
+}
+
+export declare function init(options?: InitOptions): Promise<void>;
+export declare function initSync(source: WasmBytes | WasmModule, label?: string): void;
+export declare function load(options?: InitOptions): Promise<SviCore>;
+export declare function isInitialised(): boolean;
+
+export declare function moduleInfo(): ModuleInfo;
+export declare function black76(forward: number, strike: number, time: number, vol: number, isCall: boolean): number;
+export declare function black76s(input: PricingInput, out?: Float64Array): Float64Array;
+export declare function impliedVol(price: number, forward: number, strike: number, time: number, isCall: boolean): number;
+export declare function impliedVols(input: IvInput, out?: Float64Array): Float64Array;
+export declare function impliedVolsDetailed(input: IvInput): IvDetailed;
+export declare function impliedVolInverse(
+  coinPrice: number,
+  forward: number,
+  strike: number,
+  time: number,
+  isCall: boolean,
+): number;
+export declare function impliedVolsInverse(input: IvInput, out?: Float64Array): Float64Array;
+export declare function impliedVolsInverseDetailed(input: IvInput): IvDetailed;
+export declare function greeks(input: PricingInput): Greeks;
+export declare function fitSviSlice(input: SviSliceInput): SviFitResult;
+export declare function sviG(params: SviParams, k: Float64Array, out?: Float64Array): Float64Array;
+export declare function sviW(params: SviParams, k: Float64Array, out?: Float64Array): Float64Array;
+export declare function sviGjRepair(params: SviParams, time: number): SviParams | null;
