@@ -1,0 +1,86 @@
+import {
+  type MarketDataEvent,
+  MarketDataEventSchema,
+  type OrderBookEvent,
+  OrderBookEventSchema,
+  type SurfaceEvent,
+  SurfaceEventSchema,
+  type VolatilityEvent,
+  VolatilityEventSchema,
+} from './gen/volstream/v1/events_pb.ts';
+import { marketDataKey, orderBookKey, surfaceKey, volatilityKey } from './keys.ts';
+import { protoTopic, type TopicSpec } from './topic-spec.ts';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * The topic registry: topic <-> envelope message <-> partition key. Partition counts and retention
+ * are the production defaults (docs/CONTRACTS.md explains each); none is compacted because every
+ * topic is an event log that replay and the storage writer read in full, and compaction by key
+ * would silently drop deltas.
+ */
+export const TOPICS = {
+  /** Normalised venue data, key venue:instrument (index: venue:index_name). Highest volume. */
+  marketdata: protoTopic({
+    name: 'volstream.marketdata.v1',
+    partitions: 24,
+    retentionMs: 3 * DAY_MS,
+    compacted: false,
+    schema: MarketDataEventSchema,
+    keyOf: marketDataKey,
+  }),
+  /** Conflated top-N books and forwards, key currency:expiry. */
+  orderbook: protoTopic({
+    name: 'volstream.orderbook.v1',
+    partitions: 12,
+    retentionMs: 1 * DAY_MS,
+    compacted: false,
+    schema: OrderBookEventSchema,
+    keyOf: orderBookKey,
+  }),
+  /** IV quote batches, key currency:expiry. */
+  volatility: protoTopic({
+    name: 'volstream.volatility.v1',
+    partitions: 12,
+    retentionMs: 3 * DAY_MS,
+    compacted: false,
+    schema: VolatilityEventSchema,
+    keyOf: volatilityKey,
+  }),
+  /** Smiles and surfaces, key currency. Few keys, so few partitions. */
+  surface: protoTopic({
+    name: 'volstream.surface.v1',
+    partitions: 4,
+    retentionMs: 7 * DAY_MS,
+    compacted: false,
+    schema: SurfaceEventSchema,
+    keyOf: surfaceKey,
+  }),
+} as const;
+
+export type TopicKey = keyof typeof TOPICS;
+
+/** Message type carried by each registry entry, for code generic over topics. */
+export interface TopicMessages {
+  marketdata: MarketDataEvent;
+  orderbook: OrderBookEvent;
+  volatility: VolatilityEvent;
+  surface: SurfaceEvent;
+}
+
+// Compile-time check that every entry satisfies the structural TopicSpec the bus uses.
+const _structural: { [K in TopicKey]: TopicSpec<TopicMessages[K]> } = TOPICS;
+void _structural;
+
+/** All topic names, in pipeline order. */
+export const TOPIC_NAMES: readonly string[] = Object.values(TOPICS).map((spec) => spec.name);
+
+const byName = new Map<string, TopicSpec<unknown>>(
+  Object.values(TOPICS).map((spec) => [spec.name, spec as unknown as TopicSpec<unknown>]),
+);
+
+/** The spec of a topic by its full name ('volstream.surface.v1'), or undefined. */
+export function topicByName(name: string): TopicSpec<unknown> | undefined {
+  return byName.get(name);
+}
