@@ -55,7 +55,11 @@ async function waitForStop(signal: AbortSignal, forMs: number | undefined): Prom
   if (forMs !== undefined) {
     waits.push(sleep(forMs, 'duration elapsed', { signal: stopped.signal }).catch(() => 'signal'));
   }
+  // Signal listeners do not keep Node's event loop alive; with nothing else scheduled (no
+  // component holding a socket) the process would end before any signal arrives.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   const reason = await Promise.race(waits);
+  clearInterval(keepAlive);
   stopped.abort();
   return reason;
 }

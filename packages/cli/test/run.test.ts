@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RUN_COMPONENTS } from '../src/run-components.ts';
+import { logLines, runCli, startCli } from './cli-process.ts';
+
+/** Names `run` must announce: the bus and every registered component. */
+const EXPECTED = ['bus', ...RUN_COMPONENTS.map((entry) => entry.name)];
+
+function assertOneLinePerComponent(stderr: string): void {
+  const lines = logLines(stderr);
+  for (const name of EXPECTED) {
+    const announced = lines.filter(
+      (l) =>
+        l.component === name &&
+        (name === 'bus' ? /^bus: /.test(String(l.msg)) : typeof l.describe === 'string'),
+    );
+    assert.equal(announced.length, 1, `expected one start line for ${name}; stderr:\n${stderr}`);
+  }
+  const running = lines.find((l) => /^running \d+ component/.test(String(l.msg)));
+  assert.deepEqual(running?.components, EXPECTED);
+}
+
+describe('volstream run (child process)', () => {
+  it('--for 2s starts every component, stops them in reverse order and exits 0', async () => {
+    const started = Date.now();
+    const result = await runCli(['run', '--for', '2s']);
+    const elapsed = Date.now() - started;
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, '', 'run prints logs on stderr only');
+    assertOneLinePerComponent(result.stderr);
+    const lines = logLines(result.stderr);
+    assert.equal(lines.find((l) => l.msg === 'shutting down')?.reason, 'duration elapsed');
+    assert.ok(lines.some((l) => l.msg === 'bus flushed and closed'));
+    assert.equal(lines.at(-1)?.msg, 'stopped');
+    const stopOrder = lines
+      .filter((l) => l.msg === 'stopped' && typeof l.component === 'string')
+      .map((l) => l.component);
+    assert.deepEqual(stopOrder, EXPECTED.slice(1).reverse());
+    assert.ok(elapsed >= 2000, `ran only ${elapsed} ms`);
+  });
+
+  it('stops cleanly on SIGTERM and exits 0', async () => {
+    const cli = startCli(['run']);
+    await cli.waitForStderr(/"msg":"running \d+ component/);
+    cli.child.kill('SIGTERM');
+    const result = await cli.done;
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.signal, null);
+    const lines = logLines(result.stderr);
+    assert.equal(lines.find((l) => l.msg === 'shutting down')?.reason, 'signal');
+    assert.ok(lines.some((l) => l.signal === 'SIGTERM'));
+    assert.equal(lines.at(-1)?.msg, 'stopped');
+  });
+
+  it('refuses a kafka bus without brokers before starting anything', async () => {
+    const result = await runCli(['run', '--bus', 'kafka', '--for', '1s']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /--bus kafka needs --brokers or VOLSTREAM_BROKERS/);
+  });
+});
