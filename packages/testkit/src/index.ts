@@ -1,0 +1,1 @@
+export { type MockKafka, type MockKafkaOptions, startMockKafka, uniqueTopic } from './kafka-broker.ts';
