@@ -105,8 +105,10 @@ impl SviRaw {
         self.a + self.b * self.sigma * (1.0 - self.rho * self.rho).max(0.0).sqrt()
     }
 
-    /// Cheap necessary conditions: finite parameters, b ≥ 0, |ρ| < 1, σ > 0, minimum variance
-    /// > 0 and Lee's wing bound b(1+|ρ|) ≤ 2. Not sufficient (the Vogt slice passes them).
+    /// Cheap necessary conditions: finite parameters, b ≥ 0, |ρ| ≤ 1, σ > 0, minimum variance
+    /// a + bσ√(1−ρ²) ≥ 0 and Lee's wing bound b(1+|ρ|) ≤ 2. Not sufficient (the Vogt slice
+    /// passes them). |ρ| = 1 is allowed: it is the closed edge of the quasi-explicit domain
+    /// (one flat wing); w > 0 on the grid is then enforced by g = −∞ where w ≤ 0.
     pub fn passes_screens(&self) -> bool {
         let finite = self.a.is_finite()
             && self.b.is_finite()
@@ -115,9 +117,9 @@ impl SviRaw {
             && self.sigma.is_finite();
         finite
             && self.b >= 0.0
-            && self.rho.abs() < 1.0
+            && self.rho.abs() <= 1.0
             && self.sigma > 0.0
-            && self.min_total_variance() > 0.0
+            && self.min_total_variance() >= 0.0
             && self.b * (1.0 + self.rho.abs()) <= MAX_WING_SLOPE + 1e-12
     }
 

@@ -5,8 +5,9 @@
 //! grid scan and from an optional warm start. Inner: the exact constrained linear least squares
 //! over (a, c, d) in `svi_fit_inner`. The bounds are what keep sparse or short-dated slices from
 //! degenerating: m stays within the data's k range widened by half its width, σ within
-//! [1e-3·range, max(2·range, 0.5)], a within [0, max w], and both wing slopes within Lee's
-//! bound 2. If the best slice still has g < 0 on the grid it is repaired (see `repair`).
+//! [max(1e-3·range, 0.1·√min w), max(2·range, 0.5)], a within [0, max w], and both wing slopes
+//! within Lee's bound 2. If the best slice still has g < 0 on the grid it is repaired
+//! (`svi_fit_repair`).
 
 use crate::nelder_mead::{minimize, NmOptions};
 use crate::svi::{SviRaw, DEFAULT_GRID_POINTS, DEFAULT_K_HI, DEFAULT_K_LO, MAX_WING_SLOPE};
@@ -18,7 +19,8 @@ use crate::svi_fit_repair::repair_butterfly;
 pub struct SviFitOptions {
     /// Previous fit of the same expiry, tried as an extra start (None: cold start only).
     pub warm_start: Option<SviRaw>,
-    /// Nelder–Mead runs from the best distinct starts of the grid scan (≥ 1).
+    /// Nelder–Mead runs (≥ 1): from the warm start if given, then from the best distinct points
+    /// of a coarse (m, σ) scan (with starts = 1 and a warm start, both run).
     pub starts: u32,
     /// Objective evaluations per Nelder–Mead run.
     pub max_evals: u32,
@@ -218,8 +220,23 @@ pub fn fit_svi_slice(
 ) -> Result<SviFit, FitError> {
     let s = prepare(k, w, weights, time, opts.min_points)?;
     let range = s.k_max - s.k_min;
-    let lo = [s.k_min - 0.5 * range, (1e-3 * range).max(1e-6)];
-    let hi = [s.k_max + 0.5 * range, (2.0 * range).max(0.5)];
+    // σ floor: kinks narrower than a tenth of the smallest quoted standard deviation √w are not
+    // identified by the quotes and are where degenerate V-shaped fits hide in strike gaps.
+    let w_min =
+        s.w.iter()
+            .cloned()
+            .filter(|&x| x > 0.0)
+            .fold(f64::INFINITY, f64::min);
+    let sigma_floor = if w_min.is_finite() {
+        0.1 * w_min.sqrt()
+    } else {
+        0.0
+    };
+    let lo = [
+        s.k_min - 0.5 * range,
+        (1e-3 * range).max(sigma_floor).max(1e-6),
+    ];
+    let hi = [s.k_max + 0.5 * range, (2.0 * range).max(0.5).max(lo[1])];
     let slope = if opts.max_wing_slope > 0.0 {
         opts.max_wing_slope
     } else {
@@ -232,9 +249,12 @@ pub fn fit_svi_slice(
         solve_box(&mo, s.w_max, slope * x[1]).sse
     };
     let starts = scan_starts(&mut f, &s, &lo, &hi, opts);
+    // Stop once (m, σ) moves by < 2e-4 of the data range: far below quote resolution.
     let nm = NmOptions {
         max_evals: opts.max_evals.max(20),
-        ..NmOptions::default()
+        x_tol: 2e-3,
+        f_tol_rel: 1e-7,
+        f_tol_abs: 1e-16,
     };
     let step = [0.1 * range, 0.1 * range];
     let mut best: Option<(f64, [f64; 2])> = None;
@@ -254,7 +274,13 @@ pub fn fit_svi_slice(
     let mut min_g = params.min_g(glo, ghi, opts.grid_points).0;
     let mut repaired = false;
     if !(min_g >= 0.0 && params.passes_screens()) {
-        let r = repair_butterfly(&params, &s, time, (glo, ghi, opts.grid_points), &lo, &hi);
+        let qe = |m: f64, sigma: f64| {
+            let mo = moments(&s.k, &s.w, &s.wt, m, sigma);
+            let x = solve_box(&mo, s.w_max, slope * sigma);
+            raw_from(x.a, x.u, x.v, m, sigma)
+        };
+        let grid = (glo, ghi, opts.grid_points);
+        let r = repair_butterfly(&params, &s, time, grid, &lo, &hi, qe);
         params = r.params;
         min_g = r.min_g;
         iterations += r.iterations;
@@ -322,7 +348,13 @@ fn scan_starts<F: FnMut(&[f64]) -> f64>(
             out.push([ws.m.max(lo[0]).min(hi[0]), ws.sigma.max(lo[1]).min(hi[1])]);
         }
     }
-    let limit = out.len() + opts.starts.max(1) as usize;
+    // The warm start counts as one of the `starts` runs, but never replaces the best scan point.
+    let limit = opts.starts.max(1) as usize
+        + if out.is_empty() {
+            0
+        } else {
+            usize::from(opts.starts <= 1)
+        };
     for (_, x) in cands.iter() {
         if out.len() >= limit {
             break;

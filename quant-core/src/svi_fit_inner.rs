@@ -87,9 +87,11 @@ pub fn solve_box(mo: &Moments, a_max: f64, uv_max: f64) -> InnerSolution {
             };
         }
     }
+    // Candidates in order of fewer active bounds; the first feasible one that satisfies the
+    // KKT sign conditions is the global optimum (convex problem), so the scan usually stops at
+    // a face. The full scan with the best objective is the fallback for rounding ties.
     let mut best: Option<([f64; 3], f64)> = None;
-    // State 0 = free, 1 = at lower bound, 2 = at upper bound; skip the all-free case.
-    for code in 1..27 {
+    for &code in CODES_BY_ACTIVE.iter() {
         let s = [code % 3, (code / 3) % 3, code / 9];
         let mut fixed = [None, None, None];
         for i in 0..3 {
@@ -102,6 +104,14 @@ pub fn solve_box(mo: &Moments, a_max: f64, uv_max: f64) -> InnerSolution {
         if let Some(x) = solve_with_fixed(mo, fixed) {
             if feasible(&x, &lo, &hi) {
                 let f = objective(mo, &x);
+                if kkt_holds(mo, &x, &s) {
+                    return InnerSolution {
+                        a: x[0],
+                        u: x[1],
+                        v: x[2],
+                        sse: f,
+                    };
+                }
                 if best.map_or(true, |(_, bf)| f < bf) {
                     best = Some((x, f));
                 }
@@ -116,6 +126,33 @@ pub fn solve_box(mo: &Moments, a_max: f64, uv_max: f64) -> InnerSolution {
         v: x[2],
         sse: f,
     }
+}
+
+/// Base-3 codes (digit i: 0 free, 1 at lower, 2 at upper bound of variable i) of the 26
+/// faces, edges and corners, faces first.
+const CODES_BY_ACTIVE: [usize; 26] = [
+    1, 2, 3, 6, 9, 18, // faces
+    4, 5, 7, 8, 10, 11, 19, 20, 12, 15, 21, 24, // edges
+    13, 14, 16, 17, 22, 23, 25, 26, // corners
+];
+
+/// KKT for min xᵀHx − 2gᵀx on a box: the gradient 2(Hx − g) must be ≥ 0 on variables at their
+/// lower bound and ≤ 0 at their upper bound (free ones are stationary by construction).
+fn kkt_holds(mo: &Moments, x: &[f64; 3], state: &[usize; 3]) -> bool {
+    let scale =
+        mo.g.iter()
+            .map(|v| v.abs())
+            .fold(mo.yy.abs(), f64::max)
+            .max(1e-300);
+    (0..3).all(|i| {
+        let grad = (0..3).map(|j| mo.h[i][j] * x[j]).sum::<f64>() - mo.g[i];
+        let tol = 1e-12 * scale;
+        match state[i] {
+            1 => grad >= -tol,
+            2 => grad <= tol,
+            _ => true,
+        }
+    })
 }
 
 fn feasible(x: &[f64; 3], lo: &[f64; 3], hi: &[f64; 3]) -> bool {
