@@ -1,0 +1,3 @@
+output "release_name" {
+  value = helm_release.redpanda.name
+}
