@@ -1,0 +1,561 @@
+// Deribit market-data feed: the I/O side of the connector (sockets, heartbeats, subscriptions,
+// sequencing, listings). It routes raw frames to the pure functions of parse.ts and never builds a
+// contract message itself. Docs: https://docs.deribit.com/#subscriptions ,
+// https://docs.deribit.com/#public-set_heartbeat ; protocol facts in docs/EXCHANGES.md §1.
+// The event loop does only this: JSON.parse, checks, mapping, and a micro-batched publish.
+import type { MarketDataEvent } from '@volstream/contracts';
+import { type Logger, LogOnce } from '@volstream/logging';
+import type { ReceiveClock } from '../../clock.ts';
+import { ConnectorMetrics, type ConnectorStats, type DropReason, snapshotStats } from '../../metrics.ts';
+import { MicroBatchPublisher } from '../../publisher.ts';
+import { shardOf } from '../../sharding.ts';
+import type { EventSink } from '../../sink.ts';
+import { TokenBucket } from '../../token-bucket.ts';
+import { DeribitBookSequencer } from './book-sequencer.ts';
+import { InstrumentRegistry, isFollowedKind } from './instruments.ts';
+import type {
+  DeribitBookData,
+  DeribitIndexData,
+  DeribitInstrument,
+  DeribitInstrumentStateData,
+  DeribitRpcError,
+  DeribitRpcResult,
+  DeribitTickerData,
+} from './messages.ts';
+import {
+  bookUnsyncedMarker,
+  instrumentInfo,
+  isRejection,
+  type ParseContext,
+  parseBookDelta,
+  parseBookSnapshot,
+  parseIndex,
+  parseInstrument,
+  parseInstrumentState,
+  parseTicker,
+  type Rejection,
+  VENUE,
+  validateBook,
+  validateInstrument,
+} from './parse.ts';
+import { DeribitShard } from './shard.ts';
+import {
+  bookChannel,
+  channelInstrument,
+  channelKind,
+  currencyChannels,
+  type DeribitInterval,
+  instrumentChannels,
+} from './subscriptions.ts';
+
+export interface DeribitFeedOptions {
+  url: string;
+  currencies: readonly string[];
+  /** Websocket connections ("pipes") the channels are sharded over. */
+  connections: number;
+  interval: DeribitInterval;
+  includeFutures: boolean;
+  heartbeatIntervalSec: number;
+  /** Silence longer than heartbeatInterval · silenceFactor means a dead socket. */
+  silenceFactor: number;
+  maxChannelsPerRequest: number;
+  subscribeRatePerSec: number;
+  subscribeBurst: number;
+  tooManyRequestsPenaltyMs: number;
+  requestTimeoutMs: number;
+  connectTimeoutMs: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  maxBufferedEvents: number;
+  /** Periodic `get_instruments` refresh (listings, delistings); 0 disables it. */
+  instrumentRefreshMs: number;
+  /** How often expired instruments are swept out. */
+  expirySweepMs: number;
+  producerId: string;
+}
+
+export interface DeribitFeedDeps {
+  sink: EventSink;
+  logger: Logger;
+  clock: ReceiveClock;
+  random?: () => number;
+  now?: () => number;
+}
+
+const REMOVED_STATES = new Set(['settled', 'closed', 'terminated', 'deactivated', 'inactive']);
+const LISTED_STATES = new Set(['created', 'started', 'open']);
+
+export class DeribitFeed {
+  readonly metrics = new ConnectorMetrics(VENUE);
+  readonly registry = new InstrumentRegistry();
+  readonly sequencer = new DeribitBookSequencer();
+  readonly shards: DeribitShard[];
+  readonly #publisher: MicroBatchPublisher<MarketDataEvent>;
+  readonly #subscribeBucket: TokenBucket;
+  readonly #instrumentBucket: TokenBucket;
+  readonly #logOnce: LogOnce;
+  readonly #ctx: ParseContext;
+  readonly #resyncPending = new Set<string>();
+  readonly #now: () => number;
+  #instrumentsLoaded = false;
+  #loading: Promise<void> | undefined;
+  #refreshTimer: NodeJS.Timeout | undefined;
+  #sweepTimer: NodeJS.Timeout | undefined;
+  #listingTimer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(
+    private readonly options: DeribitFeedOptions,
+    private readonly deps: DeribitFeedDeps,
+  ) {
+    this.#now = deps.now ?? Date.now;
+    this.#ctx = { producerId: options.producerId };
+    this.#logOnce = new LogOnce(deps.logger);
+    this.#subscribeBucket = new TokenBucket({
+      ratePerSec: options.subscribeRatePerSec,
+      burst: options.subscribeBurst,
+    });
+    // get_instruments: 1 request per 10 s, burst 5 (docs/EXCHANGES.md §1).
+    this.#instrumentBucket = new TokenBucket({ ratePerSec: 0.1, burst: 5 });
+    this.#publisher = new MicroBatchPublisher<MarketDataEvent>(deps.sink, {
+      maxBuffered: options.maxBufferedEvents,
+      onPublished: (count) => {
+        this.metrics.eventsOut += count;
+        this.metrics.publishBatches += 1;
+      },
+      onError: (error, lost) => this.#onPublishFailed(error, lost),
+    });
+    const silenceMs = options.heartbeatIntervalSec * 1000 * options.silenceFactor;
+    this.shards = [];
+    for (let index = 0; index < Math.max(1, options.connections); index += 1) {
+      this.shards.push(
+        new DeribitShard(
+          {
+            index,
+            maxChannelsPerRequest: options.maxChannelsPerRequest,
+            requestTimeoutMs: options.requestTimeoutMs,
+            heartbeatIntervalSec: options.heartbeatIntervalSec,
+            tooManyRequestsPenaltyMs: options.tooManyRequestsPenaltyMs,
+          },
+          {
+            url: options.url,
+            name: `${VENUE}-${index}`,
+            silenceMs,
+            connectTimeoutMs: options.connectTimeoutMs,
+            backoffBaseMs: options.backoffBaseMs,
+            backoffCapMs: options.backoffCapMs,
+            stableMs: silenceMs,
+            clock: deps.clock,
+            logger: deps.logger.child({ shard: index }),
+            ...(deps.random === undefined ? {} : { random: deps.random }),
+          },
+          this.#subscribeBucket,
+          this.metrics,
+          deps.logger,
+          {
+            onOpen: (shard) => this.#onOpen(shard),
+            onFrame: (shard, text, receiveNs, bytes) => this.onFrame(shard, text, receiveNs, bytes),
+            onClose: (shard, reason) => this.#onClose(shard, reason),
+          },
+        ),
+      );
+    }
+    // Index and listing channels ride on the first shard.
+    for (const currency of options.currencies) this.shards[0]!.add(currencyChannels(currency));
+  }
+
+  start(): void {
+    this.#stopped = false;
+    for (const shard of this.shards) shard.connection.start();
+    this.#sweepTimer = setInterval(() => this.#sweepExpired(), this.options.expirySweepMs);
+    this.#sweepTimer.unref();
+    if (this.options.instrumentRefreshMs > 0) {
+      this.#refreshTimer = setInterval(() => void this.#loadInstruments(), this.options.instrumentRefreshMs);
+      this.#refreshTimer.unref();
+    }
+  }
+
+  /** Closes every socket, then publishes everything already received (nothing is lost). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#sweepTimer);
+    clearInterval(this.#refreshTimer);
+    clearTimeout(this.#listingTimer);
+    this.#subscribeBucket.close();
+    this.#instrumentBucket.close();
+    await Promise.all(this.shards.map((shard) => shard.connection.stop()));
+    await this.#publisher.close();
+  }
+
+  /** True once instruments are loaded and every shard has subscribed everything it should. */
+  get converged(): boolean {
+    return this.#instrumentsLoaded && this.shards.every((shard) => shard.converged);
+  }
+
+  /** Resolves when `converged` (polling; for start-up logs and tests). */
+  async whenConverged(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.converged) {
+      if (Date.now() > deadline)
+        throw new Error(`Expected the feed to subscribe within ${timeoutMs} ms, it did not`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Waits until everything received so far is published. */
+  flush(): Promise<void> {
+    return this.#publisher.flush();
+  }
+
+  stats(): ConnectorStats {
+    let open = 0;
+    let channels = 0;
+    for (const shard of this.shards) {
+      if (shard.connection.isOpen) open += 1;
+      channels += shard.active.size;
+    }
+    return snapshotStats(this.metrics, {
+      connections: this.shards.length,
+      connectionsOpen: open,
+      channelsSubscribed: channels,
+      instruments: this.registry.size,
+      booksSynced: this.sequencer.syncedCount,
+      bufferedEvents: this.#publisher.buffered,
+    });
+  }
+
+  // ---- frames ----
+
+  /** Handles one text frame (public so the benchmark can drive the same path without sockets). */
+  onFrame(shard: DeribitShard, text: string, receiveNs: bigint, bytes: number): void {
+    this.metrics.messagesIn += 1;
+    this.metrics.bytesIn += bytes;
+    let frame: unknown;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      this.#drop('invalid_json', { shard: shard.index, frame: text.slice(0, 200) });
+      return;
+    }
+    if (typeof frame !== 'object' || frame === null) {
+      this.#drop('unknown_frame', { shard: shard.index, frame: text.slice(0, 200) });
+      return;
+    }
+    const message = frame as { method?: unknown; params?: unknown; id?: unknown; error?: unknown };
+    if (message.method === 'subscription') {
+      this.#onSubscription(shard, message.params, receiveNs, text);
+    } else if (message.method === 'heartbeat') {
+      this.#onHeartbeat(shard, message.params, receiveNs, text);
+    } else if (message.id !== undefined && message.id !== null) {
+      this.#onReply(shard, frame as DeribitRpcResult | DeribitRpcError, text);
+    } else if (message.error !== undefined) {
+      this.#drop(errorReason(message.error), { shard: shard.index, frame: text.slice(0, 200) });
+    } else {
+      this.#drop('unknown_frame', { shard: shard.index, frame: text.slice(0, 200) });
+    }
+  }
+
+  #onHeartbeat(shard: DeribitShard, params: unknown, receiveNs: bigint, text: string): void {
+    const type = (params as { type?: unknown } | undefined)?.type;
+    if (type === 'test_request') {
+      // Answer first, before anything else can run: an unanswered test_request closes the session.
+      this.metrics.heartbeat.testRequests += 1;
+      if (shard.rpc.notify('public/test', (rttMs) => this.metrics.recordHeartbeatRtt(rttMs))) {
+        this.metrics.recordHeartbeatAnswer(Number(this.deps.clock() - receiveNs) / 1000);
+      }
+    } else if (type !== 'heartbeat') {
+      this.#drop('unknown_frame', { shard: shard.index, frame: text.slice(0, 200) });
+    }
+  }
+
+  #onReply(shard: DeribitShard, frame: DeribitRpcResult | DeribitRpcError, text: string): void {
+    const routed = shard.rpc.handleReply(frame);
+    const error = (frame as DeribitRpcError).error;
+    if (routed === undefined) {
+      this.#drop(error === undefined ? 'unexpected_reply' : errorReason(error), {
+        shard: shard.index,
+        frame: text.slice(0, 200),
+      });
+    } else if (routed.error !== undefined) {
+      this.#drop(errorReason(routed.error), {
+        shard: shard.index,
+        method: routed.method,
+        error: routed.error,
+      });
+    }
+  }
+
+  #onSubscription(shard: DeribitShard, params: unknown, receiveNs: bigint, text: string): void {
+    const p = params as { channel?: unknown; data?: unknown } | undefined;
+    const channel = p?.channel;
+    if (typeof channel !== 'string' || typeof p?.data !== 'object' || p.data === null) {
+      this.#drop('unknown_frame', { shard: shard.index, frame: text.slice(0, 200) });
+      return;
+    }
+    switch (channelKind(channel)) {
+      case 'book':
+        this.#onBook(channel, p.data as DeribitBookData, receiveNs);
+        return;
+      case 'ticker':
+        this.#onTicker(channel, p.data as DeribitTickerData, receiveNs);
+        return;
+      case 'index':
+        this.#emit(parseIndex(p.data as DeribitIndexData, receiveNs, this.#ctx), channel);
+        return;
+      case 'instrument_state':
+        this.#onInstrumentState(p.data as DeribitInstrumentStateData, receiveNs, channel);
+        return;
+      default:
+        this.#drop('unknown_channel', { channel });
+    }
+  }
+
+  #onBook(channel: string, data: DeribitBookData, receiveNs: bigint): void {
+    const invalid = validateBook(data);
+    if (invalid !== undefined) {
+      this.#dropRejection(invalid, channel);
+      // A lost book message breaks the sequence: resync the book if we know which one it was.
+      const name = channelInstrument(channel);
+      if (name !== undefined && this.registry.has(name)) this.#bookBroken(name, this.#now(), receiveNs);
+      return;
+    }
+    const name = data.instrument_name;
+    if (!this.registry.has(name) || channelInstrument(channel) !== name) {
+      this.#drop('unknown_instrument', { channel, instrument: name });
+      return;
+    }
+    switch (this.sequencer.accept(data)) {
+      case 'snapshot':
+        if (this.#resyncPending.delete(name)) this.metrics.resyncsCompleted += 1;
+        this.#push(parseBookSnapshot(data, receiveNs, this.#ctx), name);
+        return;
+      case 'delta':
+        this.#push(parseBookDelta(data, receiveNs, this.#ctx), name);
+        return;
+      case 'unsynced':
+        this.metrics.drop('unsynced_book');
+        return;
+      case 'gap':
+        this.#drop('book_gap', { instrument: name, prev: data.prev_change_id, change: data.change_id });
+        this.#publishUnsynced(name, data.timestamp, receiveNs);
+        this.#requestResync(name);
+        return;
+      case 'crossed':
+        this.#drop('crossed_book', { instrument: name, change: data.change_id });
+        this.#publishUnsynced(name, data.timestamp, receiveNs);
+        this.#requestResync(name);
+        return;
+    }
+  }
+
+  #onTicker(channel: string, data: DeribitTickerData, receiveNs: bigint): void {
+    const name = data.instrument_name;
+    const info = typeof name === 'string' ? this.registry.get(name) : undefined;
+    if (info === undefined || channelInstrument(channel) !== name) {
+      this.#drop('unknown_instrument', { channel, instrument: name });
+      return;
+    }
+    this.#emit(parseTicker(data, info, receiveNs, this.#ctx), channel);
+  }
+
+  #onInstrumentState(data: DeribitInstrumentStateData, receiveNs: bigint, channel: string): void {
+    const parsed = parseInstrumentState(data, receiveNs, this.#ctx);
+    this.#emit(parsed, channel);
+    if (isRejection(parsed)) return;
+    const name = data.instrument_name;
+    if (REMOVED_STATES.has(data.state)) this.#removeInstrument(name);
+    else if (LISTED_STATES.has(data.state) && !this.registry.has(name)) this.#scheduleListingRefresh();
+  }
+
+  // ---- books ----
+
+  #bookBroken(name: string, exchangeTimeMs: number, receiveNs: bigint): void {
+    if (this.sequencer.markUnsynced(name)) this.#publishUnsynced(name, exchangeTimeMs, receiveNs);
+    this.#requestResync(name);
+  }
+
+  #publishUnsynced(name: string, exchangeTimeMs: number, receiveNs: bigint): void {
+    const marker = bookUnsyncedMarker(
+      name,
+      this.sequencer.lastChangeId(name),
+      exchangeTimeMs,
+      receiveNs,
+      this.#ctx,
+    );
+    // Markers bypass the buffer limit: they are rare (one per broken book) and must get through.
+    this.#publisher.pushUrgent(marker);
+  }
+
+  #requestResync(name: string): void {
+    const info = this.registry.get(name);
+    if (info === undefined || this.#resyncPending.has(name)) return;
+    this.#resyncPending.add(name);
+    this.metrics.resyncsRequested += 1;
+    this.shards[info.shard]!.resync(bookChannel(name, this.options.interval));
+  }
+
+  // ---- connections ----
+
+  #onOpen(shard: DeribitShard): void {
+    if (shard.connection.connects > 1) this.metrics.reconnects += 1;
+    if (!this.#instrumentsLoaded) void this.#loadInstruments();
+  }
+
+  /** Every book of the shard is unsynced until its new snapshot arrives after resubscribing. */
+  #onClose(shard: DeribitShard, reason: string): void {
+    if (this.#stopped) return;
+    this.deps.logger.warn({ shard: shard.index, reason }, 'Connection closed; its books resync on reconnect');
+    const receiveNs = this.deps.clock();
+    const now = this.#now();
+    for (const info of this.registry.all()) {
+      if (info.shard !== shard.index || info.kind !== 'option') continue;
+      if (this.sequencer.markUnsynced(info.name)) {
+        this.#publishUnsynced(info.name, now, receiveNs);
+        if (!this.#resyncPending.has(info.name)) {
+          this.#resyncPending.add(info.name);
+          this.metrics.resyncsRequested += 1;
+        }
+      }
+    }
+  }
+
+  // ---- instruments ----
+
+  #loadInstruments(): Promise<void> {
+    if (this.#loading !== undefined) return this.#loading;
+    this.#loading = this.#fetchInstruments().finally(() => {
+      this.#loading = undefined;
+    });
+    return this.#loading;
+  }
+
+  async #fetchInstruments(): Promise<void> {
+    const kinds = this.options.includeFutures ? ['option', 'future'] : ['option'];
+    let complete = true;
+    for (const currency of this.options.currencies) {
+      for (const kind of kinds) {
+        const shard = this.shards.find((s) => s.connection.isOpen);
+        if (shard === undefined || this.#stopped) return;
+        try {
+          await this.#instrumentBucket.take();
+          const rows = await shard.rpc.request<unknown>(
+            'public/get_instruments',
+            { currency, kind, expired: false },
+            this.options.requestTimeoutMs,
+          );
+          if (!Array.isArray(rows)) throw new Error(`Expected an array of instruments, was ${typeof rows}`);
+          this.#applyInstruments(currency, kind, rows);
+        } catch (error) {
+          complete = false;
+          this.deps.logger.warn({ currency, kind, err: (error as Error).message }, 'get_instruments failed');
+        }
+      }
+    }
+    if (complete) this.#instrumentsLoaded = true;
+    else if (!this.#stopped) this.#scheduleListingRefresh(2000);
+  }
+
+  #applyInstruments(currency: string, kind: string, rows: unknown[]): void {
+    const receiveNs = this.deps.clock();
+    const now = this.#now();
+    const seen = new Set<string>();
+    const perShard = new Map<number, string[]>();
+    for (const row of rows) {
+      const invalid = validateInstrument(row);
+      if (invalid !== undefined) {
+        this.#dropRejection(invalid, 'get_instruments');
+        continue;
+      }
+      const r = row as DeribitInstrument;
+      if (!isFollowedKind(r.kind) || r.expiration_timestamp <= now) continue;
+      seen.add(r.instrument_name);
+      if (this.registry.has(r.instrument_name)) continue;
+      const info = instrumentInfo(r, shardOf(r.instrument_name, this.shards.length));
+      this.registry.add(info);
+      this.#push(parseInstrument(r, receiveNs, this.#ctx), r.instrument_name);
+      const list = perShard.get(info.shard) ?? [];
+      list.push(...instrumentChannels(info.name, info.kind, this.options.interval));
+      perShard.set(info.shard, list);
+    }
+    for (const [index, channels] of perShard) this.shards[index]!.add(channels);
+    // Instruments of this currency and kind that the venue no longer lists are gone.
+    for (const info of [...this.registry.all()]) {
+      if (info.currency === currency.toUpperCase() && info.kind === kind && !seen.has(info.name)) {
+        this.#removeInstrument(info.name);
+      }
+    }
+  }
+
+  #removeInstrument(name: string): void {
+    const info = this.registry.remove(name);
+    if (info === undefined) return;
+    this.sequencer.remove(name);
+    this.#resyncPending.delete(name);
+    this.shards[info.shard]!.remove(instrumentChannels(name, info.kind, this.options.interval));
+  }
+
+  /** A listing was announced: refresh the list soon (debounced; the bucket enforces the venue limit). */
+  #scheduleListingRefresh(delayMs = 500): void {
+    if (this.#listingTimer !== undefined || this.#stopped) return;
+    this.#listingTimer = setTimeout(() => {
+      this.#listingTimer = undefined;
+      void this.#loadInstruments();
+    }, delayMs);
+  }
+
+  #sweepExpired(): void {
+    for (const info of this.registry.expired(this.#now())) this.#removeInstrument(info.name);
+  }
+
+  // ---- publishing and drops ----
+
+  #emit(parsed: MarketDataEvent | Rejection, channel: string): void {
+    if (isRejection(parsed)) this.#dropRejection(parsed, channel);
+    else this.#push(parsed, channel);
+  }
+
+  #push(event: MarketDataEvent, name: string): void {
+    if (this.#publisher.push(event)) return;
+    this.#drop('backpressure', { instrument: name, buffered: this.#publisher.buffered });
+    const payload = event.payload;
+    if (payload.case === 'bookSnapshot' || payload.case === 'bookDelta') {
+      this.#bookBroken(
+        payload.value.instrumentName,
+        Number(event.header?.exchangeTimeMs ?? 0),
+        event.header!.receiveTimeNs,
+      );
+    }
+  }
+
+  #onPublishFailed(error: unknown, lost: MarketDataEvent[]): void {
+    this.metrics.drop('publish_failed', lost.length);
+    this.deps.logger.error(
+      { err: (error as Error).message, lost: lost.length },
+      'Publishing failed; books resync',
+    );
+    const now = this.#now();
+    const receiveNs = this.deps.clock();
+    for (const event of lost) {
+      const payload = event.payload;
+      if (payload.case === 'bookSnapshot' || payload.case === 'bookDelta') {
+        this.#bookBroken(payload.value.instrumentName, now, receiveNs);
+      }
+    }
+  }
+
+  #dropRejection(rejection: Rejection, channel: string): void {
+    this.#drop(rejection.rejected, { channel, detail: rejection.detail });
+  }
+
+  #drop(reason: DropReason, context: Record<string, unknown>): void {
+    this.metrics.drop(reason);
+    this.#logOnce.warn(reason, { reason, ...context }, `Dropped venue input: ${reason}`);
+  }
+}
+
+function errorReason(error: unknown): DropReason {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 10028) return 'too_many_requests';
+  if (code === -32600) return 'request_too_large';
+  return 'error_reply';
+}
