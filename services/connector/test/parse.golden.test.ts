@@ -46,14 +46,15 @@ function option(name: string, inverse = true): InstrumentInfo {
   return { name, kind: 'option', currency: name.split('-')[0]!, inverse, expiryMs: 1, shard: 0 };
 }
 
-function payload<C extends NonNullable<MarketDataEvent['payload']['case']>>(
-  event: unknown,
-  kind: C,
-): Extract<MarketDataEvent['payload'], { case: C }>['value'] {
+type Payload = MarketDataEvent['payload'];
+type ValueOf<C extends Payload['case']> =
+  Extract<Payload, { case: C }> extends { value: infer V } ? V : never;
+
+function payload<C extends NonNullable<Payload['case']>>(event: unknown, kind: C): ValueOf<C> {
   if (isRejection(event)) assert.fail(`expected an event, got rejection ${event.rejected}: ${event.detail}`);
   const p = (event as MarketDataEvent).payload;
   assert.equal(p.case, kind);
-  return p.value as Extract<MarketDataEvent['payload'], { case: C }>['value'];
+  return p.value as unknown as ValueOf<C>;
 }
 
 describe('Deribit parse: real 2021 capture', () => {
