@@ -5,11 +5,10 @@ import { Arena, callChecked, readFitterId, SviCoreError } from './svi_core_bg.js
 /** IV reason codes (ABI.md "IV reason codes"), index = code. */
 export const IV_REASONS = Object.freeze([
   'ok',
-  'bad_input',
   'below_intrinsic',
-  'above_max',
-  'no_convergence',
-  'below_resolution',
+  'above_maximum',
+  'invalid_input',
+  'non_positive_time',
 ]);
 
 /** SVI fit status codes (ABI.md "vs_svi_fit") → names. */

@@ -35,10 +35,12 @@ export interface FitterCheckReport {
 export interface FitterCheckOptions {
   /** Folder with the recorded Deribit chains (default: ../shared/data beside the repo). */
   dataDir?: string;
-  /** Acceptance floor for batch IV throughput (default 1,000,000 IVs/s). */
+  /** Absolute floor for batch IV throughput; default: ≥ 1/3 of the bundled module's, same run. */
   minIvsPerSecond?: number;
-  /** Acceptance ceiling for the median 50-quote slice fit (default 500 µs). */
+  /** Absolute ceiling for the median 50-quote slice fit; default: ≤ 3× the bundled module's. */
   maxFitMicros?: number;
+  /** The module speed is compared with (default: this package's pkg/svi_core_bg.wasm). */
+  referenceWasm?: string;
 }
 
 /** The slice of the WebAssembly JS API used here (the project's TS lib declares none). */
@@ -47,6 +49,7 @@ interface WasmIntrospection {
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmIntrospection }).WebAssembly;
 
+const DEFAULT_REFERENCE = fileURLToPath(new URL('../pkg/svi_core_bg.wasm', import.meta.url));
 const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
 
 function exportsCheck(bytes: Uint8Array): FitterCheck {
@@ -160,15 +163,19 @@ export async function runFitterCheck(
     reason: `ABI ${info.abiVersion}, fitter id "${info.fitterId}"`,
     figures: { abiVersion: info.abiVersion },
   });
-  const maxFitMicros = options.maxFitMicros ?? 500;
-  const minIvs = options.minIvsPerSecond ?? 1_000_000;
+  let reference: SviCore | null = null;
+  try {
+    reference = await load({ wasmPath: options.referenceWasm ?? DEFAULT_REFERENCE });
+  } catch {
+    reference = null; // not built: the speed checks fall back to absolute floors
+  }
   report.checks.push(await guarded('reference-vectors', () => vectorsCheck(core)));
   report.checks.push(await guarded('iv-round-trip', () => ivRoundTripCheck(core)));
   report.checks.push(await guarded('butterfly-generated', () => syntheticFitCheck(core)));
   const files = chainFiles(options.dataDir ?? DEFAULT_DATA_DIR);
   report.checks.push(await guarded('butterfly-real', () => realSliceCheck(core, files)));
-  report.checks.push(await guarded('speed-iv', () => ivSpeedCheck(core, minIvs)));
-  report.checks.push(await guarded('speed-fit', () => fitSpeedCheck(core, maxFitMicros)));
+  report.checks.push(await guarded('speed-iv', () => ivSpeedCheck(core, reference, options.minIvsPerSecond)));
+  report.checks.push(await guarded('speed-fit', () => fitSpeedCheck(core, reference, options.maxFitMicros)));
   return finish();
 }
 

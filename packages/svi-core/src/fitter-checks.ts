@@ -113,8 +113,8 @@ export function realSliceCheck(core: SviCore, files: string[]): FitterCheck {
   };
 }
 
-export function ivSpeedCheck(core: SviCore, minPerSecond: number): FitterCheck {
-  const w = ivWorkload(core, 100_000, 5);
+/** Best-of-5 batch IV time per option (ns) on a shared 100k workload. */
+function ivNanos(core: SviCore, w: ReturnType<typeof ivWorkload>): number {
   const out = new Float64Array(w.price.length);
   core.impliedVols(w, out);
   let best = Number.POSITIVE_INFINITY;
@@ -123,17 +123,11 @@ export function ivSpeedCheck(core: SviCore, minPerSecond: number): FitterCheck {
     core.impliedVols(w, out);
     best = Math.min(best, performance.now() - t0);
   }
-  const perSecond = (w.price.length / best) * 1000;
-  const pass = perSecond >= minPerSecond;
-  return {
-    name: 'speed-iv',
-    pass,
-    reason: `${Math.round(perSecond).toLocaleString('en-US')} IVs/s batch (${((best * 1e6) / w.price.length).toFixed(0)} ns each; floor ${minPerSecond.toLocaleString('en-US')}/s)`,
-    figures: { ivsPerSecond: Math.round(perSecond), nsPerIv: (best * 1e6) / w.price.length },
-  };
+  return (best * 1e6) / w.price.length;
 }
 
-export function fitSpeedCheck(core: SviCore, maxMicros: number): FitterCheck {
+/** Median µs per 50-quote slice fit over 60 generated slices. */
+function fitMicros(core: SviCore): { median: number; p90: number } {
   const slices = syntheticSlices(60, 50, 0.002, 21);
   for (const s of slices.slice(0, 5)) core.fitSviSlice(s);
   const times: number[] = [];
@@ -142,12 +136,42 @@ export function fitSpeedCheck(core: SviCore, maxMicros: number): FitterCheck {
     core.fitSviSlice(s);
     times.push((performance.now() - t0) * 1000);
   }
-  const median = quantile(times, 0.5);
-  const pass = median <= maxMicros;
+  return { median: quantile(times, 0.5), p90: quantile(times, 0.9) };
+}
+
+/**
+ * Speed limits: absolute when given, else relative to the bundled default module measured in
+ * the same run (at most `SLOWDOWN_LIMIT`× slower), which keeps the verdict stable on a loaded
+ * machine.
+ */
+export const SLOWDOWN_LIMIT = 3;
+
+export function ivSpeedCheck(core: SviCore, reference: SviCore | null, minPerSecond?: number): FitterCheck {
+  const w = ivWorkload(core, 100_000, 5);
+  const ns = ivNanos(core, w);
+  const perSecond = 1e9 / ns;
+  const refNs = reference === null ? Number.NaN : ivNanos(reference, w);
+  const floor = minPerSecond ?? (Number.isFinite(refNs) ? 1e9 / refNs / SLOWDOWN_LIMIT : 1e5);
+  const pass = perSecond >= floor;
+  const vs = Number.isFinite(refNs) ? `, ${(refNs / ns).toFixed(2)}× the default module` : '';
+  return {
+    name: 'speed-iv',
+    pass,
+    reason: `${Math.round(perSecond).toLocaleString('en-US')} IVs/s batch (${ns.toFixed(0)} ns each${vs}; floor ${Math.round(floor).toLocaleString('en-US')}/s)`,
+    figures: { ivsPerSecond: Math.round(perSecond), nsPerIv: ns, defaultNsPerIv: refNs },
+  };
+}
+
+export function fitSpeedCheck(core: SviCore, reference: SviCore | null, maxMicros?: number): FitterCheck {
+  const t = fitMicros(core);
+  const ref = reference === null ? null : fitMicros(reference);
+  const ceiling = maxMicros ?? (ref === null ? 1000 : ref.median * SLOWDOWN_LIMIT);
+  const pass = t.median <= ceiling;
+  const vs = ref === null ? '' : `, default module ${ref.median.toFixed(1)} µs`;
   return {
     name: 'speed-fit',
     pass,
-    reason: `median ${median.toFixed(1)} µs per 50-quote slice fit (ceiling ${maxMicros} µs)`,
-    figures: { medianMicros: median, p90Micros: quantile(times, 0.9) },
+    reason: `median ${t.median.toFixed(1)} µs per 50-quote slice fit${vs} (ceiling ${ceiling.toFixed(0)} µs)`,
+    figures: { medianMicros: t.median, p90Micros: t.p90, defaultMedianMicros: ref?.median ?? Number.NaN },
   };
 }
