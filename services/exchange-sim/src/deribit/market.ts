@@ -1,0 +1,404 @@
+/**
+ * The simulated Deribit market for BTC and ETH: an index that diffuses with jumps, a carry
+ * (basis) giving the forward per expiry (the dated futures' marks and the options'
+ * `underlying_price`), an eSSVI truth surface that evolves slowly (truth.ts), options listed on
+ * Deribit's calendar (calendar.ts) and quoted around the truth (quoter.ts), and listings and
+ * expiries as the clock passes 08:00 UTC. Everything is driven by one seeded PRNG, so the same
+ * seed, start time and sequence of calls give the same market.
+ */
+import { Prng } from '../prng.ts';
+import type { BookEntry } from './book.ts';
+import {
+  type CalendarShape,
+  DAY_MS,
+  DEFAULT_CALENDAR,
+  type Expiry,
+  listExpiries,
+  strikeGrid,
+  YEAR_MS,
+} from './calendar.ts';
+import {
+  CURRENCIES,
+  type Currency,
+  type FutureInstrument,
+  type Instrument,
+  makeFuture,
+  makeOption,
+  type OptionInstrument,
+  PERPETUAL_EXPIRY,
+} from './instruments.ts';
+import { allocBatch, priceBatch } from './pricing.ts';
+import { nudge, quoteLevels } from './quoter.ts';
+import {
+  buildSlices,
+  evolveSurface,
+  initialSurface,
+  type Slice,
+  type SurfaceState,
+  truthVol,
+} from './truth.ts';
+
+export interface MarketOptions {
+  seed: string | number;
+  /** Simulated clock at creation, ms since the epoch. */
+  startTime: number;
+  currencies?: readonly Currency[];
+  calendar?: CalendarShape;
+  /** Model step (index move, surface evolution, repricing), ms of simulated time. */
+  stepMs?: number;
+}
+
+export interface CurrencyMarket {
+  currency: Currency;
+  index: number;
+  surface: SurfaceState;
+  /** Annualised carry: F(T) = index·exp(basis·T). */
+  basis: number;
+  expiries: Expiry[];
+  slices: Map<number, Slice>;
+  options: OptionInstrument[];
+  futures: FutureInstrument[];
+  /** Expiries removed (by the clock or a fault) that must not be listed again. */
+  retired: Set<number>;
+}
+
+export type MarketEvent =
+  | { type: 'index'; currency: Currency }
+  | {
+      type: 'state';
+      currency: Currency;
+      kind: 'option' | 'future';
+      name: string;
+      state: 'created' | 'closed' | 'settled';
+    };
+
+export interface BookUpdate {
+  prev: number;
+  changeId: number;
+  bids: BookEntry[];
+  asks: BookEntry[];
+}
+
+const START_INDEX: Record<Currency, number> = { BTC: 62_000, ETH: 3_100 };
+
+export class Market {
+  readonly currencies = new Map<Currency, CurrencyMarket>();
+  readonly byName = new Map<string, Instrument>();
+  readonly stepMs: number;
+  now: number;
+  stepIndex = 0;
+  readonly #prng: Prng;
+  readonly #walk: Prng;
+  readonly #books: Prng;
+  readonly #calendar: CalendarShape;
+  #nextId = 100_000;
+
+  constructor(options: MarketOptions) {
+    this.#prng = new Prng(options.seed);
+    this.#walk = this.#prng.fork('walk');
+    this.#books = this.#prng.fork('books');
+    this.#calendar = options.calendar ?? DEFAULT_CALENDAR;
+    this.stepMs = options.stepMs ?? 100;
+    this.now = options.startTime;
+    const setup = this.#prng.fork('setup');
+    for (const currency of options.currencies ?? CURRENCIES) {
+      const cm: CurrencyMarket = {
+        currency,
+        index: Math.round(START_INDEX[currency] * setup.uniform(0.9, 1.1) * 100) / 100,
+        surface: initialSurface(currency, setup),
+        basis: setup.uniform(0.03, 0.12),
+        expiries: [],
+        slices: new Map(),
+        options: [],
+        futures: [],
+        retired: new Set(),
+      };
+      this.currencies.set(currency, cm);
+      this.#addFuture(cm, PERPETUAL_EXPIRY, 'perpetual', this.now - 400 * DAY_MS);
+      this.#listCalendar(cm, this.now - DAY_MS);
+    }
+    this.reprice();
+  }
+
+  instruments(): IterableIterator<Instrument> {
+    return this.byName.values();
+  }
+
+  forward(cm: CurrencyMarket, expiry: number): number {
+    return cm.index * Math.exp((cm.basis * Math.max(expiry - this.now, 0)) / YEAR_MS);
+  }
+
+  /**
+   * Advances the clock to `now` in whole model steps (at most `maxSteps`, then jumps) and returns
+   * what subscribers must hear: index ticks, listings and expiries.
+   */
+  advance(now: number, maxSteps = 50): MarketEvent[] {
+    const events: MarketEvent[] = [];
+    let steps = Math.floor((now - this.now) / this.stepMs);
+    if (steps <= 0) return events;
+    if (steps > maxSteps) {
+      this.now += (steps - maxSteps) * this.stepMs;
+      steps = maxSteps;
+    }
+    for (let i = 0; i < steps; i++) {
+      this.now += this.stepMs;
+      this.stepIndex++;
+      this.#evolve(events);
+    }
+    this.reprice();
+    return events;
+  }
+
+  #evolve(events: MarketEvent[]): void {
+    const dt = this.stepMs / YEAR_MS;
+    for (const cm of this.currencies.values()) {
+      const vol = cm.surface.atmLong;
+      let r = vol * Math.sqrt(dt) * this.#walk.normal() - 0.5 * vol * vol * dt;
+      // Jumps: about one an hour, 0.6% typical size.
+      if (this.#walk.chance(24 * 365 * dt)) r += 0.006 * this.#walk.normal();
+      cm.index = Math.round(cm.index * Math.exp(r) * 100) / 100;
+      cm.surface = evolveSurface(cm.surface, dt, this.#walk, r);
+      cm.basis = Math.max(-0.05, Math.min(0.3, cm.basis + 0.05 * Math.sqrt(dt) * this.#walk.normal()));
+      events.push({ type: 'index', currency: cm.currency });
+      const first = cm.expiries[0];
+      if (first !== undefined && first.timestamp <= this.now) {
+        this.#expire(cm, first.timestamp, events);
+        this.#listCalendar(cm, this.now, events);
+      }
+    }
+  }
+
+  /** Recomputes slices, marks and greeks of every open instrument (one batched Black-76). */
+  reprice(): void {
+    for (const cm of this.currencies.values()) {
+      const exps = cm.expiries.map((e) => e.timestamp);
+      const slices = buildSlices(
+        cm.surface,
+        this.now,
+        exps,
+        exps.map((e) => this.forward(cm, e)),
+      );
+      cm.slices = new Map(slices.map((s) => [s.expiry, s]));
+      const n = cm.options.length;
+      const batch = allocBatch(n);
+      for (let i = 0; i < n; i++) {
+        const o = cm.options[i]!;
+        const s = cm.slices.get(o.expiry)!;
+        o.forward = s.forward;
+        o.years = s.years;
+        o.markIv = truthVol(s, o.strike);
+        batch.forward[i] = s.forward;
+        batch.strike[i] = o.strike;
+        batch.time[i] = s.years;
+        batch.vol[i] = o.markIv;
+        batch.isCall[i] = o.isCall ? 1 : 0;
+      }
+      const priced = priceBatch(batch, n);
+      for (let i = 0; i < n; i++) {
+        const o = cm.options[i]!;
+        o.mark = Math.max(priced.usd[i]! / o.forward, 0);
+        o.delta = priced.delta[i]!;
+        o.gamma = priced.gamma[i]!;
+        o.vega = priced.vega[i]!;
+        o.theta = priced.theta[i]!;
+        o.rho = priced.rho[i]!;
+      }
+      for (const f of cm.futures) {
+        f.mark = f.period === 'perpetual' ? cm.index * 1.0002 : this.forward(cm, f.expiry);
+      }
+    }
+  }
+
+  /**
+   * One book update of an instrument: requotes around the current mark and returns the levels
+   * that changed (never empty), with the change ids of the message.
+   */
+  updateBook(inst: Instrument): BookUpdate {
+    this.ensureBook(inst);
+    const target = inst.kind === 'option' ? this.#optionTarget(inst) : this.#futureTarget(inst);
+    let diff = inst.book.moveTo(target.bids, target.asks);
+    if (diff.bids.length === 0 && diff.asks.length === 0) {
+      nudge(
+        target,
+        this.#books,
+        inst.kind === 'option' ? (inst.currency === 'BTC' ? 0.1 : 1) : inst.currency === 'BTC' ? 10 : 1,
+      );
+      diff = inst.book.moveTo(target.bids, target.asks);
+    }
+    const [prev, changeId] = inst.book.nextChangeId();
+    inst.lastUpdate = this.now;
+    return { prev, changeId, bids: diff.bids, asks: diff.asks };
+  }
+
+  /** Fills a freshly listed instrument's book silently, so its first snapshot has levels. */
+  ensureBook(inst: Instrument): void {
+    if (inst.booted) return;
+    inst.booted = true;
+    const target = inst.kind === 'option' ? this.#optionTarget(inst) : this.#futureTarget(inst);
+    inst.book.moveTo(target.bids, target.asks);
+    // Yesterday's settlement and a last trade near today's mark, like a listed instrument has.
+    const decimals = inst.kind === 'option' ? 4 : 2;
+    const f = 10 ** decimals;
+    inst.settlementPrice = Math.round(inst.mark * this.#books.uniform(0.9, 1.1) * f) / f;
+    if (this.#books.chance(0.6)) {
+      inst.lastPrice = Math.max(Math.round(inst.mark * this.#books.uniform(0.95, 1.05) * f) / f, 1 / f);
+      inst.volume = Math.round(this.#books.uniform(0.1, 300) * 10) / 10;
+    }
+  }
+
+  #optionTarget(o: OptionInstrument): { bids: Map<number, number>; asks: Map<number, number> } {
+    const sd = o.markIv * Math.sqrt(Math.max(o.years, 1e-6));
+    return quoteLevels(
+      {
+        mark: o.mark,
+        vegaCoin: o.vega / o.forward,
+        years: o.years,
+        z: Math.log(o.strike / o.forward) / sd,
+        depth: o.depth,
+        lot: o.currency === 'BTC' ? 0.1 : 1,
+      },
+      o.book,
+      this.#books,
+    );
+  }
+
+  #futureTarget(f: FutureInstrument): { bids: Map<number, number>; asks: Map<number, number> } {
+    const tick = f.book.pip;
+    const mid = Math.round(f.mark / tick);
+    const bids = new Map<number, number>();
+    const asks = new Map<number, number>();
+    const lot = f.currency === 'BTC' ? 10 : 1;
+    for (let i = 0; i < 5; i++) {
+      const bp = mid - 1 - i;
+      const ap = mid + 1 + i;
+      const keepB = f.book.bids.get(bp);
+      const keepA = f.book.asks.get(ap);
+      bids.set(
+        bp,
+        keepB !== undefined && !this.#books.chance(0.2)
+          ? keepB
+          : lot * (1 + Math.floor(this.#books.next() * 5000)),
+      );
+      asks.set(
+        ap,
+        keepA !== undefined && !this.#books.chance(0.2)
+          ? keepA
+          : lot * (1 + Math.floor(this.#books.next() * 5000)),
+      );
+    }
+    return { bids, asks };
+  }
+
+  /** Lists every expiry of the calendar at the current time that is not listed yet. */
+  #listCalendar(cm: CurrencyMarket, creation: number, events?: MarketEvent[]): void {
+    const listed = new Set(cm.expiries.map((e) => e.timestamp));
+    for (const exp of listExpiries(this.now, this.#calendar)) {
+      if (listed.has(exp.timestamp) || cm.retired.has(exp.timestamp)) continue;
+      this.listExpiry(cm, exp, creation, events);
+    }
+  }
+
+  /** Lists one expiry: a strike grid from the current spot and ATM vol, calls and puts, and a future. */
+  listExpiry(cm: CurrencyMarket, exp: Expiry, creation: number, events?: MarketEvent[]): Instrument[] {
+    const years = (exp.timestamp - this.now) / YEAR_MS;
+    const atm = cm.surface.atmLong;
+    const created: Instrument[] = [];
+    for (const strike of strikeGrid(this.forward(cm, exp.timestamp), years, atm)) {
+      for (const isCall of [true, false]) {
+        const o = makeOption(cm.currency, exp, strike, isCall, this.#ids(creation), this.#books);
+        cm.options.push(o);
+        this.byName.set(o.name, o);
+        created.push(o);
+      }
+    }
+    if (exp.hasFuture) created.push(this.#addFuture(cm, exp.timestamp, exp.period, creation));
+    cm.expiries.push(exp);
+    cm.expiries.sort((a, b) => a.timestamp - b.timestamp);
+    cm.options.sort(
+      (a, b) => a.expiry - b.expiry || a.strike - b.strike || Number(b.isCall) - Number(a.isCall),
+    );
+    for (const inst of created) {
+      events?.push({
+        type: 'state',
+        currency: cm.currency,
+        kind: inst.kind,
+        name: inst.name,
+        state: 'created',
+      });
+    }
+    return created;
+  }
+
+  /** Expires (closes and settles) every instrument of one expiry. */
+  #expire(cm: CurrencyMarket, expiry: number, events: MarketEvent[]): void {
+    cm.retired.add(expiry);
+    cm.expiries = cm.expiries.filter((e) => e.timestamp !== expiry);
+    const gone = [
+      ...cm.options.filter((o) => o.expiry === expiry),
+      ...cm.futures.filter((f) => f.expiry === expiry),
+    ];
+    cm.options = cm.options.filter((o) => o.expiry !== expiry);
+    cm.futures = cm.futures.filter((f) => f.expiry !== expiry);
+    for (const inst of gone) {
+      inst.state = 'closed';
+      this.byName.delete(inst.name);
+      events.push({
+        type: 'state',
+        currency: cm.currency,
+        kind: inst.kind,
+        name: inst.name,
+        state: 'closed',
+      });
+      events.push({
+        type: 'state',
+        currency: cm.currency,
+        kind: inst.kind,
+        name: inst.name,
+        state: 'settled',
+      });
+    }
+  }
+
+  /** Fault: the nearest expiry of a currency expires now. */
+  expireNearest(currency: Currency): MarketEvent[] {
+    const cm = this.currencies.get(currency);
+    const first = cm?.expiries[0];
+    if (cm === undefined || first === undefined) return [];
+    const events: MarketEvent[] = [];
+    this.#expire(cm, first.timestamp, events);
+    return events;
+  }
+
+  /** Fault: lists a new daily expiry after the last listed one that is free. */
+  listExtraExpiry(currency: Currency): MarketEvent[] {
+    const cm = this.currencies.get(currency);
+    if (cm === undefined) return [];
+    const listed = new Set(cm.expiries.map((e) => e.timestamp));
+    const firstDay = Math.ceil((this.now - 8 * 3_600_000) / DAY_MS) * DAY_MS + 8 * 3_600_000;
+    let ts = firstDay > this.now ? firstDay : firstDay + DAY_MS;
+    while (listed.has(ts) || cm.retired.has(ts)) ts += DAY_MS;
+    const events: MarketEvent[] = [];
+    const code = listExpiries(ts - 1, { dailies: 1, weeklies: 0, monthlies: 0, quarterlies: 0 })[0]!;
+    this.listExpiry(cm, { ...code, hasFuture: false }, this.now, events);
+    this.reprice();
+    return events;
+  }
+
+  #addFuture(
+    cm: CurrencyMarket,
+    expiry: number,
+    period: FutureInstrument['period'],
+    creation: number,
+  ): FutureInstrument {
+    const f = makeFuture(cm.currency, expiry, period, this.#ids(creation), this.#books);
+    f.mark = period === 'perpetual' ? cm.index : this.forward(cm, expiry);
+    cm.futures.push(f);
+    cm.futures.sort((a, b) => a.expiry - b.expiry);
+    this.byName.set(f.name, f);
+    return f;
+  }
+
+  #ids(creation: number): { instrumentId: number; creationTimestamp: number } {
+    return { instrumentId: this.#nextId++, creationTimestamp: creation };
+  }
+}

@@ -1,0 +1,16 @@
+export { createSimulatorComponent, type SimulatorComponentOptions } from './component.ts';
+export { type CalendarShape, expiryCode, listExpiries, strikeGrid } from './deribit/calendar.ts';
+export { type Fault, type MalformedKind, parseFaults, type ScheduledFault } from './deribit/faults.ts';
+export { type Currency, instrumentRow } from './deribit/instruments.ts';
+export { Market, type MarketOptions } from './deribit/market.ts';
+export { parseCapture, parseRest, type ReplayStats } from './deribit/replay.ts';
+export {
+  type BookView,
+  type DeribitSimulator,
+  type DeribitSimulatorOptions,
+  type SimulatorStats,
+  startDeribitSimulator,
+} from './deribit/simulator.ts';
+export { atmVol, type RawSvi, type Slice, toRawSvi, totalVariance, truthVol } from './deribit/truth.ts';
+export type { TruthExpiry, TruthSnapshot } from './deribit/truth-report.ts';
+export { Prng } from './prng.ts';

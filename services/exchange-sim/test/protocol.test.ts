@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type DeribitSimulator, startDeribitSimulator } from '../src/index.ts';
+import { TestClient } from './client.ts';
+
+const START = Date.UTC(2026, 0, 7, 9, 30);
+
+describe('deribit simulator protocol', () => {
+  let sim: DeribitSimulator;
+  before(async () => {
+    sim = await startDeribitSimulator({ seed: 'protocol', startTime: START, rate: 5000 });
+  });
+  after(async () => {
+    await sim.stop();
+  });
+
+  it('answers with usIn/usOut/usDiff/testnet and echoes the id', async () => {
+    const c = await TestClient.connect(sim.url);
+    const r = await c.request('public/test');
+    assert.equal(r.jsonrpc, '2.0');
+    assert.deepEqual(r.result, { version: '1.2.26' });
+    assert.equal(typeof r.usIn, 'number');
+    assert.equal(typeof r.usOut, 'number');
+    assert.equal(r.usDiff, (r.usOut as number) - (r.usIn as number));
+    assert.equal(r.testnet, false);
+    c.close();
+  });
+
+  it('rejects unknown methods, bad JSON and bad params with JSON-RPC errors', async () => {
+    const c = await TestClient.connect(sim.url);
+    const unknown = await c.request('public/no_such_method');
+    assert.deepEqual(unknown.error, { message: 'Method not found', code: -32601 });
+    c.send('{not json');
+    await c.waitFor(() => c.messages.some((m) => (m.error as { code?: number })?.code === -32700));
+    const bad = await c.request('public/subscribe', { channels: 'book.x' });
+    assert.equal((bad.error as { code: number }).code, -32602);
+    const tooMany = await c.request('public/subscribe', {
+      channels: Array.from({ length: 251 }, (_, i) => `ticker.X-${i}.100ms`),
+    });
+    assert.deepEqual(tooMany.error, { message: 'request entity too large', code: -32600 });
+    assert.equal(c.closed, false);
+    c.close();
+  });
+});
