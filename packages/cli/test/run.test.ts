@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RUN_COMPONENTS } from '../src/run-components.ts';
+import { runComponents } from '../src/run-components.ts';
 import { logLines, runCli, startCli } from './cli-process.ts';
 
 /** Names `run` must announce: the bus and every registered component. */
-const EXPECTED = ['bus', ...RUN_COMPONENTS.map((entry) => entry.name)];
+const EXPECTED = ['bus', ...runComponents().map((entry) => entry.name)];
 
 function assertOneLinePerComponent(stderr: string): void {
   const lines = logLines(stderr);
@@ -23,7 +23,7 @@ function assertOneLinePerComponent(stderr: string): void {
 describe('volstream run (child process)', () => {
   it('--for 2s starts every component, stops them in reverse order and exits 0', async () => {
     const started = Date.now();
-    const result = await runCli(['run', '--for', '2s']);
+    const result = await runCli(['run', '--for', '2s', '--source', 'sim']);
     const elapsed = Date.now() - started;
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, '', 'run prints logs on stderr only');
@@ -37,10 +37,17 @@ describe('volstream run (child process)', () => {
       .map((l) => l.component);
     assert.deepEqual(stopOrder, EXPECTED.slice(1).reverse());
     assert.ok(elapsed >= 2000, `ran only ${elapsed} ms`);
+    // The connector is wired to the simulator's ephemeral port, not to the live venue.
+    const simUrl = /ws:\/\/127\.0\.0\.1:\d+\S*/.exec(
+      String(lines.find((l) => l.component === 'sim' && l.describe)?.describe),
+    );
+    assert.ok(simUrl !== null, 'simulator describe names its ws:// URL');
+    const connector = lines.find((l) => l.component === 'connector-deribit' && l.describe);
+    assert.ok(String(connector?.describe).includes(simUrl[0]), String(connector?.describe));
   });
 
   it('stops cleanly on SIGTERM and exits 0', async () => {
-    const cli = startCli(['run']);
+    const cli = startCli(['run', '--source', 'sim']);
     await cli.waitForStderr(/"msg":"running \d+ component/);
     cli.child.kill('SIGTERM');
     const result = await cli.done;

@@ -1,17 +1,34 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus } from '@volstream/bus';
-import { COMMON_OPTIONS, duration, resolveBusTransport } from '@volstream/config';
+import { COMMON_OPTIONS, duration, enumOf, int, resolveBusTransport, string } from '@volstream/config';
 import type { Logger } from '@volstream/logging';
 import { defineCommand, EXIT_OK } from '../command.ts';
 import type { Component } from '../components.ts';
 import { openBus } from '../open-bus.ts';
-import { RUN_COMPONENTS } from '../run-components.ts';
+import { RUN_SOURCES, runComponents } from '../run-components.ts';
 
 const options = {
   bus: COMMON_OPTIONS.bus,
   brokers: COMMON_OPTIONS.brokers,
   kafkaIdempotent: COMMON_OPTIONS.kafkaIdempotent,
   dataDir: COMMON_OPTIONS.dataDir,
+  source: enumOf(RUN_SOURCES)
+    .default('auto')
+    .env('VOLSTREAM_SOURCE')
+    .flag('source')
+    .describe(
+      'Market data: the built-in simulator, the live venue, or auto (live when reachable, else sim).',
+    ),
+  simSeed: string()
+    .optional()
+    .env('VOLSTREAM_SIM_SEED')
+    .flag('sim-seed')
+    .describe('Simulator seed (default 1).'),
+  simRate: int({ min: 1 })
+    .optional()
+    .env('VOLSTREAM_SIM_RATE')
+    .flag('sim-rate')
+    .describe('Simulator notifications per second across all connections (default 2000).'),
   for: duration({ min: 1 })
     .optional()
     .flag('for')
@@ -82,7 +99,7 @@ fixed time, for scripts and tests.`,
     );
     const started: Started[] = [];
     try {
-      for (const entry of RUN_COMPONENTS) {
+      for (const entry of runComponents()) {
         if (signal.aborted) break;
         const component = await entry.create(config);
         if (component === undefined) {
