@@ -120,7 +120,7 @@ pub(crate) struct Slice {
     pub w_max: f64,
 }
 
-fn prepare(
+pub(crate) fn prepare_slice(
     k: &[f64],
     w: &[f64],
     weights: Option<&[f64]>,
@@ -218,7 +218,7 @@ pub fn fit_svi_slice(
     time: f64,
     opts: &SviFitOptions,
 ) -> Result<SviFit, FitError> {
-    let s = prepare(k, w, weights, time, opts.min_points)?;
+    let s = prepare_slice(k, w, weights, time, opts.min_points)?;
     let range = s.k_max - s.k_min;
     // σ floor: kinks narrower than a tenth of the smallest quoted standard deviation √w are not
     // identified by the quotes and are where degenerate V-shaped fits hide in strike gaps.
