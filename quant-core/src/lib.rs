@@ -5,6 +5,9 @@
 
 pub mod black;
 pub mod normal;
+pub mod calendar;
+pub mod essvi;
+pub mod essvi_fit;
 pub mod jump_wings;
 pub mod nelder_mead;
 pub mod svi;
