@@ -14,6 +14,8 @@ export interface ConnectorDeps {
   sink: EventSink;
   logger?: Logger;
   clock?: ReceiveClock;
+  /** Wall clock in ms for expiry checks (default Date.now); replays of old days pass their own. */
+  now?: () => number;
 }
 
 export interface Connector {
@@ -41,7 +43,12 @@ export function createConnector(options: ConnectorOptions, deps: ConnectorDeps):
   const url = options.url ?? venue.defaultUrl;
   const feed = venue.create(
     { ...options, url, currencies: options.currencies ?? venue.defaultCurrencies },
-    { sink: deps.sink, logger, clock: deps.clock ?? createReceiveClock() },
+    {
+      sink: deps.sink,
+      logger,
+      clock: deps.clock ?? createReceiveClock(),
+      ...(deps.now === undefined ? {} : { now: deps.now }),
+    },
   );
   let started = false;
   return {

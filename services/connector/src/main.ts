@@ -48,6 +48,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       connections: config.connections,
       ...(config.url === undefined ? {} : { url: config.url }),
       ...(config.producerId === undefined ? {} : { producerId: config.producerId }),
+      tuning: { heartbeatIntervalSec: config.heartbeatInterval },
     },
     { sink, logger },
   );

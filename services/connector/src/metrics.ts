@@ -18,7 +18,6 @@ export const DROP_REASONS = [
   'unknown_channel',
   'unknown_frame',
   'unknown_instrument',
-  'unsubscribed_channel',
   'unsynced_book',
 ] as const;
 

@@ -28,6 +28,11 @@ export const CONNECTOR_OPTIONS = {
     .env('VOLSTREAM_CONNECTOR_CONNECTIONS')
     .flag('connections')
     .describe('Websocket connections the subscriptions are sharded over (Deribit allows ~32 per IP).'),
+  heartbeatInterval: int({ min: 1, max: 3600 })
+    .default(10)
+    .env('VOLSTREAM_HEARTBEAT_INTERVAL')
+    .flag('heartbeat-interval')
+    .describe('public/set_heartbeat interval in seconds (Deribit minimum 10; simulators accept less).'),
   producerId: string()
     .optional()
     .env('VOLSTREAM_PRODUCER_ID')

@@ -38,6 +38,8 @@ export interface VenueDeps {
   sink: EventSink;
   logger: Logger;
   clock: ReceiveClock;
+  /** Wall clock in ms (expiry checks); injectable so a recorded day can be replayed. */
+  now?: () => number;
 }
 
 export interface VenueDefinition {

@@ -444,7 +444,7 @@ export class DeribitFeed {
             this.options.requestTimeoutMs,
           );
           if (!Array.isArray(rows)) throw new Error(`Expected an array of instruments, was ${typeof rows}`);
-          this.#applyInstruments(currency, kind, rows);
+          this.applyInstrumentList(currency, kind, rows);
         } catch (error) {
           complete = false;
           this.deps.logger.warn({ currency, kind, err: (error as Error).message }, 'get_instruments failed');
@@ -455,7 +455,11 @@ export class DeribitFeed {
     else if (!this.#stopped) this.#scheduleListingRefresh(2000);
   }
 
-  #applyInstruments(currency: string, kind: string, rows: unknown[]): void {
+  /**
+   * Applies one `get_instruments` reply (currency, kind): new instruments are published and
+   * subscribed, vanished ones dropped. Public so tests and the benchmark can load a recorded list.
+   */
+  applyInstrumentList(currency: string, kind: string, rows: unknown[]): void {
     const receiveNs = this.deps.clock();
     const now = this.#now();
     const seen = new Set<string>();

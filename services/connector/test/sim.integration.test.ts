@@ -1,0 +1,106 @@
+// The connector against the protocol-faithful simulator (services/exchange-sim) on loopback.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { BookReplicas } from './helpers/book-replica.ts';
+import { type Pair, sleep, startPair, waitFor } from './helpers/harness.ts';
+
+describe('connector against the Deribit simulator', () => {
+  let pair: Pair;
+
+  before(async () => {
+    pair = await startPair({ rate: 800 });
+    await pair.connector.whenConverged(20_000);
+  });
+
+  after(async () => {
+    await pair?.stop();
+  });
+
+  it('subscribes every listed option (book + ticker) and every future ticker over several sockets', () => {
+    const stats = pair.connector.stats();
+    const listed = pair.sim.market!.byName.size;
+    assert.equal(stats.connectionsOpen, 3);
+    assert.equal(stats.instruments, listed);
+    const options = [...pair.sim.market!.byName.values()].filter((i) => i.kind === 'option').length;
+    // 2 channels per option, 1 per future, 3 per currency (index + two state channels).
+    assert.equal(stats.channelsSubscribed, options * 2 + (listed - options) + 3);
+    const perSession = pair.sim.stats().sessions.map((s) => s.subscriptions);
+    assert.equal(perSession.length, 3);
+    assert.ok(Math.max(...perSession) < stats.channelsSubscribed, 'no single socket carries everything');
+  });
+
+  it('books rebuilt from the published snapshots and deltas equal the simulator books', async () => {
+    await sleep(1500);
+    const truth = pair.sim.books();
+    await sleep(300);
+    await pair.connector.flush();
+    const replicas = new BookReplicas().apply(pair.sink.events);
+    assert.deepEqual(replicas.violations, []);
+    let compared = 0;
+    let same = 0;
+    for (const [name, book] of Object.entries(truth)) {
+      const mine = replicas.levels(name);
+      if (mine === undefined || mine.changeId !== book.changeId) continue;
+      compared += 1;
+      assert.deepEqual({ bids: mine.bids, asks: mine.asks }, { bids: book.bids, asks: book.asks }, name);
+      same += 1;
+    }
+    // Books that moved during the 300 ms are skipped; most books are quiet at this rate.
+    assert.ok(
+      compared > Object.keys(truth).length / 2,
+      `compared ${compared} of ${Object.keys(truth).length}`,
+    );
+    assert.equal(same, compared);
+  });
+
+  it('answers every test_request and is never dropped by the venue for a missed heartbeat', async () => {
+    const before = pair.connector.stats().heartbeat.testRequests;
+    await sleep(2500);
+    const hb = pair.connector.stats().heartbeat;
+    assert.ok(hb.testRequests >= before + 3 * 2, `test_requests seen: ${hb.testRequests - before}`);
+    assert.equal(hb.answered, hb.testRequests);
+    assert.equal(pair.sim.stats().counters.heartbeatDrops, 0);
+    assert.equal(pair.connector.stats().reconnects, 0);
+  });
+
+  it('an injected gap is detected, marked unsynced, resynced from a new snapshot; no bad delta is published', async () => {
+    const before = pair.connector.stats();
+    pair.sim.inject({ type: 'drop_deltas', count: 2 });
+    await waitFor('a detected gap', () => pair.connector.stats().dropped.book_gap > before.dropped.book_gap);
+    await waitFor('the resync', () => {
+      const s = pair.connector.stats();
+      return s.resyncsCompleted === s.resyncsRequested && s.resyncsCompleted > before.resyncsCompleted;
+    });
+    await pair.connector.flush();
+    const replicas = new BookReplicas().apply(pair.sink.events);
+    assert.deepEqual(replicas.violations, []);
+    assert.ok(replicas.markers > 0, 'downstream was told the book was unsynced');
+  });
+
+  it('a dropped connection reconnects with backoff, resubscribes and resyncs its books', async () => {
+    const before = pair.connector.stats();
+    pair.sim.inject({ type: 'disconnect', mode: 'terminate' });
+    await waitFor('reconnects', () => pair.connector.stats().reconnects >= before.reconnects + 3);
+    await pair.connector.whenConverged(20_000);
+    await waitFor('every book resynced', () => {
+      const s = pair.connector.stats();
+      return s.resyncsCompleted === s.resyncsRequested && s.booksSynced === before.booksSynced;
+    });
+    await pair.connector.flush();
+    const replicas = new BookReplicas().apply(pair.sink.events);
+    assert.deepEqual(replicas.violations, []);
+    const after = pair.connector.stats();
+    assert.equal(after.connectionsOpen, 3);
+    assert.ok(after.resyncsCompleted - before.resyncsCompleted >= before.booksSynced);
+  });
+
+  it('a silent connection (open socket, no data) is detected by silence and replaced', async () => {
+    const before = pair.connector.stats().reconnects;
+    const session = pair.sim.stats().sessions[0]!.id;
+    pair.sim.inject({ type: 'silent', session });
+    // Silence limit = 1 s heartbeat x 3.
+    await waitFor('the silent socket to be replaced', () => pair.connector.stats().reconnects > before, 8000);
+    await pair.connector.whenConverged(20_000);
+    assert.equal(pair.connector.stats().connectionsOpen, 3);
+  });
+});
