@@ -12,8 +12,11 @@ use std::alloc::{alloc, dealloc, Layout};
 use std::mem::{align_of, size_of};
 use std::slice;
 
+#[path = "abi_surface.rs"]
+mod surface;
 #[path = "abi_svi.rs"]
 mod svi;
+pub use surface::*;
 pub use svi::*;
 
 /// ABI version; bumped on any incompatible change of a signature, layout or code.

@@ -97,6 +97,65 @@ export interface Greeks {
   volga: Float64Array;
 }
 
+export interface TimedSlice {
+  /** Years. */
+  time: number;
+  params: SviParams;
+}
+
+export interface CalendarViolation {
+  /** Input indices of the two consecutive expiries. */
+  earlier: number;
+  later: number;
+  /** Log-moneyness of the worst crossing and w_earlier − w_later there (> 0). */
+  k: number;
+  size: number;
+  /** Grid points in violation. */
+  points: number;
+}
+
+export interface CalendarCheck {
+  calendarFree: boolean;
+  violations: CalendarViolation[];
+}
+
+export interface CalendarRepairResult {
+  /** Calendar-free and no slice lost butterfly-freeness. */
+  ok: boolean;
+  slices: TimedSlice[];
+  /** Lift added to `a` of each slice. */
+  lifts: Float64Array;
+}
+
+export interface EssviSliceInput {
+  time: number;
+  k: Float64Array;
+  w: Float64Array;
+  weights?: Float64Array;
+}
+
+export interface EssviSliceFit {
+  time: number;
+  /** ATM total variance. */
+  theta: number;
+  rho: number;
+  /** θ·φ(θ). */
+  psi: number;
+  /** RMSE in vol points (1.0 = 0.01 vol). */
+  rmseVol: number;
+}
+
+export interface EssviFitResult {
+  status: string;
+  slices: EssviSliceFit[];
+  rmseVol: number;
+  iterations: number;
+  arbitrageFree: boolean;
+  /** Index of the offending slice for "unsorted" / "slice_invalid", else −1. */
+  failingIndex: number;
+}
+
+export declare const ESSVI_STATUSES: Readonly<Record<number, string>>;
 export declare const ABI_VERSION: number;
 export declare const REQUIRED_EXPORTS: readonly string[];
 export declare const OPTIONAL_EXPORTS: readonly string[];
@@ -126,6 +185,9 @@ export declare class SviCore {
   sviG(params: SviParams, k: Float64Array, out?: Float64Array): Float64Array;
   sviW(params: SviParams, k: Float64Array, out?: Float64Array): Float64Array;
   sviGjRepair(params: SviParams, time: number): SviParams | null;
+  checkCalendar(slices: readonly TimedSlice[]): CalendarCheck;
+  repairCalendar(slices: readonly TimedSlice[]): CalendarRepairResult;
+  fitEssvi(slices: readonly EssviSliceInput[]): EssviFitResult;
 }
 
 export declare function init(options?: InitOptions): Promise<void>;
@@ -153,3 +215,6 @@ export declare function fitSviSlice(input: SviSliceInput): SviFitResult;
 export declare function sviG(params: SviParams, k: Float64Array, out?: Float64Array): Float64Array;
 export declare function sviW(params: SviParams, k: Float64Array, out?: Float64Array): Float64Array;
 export declare function sviGjRepair(params: SviParams, time: number): SviParams | null;
+export declare function checkCalendar(slices: readonly TimedSlice[]): CalendarCheck;
+export declare function repairCalendar(slices: readonly TimedSlice[]): CalendarRepairResult;
+export declare function fitEssvi(slices: readonly EssviSliceInput[]): EssviFitResult;

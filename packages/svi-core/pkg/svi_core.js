@@ -5,7 +5,7 @@
 import { SviCore } from './svi_core_api.js';
 import { ABI_VERSION, missingExports, SviCoreError } from './svi_core_bg.js';
 
-export { FIT_OUT_LEN, FIT_STATUSES, GREEKS_FIELDS, IV_REASONS, SviCore } from './svi_core_api.js';
+export { ESSVI_STATUSES, FIT_OUT_LEN, FIT_STATUSES, GREEKS_FIELDS, IV_REASONS, SviCore } from './svi_core_api.js';
 export { ABI_VERSION, OPTIONAL_EXPORTS, REQUIRED_EXPORTS, SviCoreError } from './svi_core_bg.js';
 
 const DEFAULT_WASM_URL = new URL('./svi_core_bg.wasm', import.meta.url);
@@ -131,3 +131,6 @@ export const fitSviSlice = (input) => core().fitSviSlice(input);
 export const sviG = (params, k, out) => core().sviG(params, k, out);
 export const sviW = (params, k, out) => core().sviW(params, k, out);
 export const sviGjRepair = (params, time) => core().sviGjRepair(params, time);
+export const checkCalendar = (slices) => core().checkCalendar(slices);
+export const repairCalendar = (slices) => core().repairCalendar(slices);
+export const fitEssvi = (slices) => core().fitEssvi(slices);

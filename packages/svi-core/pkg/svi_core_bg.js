@@ -28,6 +28,7 @@ export const OPTIONAL_EXPORTS = Object.freeze([
   'vs_svi_w',
   'vs_svi_gj_repair',
   'vs_calendar_check',
+  'vs_calendar_repair',
   'vs_essvi_fit',
   'vs_surface_metrics',
 ]);
