@@ -53,10 +53,11 @@ pub fn black76(forward: f64, strike: f64, time: f64, vol: f64, is_call: bool) ->
     if strike == 0.0 || forward == 0.0 || time <= 0.0 || vol == 0.0 {
         return intrinsic;
     }
+    // Intrinsic value from F − K directly (exact to one rounding) plus the OTM time value:
+    // forming it from √(FK)·2sinh(x/2) would cost ~ε/|x| relative near the money.
     let x = log_moneyness(forward, strike);
     let s = vol * time.sqrt();
-    let theta = if is_call { 1.0 } else { -1.0 };
-    forward.sqrt() * strike.sqrt() * normalised_black(x, s, theta)
+    intrinsic + forward.sqrt() * strike.sqrt() * otm_call(-x.abs(), s)
 }
 
 /// ln(F/K), computed from the ratio when it is representable (exact cancellation near the money)
@@ -118,17 +119,52 @@ pub(crate) fn otm_call(x: f64, s: f64) -> f64 {
     let h = x / s;
     let t = 0.5 * s;
     if h + t < ASYMPTOTIC_THRESHOLD {
-        return FRAC_1_SQRT_2PI * (-0.5 * (h * h + t * t)).exp() * asymptotic_bracket(h, t);
+        return FRAC_1_SQRT_2PI * gauss_factor(x, s, h, t) * asymptotic_bracket(h, t);
     }
     if t < SMALL_T_THRESHOLD {
-        return FRAC_1_SQRT_2PI * (-0.5 * (h * h + t * t)).exp() * small_t_bracket(h, t);
+        return FRAC_1_SQRT_2PI * gauss_factor(x, s, h, t) * small_t_bracket(h, t);
     }
     if h + t <= ERFCX_THRESHOLD {
         let d = erfcx(-(h + t) * FRAC_1_SQRT_2) - erfcx(-(h - t) * FRAC_1_SQRT_2);
-        return 0.5 * (-0.5 * (h * h + t * t)).exp() * d;
+        return 0.5 * gauss_factor(x, s, h, t) * d;
     }
     let half = 0.5 * x;
     half.exp() * norm_cdf(h + t) - (-half).exp() * norm_cdf(h - t)
+}
+
+/// Veltkamp split and Dekker product: a·b = p + e exactly (no fma: on wasm32 it is emulated).
+fn two_prod(a: f64, b: f64) -> (f64, f64) {
+    const SPLITTER: f64 = 134_217_729.0; // 2^27 + 1
+    let p = a * b;
+    let ca = SPLITTER * a;
+    let ah = ca - (ca - a);
+    let al = a - ah;
+    let cb = SPLITTER * b;
+    let bh = cb - (cb - b);
+    let bl = b - bh;
+    let e = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+    (p, e)
+}
+
+/// exp(−(h² + t²)/2) for h = x/s, t = s/2, with the exponent carried in double-double.
+///
+/// In the wings h² reaches ~1400, so the ~h²·2⁻⁵³ rounding error of a plain h*h would cost up
+/// to ~100 ulps in the price; here the quotient x/s, both squares and their sum are corrected.
+fn gauss_factor(x: f64, s: f64, h: f64, t: f64) -> f64 {
+    if h.abs() > 1e100 {
+        return 0.0;
+    }
+    // h_true = h + dh with dh = (x − h·s)/s.
+    let (p, pe) = two_prod(h, s);
+    let dh = ((x - p) - pe) / s;
+    let (q, qe) = two_prod(h, h);
+    let (r, re) = two_prod(t, t);
+    let big = q + r;
+    let bv = big - q;
+    let sum_err = (q - (big - bv)) + (r - bv);
+    let small = sum_err + qe + re + 2.0 * h * dh;
+    // small/big ~ 1e-16, so exp(−small/2) = 1 − small/2 to double precision.
+    (-0.5 * big).exp() * (1.0 - 0.5 * small)
 }
 
 /// b_max − b(x, s) = e^{x/2} Φ(−h−t) + e^{−x/2} Φ(h−t) for the OTM call (x ≤ 0): the distance
