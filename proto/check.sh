@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Guards the contracts (make proto-check, part of make test). Offline. Fails when:
-#   1. buf lint (STANDARD rules) reports anything;
+#   1. buf lint (STANDARD rules) reports anything, or a .proto file is not in `buf format` layout;
 #   2. buf breaking finds a wire/source-breaking change against the committed baseline image
 #      proto/baseline.binpb;
 #   3. the committed generated code packages/contracts/src/gen differs from a fresh generation.
@@ -20,6 +20,12 @@ fi
 echo "proto-check: buf lint"
 if ! buf lint; then
   echo "proto-check: FAILED buf lint (fix the .proto files above)" >&2
+  exit 1
+fi
+
+echo "proto-check: buf format"
+if ! buf format --diff --exit-code >&2; then
+  echo "proto-check: FAILED buf format (apply with: cd proto && npx buf format -w)" >&2
   exit 1
 fi
 

@@ -28,6 +28,7 @@ export {
   surfaceKey,
   volatilityKey,
 } from './keys.ts';
+export { finiteOrAbsent, presentField } from './missing.ts';
 export { type SampleEvents, sampleEvents } from './samples.ts';
 export { type ProtoTopicInit, type ProtoTopicSpec, protoTopic, type TopicSpec } from './topic-spec.ts';
 export { TOPIC_NAMES, TOPICS, type TopicKey, type TopicMessages, topicByName } from './topics.ts';

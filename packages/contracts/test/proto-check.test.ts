@@ -76,6 +76,14 @@ describe('proto/check.sh', () => {
     assert.match(r.output, /FAILED buf lint/);
   });
 
+  it('fails when a .proto file is not in buf format layout', () => {
+    const dir = scratchRepo();
+    edit(join(dir, 'proto/volstream/v1/smile.proto'), '  double a = 1;', 'double    a = 1;');
+    const r = runCheck(dir);
+    assert.equal(r.status, 1, r.output);
+    assert.match(r.output, /FAILED buf format/);
+  });
+
   it('accepts an additive change (new optional field) once the code is regenerated', () => {
     const dir = scratchRepo();
     edit(
