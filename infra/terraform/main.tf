@@ -19,6 +19,7 @@ module "redpanda" {
   cpu_cores      = var.redpanda_cpu_cores
   memory         = var.redpanda_memory
   replication    = var.replication_factor
+  tls_enabled    = var.kafka_tls_enabled
 }
 
 module "topics" {

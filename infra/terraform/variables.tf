@@ -75,9 +75,9 @@ variable "kafka_bootstrap_servers" {
 }
 
 variable "kafka_tls_enabled" {
-  description = "Whether the Kafka listener uses TLS (the chart's internal listener does by default)."
+  description = "TLS on the Kafka listeners. Off until the bus gains TLS/SASL settings; traffic stays inside the cluster network (restrict it with NetworkPolicies)."
   type        = bool
-  default     = true
+  default     = false
 }
 
 # ---- Topics -------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 # A Redpanda cluster from the official Helm chart (https://docs.redpanda.com/current/deploy/deployment-option/self-hosted/kubernetes/k-production-deployment/):
 # one broker per zone, rack awareness from the node's zone label, replication factor 3 by default,
-# auto-create off (topics come from ../topics), idempotent producers on.
+# auto-create off (topics come from ../topics), idempotent producers on. The chart's internal
+# Kafka listener is port 9093 on the headless service redpanda.<namespace>.svc.cluster.local.
 resource "helm_release" "redpanda" {
   name       = "redpanda"
   namespace  = var.namespace
@@ -34,6 +35,9 @@ resource "helm_release" "redpanda" {
         size         = var.storage_size
         storageClass = var.storage_class
       }
+    }
+    tls = {
+      enabled = var.tls_enabled
     }
     tuning = {
       tune_aio_events = true

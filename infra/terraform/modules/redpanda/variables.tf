@@ -34,3 +34,8 @@ variable "memory" {
 variable "replication" {
   type = number
 }
+
+variable "tls_enabled" {
+  description = "TLS on the chart's listeners (the volstream bus has no TLS settings yet)."
+  type        = bool
+}
