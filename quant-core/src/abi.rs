@@ -12,10 +12,13 @@ use std::alloc::{alloc, dealloc, Layout};
 use std::mem::{align_of, size_of};
 use std::slice;
 
+#[path = "abi_metrics.rs"]
+mod metrics;
 #[path = "abi_surface.rs"]
 mod surface;
 #[path = "abi_svi.rs"]
 mod svi;
+pub use metrics::*;
 pub use surface::*;
 pub use svi::*;
 

@@ -155,6 +155,27 @@ export interface EssviFitResult {
   failingIndex: number;
 }
 
+/** Smile metrics (decimals; NaN where a delta is not attained). ATM = ATMF (k = 0). */
+export interface SmileMetrics {
+  atmVol: number;
+  /** dσ/dk at k = 0. */
+  skew: number;
+  vol25c: number;
+  vol25p: number;
+  vol10c: number;
+  vol10p: number;
+  rr25: number;
+  bf25: number;
+  rr10: number;
+  bf10: number;
+}
+
+export interface MetricsOptions {
+  /** Default "premium-adjusted" (coin-margined venues such as Deribit). */
+  deltaConvention?: 'forward' | 'premium-adjusted';
+}
+
+export declare const METRICS_FIELDS: readonly (keyof SmileMetrics)[];
 export declare const ESSVI_STATUSES: Readonly<Record<number, string>>;
 export declare const ABI_VERSION: number;
 export declare const REQUIRED_EXPORTS: readonly string[];
@@ -188,6 +209,8 @@ export declare class SviCore {
   checkCalendar(slices: readonly TimedSlice[]): CalendarCheck;
   repairCalendar(slices: readonly TimedSlice[]): CalendarRepairResult;
   fitEssvi(slices: readonly EssviSliceInput[]): EssviFitResult;
+  surfaceMetrics(slices: readonly TimedSlice[], options?: MetricsOptions): SmileMetrics[];
+  tenorMetrics(slices: readonly TimedSlice[], tenors: ArrayLike<number>, options?: MetricsOptions): SmileMetrics[];
 }
 
 export declare function init(options?: InitOptions): Promise<void>;
@@ -218,3 +241,9 @@ export declare function sviGjRepair(params: SviParams, time: number): SviParams 
 export declare function checkCalendar(slices: readonly TimedSlice[]): CalendarCheck;
 export declare function repairCalendar(slices: readonly TimedSlice[]): CalendarRepairResult;
 export declare function fitEssvi(slices: readonly EssviSliceInput[]): EssviFitResult;
+export declare function surfaceMetrics(slices: readonly TimedSlice[], options?: MetricsOptions): SmileMetrics[];
+export declare function tenorMetrics(
+  slices: readonly TimedSlice[],
+  tenors: ArrayLike<number>,
+  options?: MetricsOptions,
+): SmileMetrics[];

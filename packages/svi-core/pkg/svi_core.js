@@ -5,7 +5,15 @@
 import { SviCore } from './svi_core_api.js';
 import { ABI_VERSION, missingExports, SviCoreError } from './svi_core_bg.js';
 
-export { ESSVI_STATUSES, FIT_OUT_LEN, FIT_STATUSES, GREEKS_FIELDS, IV_REASONS, SviCore } from './svi_core_api.js';
+export {
+  ESSVI_STATUSES,
+  FIT_OUT_LEN,
+  FIT_STATUSES,
+  GREEKS_FIELDS,
+  IV_REASONS,
+  METRICS_FIELDS,
+  SviCore,
+} from './svi_core_api.js';
 export { ABI_VERSION, OPTIONAL_EXPORTS, REQUIRED_EXPORTS, SviCoreError } from './svi_core_bg.js';
 
 const DEFAULT_WASM_URL = new URL('./svi_core_bg.wasm', import.meta.url);
@@ -134,3 +142,5 @@ export const sviGjRepair = (params, time) => core().sviGjRepair(params, time);
 export const checkCalendar = (slices) => core().checkCalendar(slices);
 export const repairCalendar = (slices) => core().repairCalendar(slices);
 export const fitEssvi = (slices) => core().fitEssvi(slices);
+export const surfaceMetrics = (slices, options) => core().surfaceMetrics(slices, options);
+export const tenorMetrics = (slices, tenors, options) => core().tenorMetrics(slices, tenors, options);

@@ -28,6 +28,36 @@ export const GREEKS_FIELDS = Object.freeze(['delta', 'deltaPa', 'gamma', 'vega',
 /** eSSVI fit status codes (ABI.md "vs_essvi_fit") → names. */
 export const ESSVI_STATUSES = Object.freeze({ 0: 'ok', 20: 'no_slices', 21: 'unsorted', 22: 'slice_invalid' });
 
+/** Field order of vs_surface_metrics / vs_tenor_metrics records. */
+export const METRICS_FIELDS = Object.freeze([
+  'atmVol',
+  'skew',
+  'vol25c',
+  'vol25p',
+  'vol10c',
+  'vol10p',
+  'rr25',
+  'bf25',
+  'rr10',
+  'bf10',
+]);
+
+function metricsRecords(raw, count) {
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const rec = {};
+    METRICS_FIELDS.forEach((name, j) => {
+      rec[name] = raw[METRICS_FIELDS.length * i + j];
+    });
+    out.push(rec);
+  }
+  return out;
+}
+
+function conventionCode(options) {
+  return options?.deltaConvention === 'forward' ? 0 : 1;
+}
+
 function paramsArray(slices) {
   const out = new Float64Array(slices.length * 5);
   slices.forEach((s, i) => {
@@ -309,5 +339,29 @@ export class SviCore {
       arbitrageFree: status === 0 && o[tail + 2] === 1,
       failingIndex: Number.isNaN(o[tail + 3]) ? -1 : o[tail + 3],
     };
+  }
+
+  /** ATM vol, skew, 25Δ/10Δ vols, RR and BF per slice (default: premium-adjusted deltas). */
+  surfaceMetrics(slices, options) {
+    const m = slices.length;
+    const a = this.arena;
+    const pT = a.putF64(0, Float64Array.from(slices, (s) => s.time));
+    const pP = a.putF64(1, paramsArray(slices));
+    const pOut = a.reserve(2, m * METRICS_FIELDS.length * 8);
+    callChecked(this.exports, 'vs_surface_metrics', m, pT, pP, conventionCode(options), pOut);
+    return metricsRecords(a.readF64(pOut, m * METRICS_FIELDS.length), m);
+  }
+
+  /** The same metrics at fixed tenors (years), total variance linear in time between expiries. */
+  tenorMetrics(slices, tenors, options) {
+    const m = slices.length;
+    const n = tenors.length;
+    const a = this.arena;
+    const pT = a.putF64(0, Float64Array.from(slices, (s) => s.time));
+    const pP = a.putF64(1, paramsArray(slices));
+    const pTau = a.putF64(2, Float64Array.from(tenors));
+    const pOut = a.reserve(3, n * METRICS_FIELDS.length * 8);
+    callChecked(this.exports, 'vs_tenor_metrics', m, pT, pP, n, pTau, conventionCode(options), pOut);
+    return metricsRecords(a.readF64(pOut, n * METRICS_FIELDS.length), n);
   }
 }

@@ -31,6 +31,7 @@ export const OPTIONAL_EXPORTS = Object.freeze([
   'vs_calendar_repair',
   'vs_essvi_fit',
   'vs_surface_metrics',
+  'vs_tenor_metrics',
 ]);
 
 /** Status codes returned by the batch functions (ABI.md "Status codes"). */
