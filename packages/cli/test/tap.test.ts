@@ -84,6 +84,45 @@ describe('volstream tap', () => {
     assert.match(result.stderr, /skipped 1 undecodable message\(s\): \{"BUS_DECODE_FAILED":1\}/);
   });
 
+  it('reads what `volstream run` published through Kafka: simulator -> connector -> broker -> tap', async () => {
+    const brokers = kafka.brokers.join(',');
+    const run = await runCli([
+      'run',
+      '--brokers',
+      brokers,
+      '--source',
+      'sim',
+      '--sim-rate',
+      '500',
+      '--for',
+      '3s',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /"msg":"bus: kafka on /);
+    const tap = await runCli([
+      'tap',
+      TOPICS.marketdata.name,
+      '--brokers',
+      brokers,
+      '--from-beginning',
+      '--limit',
+      '20',
+      '--log-level',
+      'warn',
+    ]);
+    assert.equal(tap.code, 0, tap.stderr);
+    const lines = tap.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as TapLine);
+    assert.equal(lines.length, 20);
+    for (const line of lines) {
+      assert.equal(line.topic, TOPICS.marketdata.name);
+      assert.match(line.key, /^deribit:/);
+      assert.equal(typeof line.value, 'object');
+    }
+  });
+
   it('rejects an unknown topic with the list of known topics (exit 2)', async () => {
     const result = await runCli(['tap', 'volstream.nope.v1', '--brokers', kafka.brokers.join(',')]);
     assert.equal(result.code, 2);
