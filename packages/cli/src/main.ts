@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { COMMON_OPTIONS, loadConfig, type Schema } from '@volstream/config';
+import { COMMON_OPTIONS, closestMatch, loadConfig, type Schema } from '@volstream/config';
 import { describeError, isVolstreamError } from '@volstream/errors';
 import { createLogger, type Logger } from '@volstream/logging';
 import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './command.ts';
@@ -101,7 +101,15 @@ export async function main(argv: readonly string[], io: MainIo = DEFAULT_IO): Pr
   }
   const command = findCommand(first);
   if (command === undefined) {
-    return usageError(io, `unknown command '${first}'`, `Known commands: ${known}. See 'volstream --help'.`);
+    const hint = closestMatch(
+      first,
+      COMMANDS.map((c) => c.name),
+    );
+    return usageError(
+      io,
+      `unknown command '${first}'${hint === undefined ? '' : ` (did you mean '${hint}'?)`}`,
+      `Known commands: ${known}. See 'volstream --help'.`,
+    );
   }
   const schema = schemaOf(command);
   if (wantsHelp(rest)) {

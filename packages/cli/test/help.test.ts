@@ -48,8 +48,15 @@ describe('volstream help and usage errors (child process)', () => {
     const result = await runCli(['bogus']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /unknown command 'bogus'/);
+    assert.doesNotMatch(result.stderr, /did you mean/);
     assert.match(result.stderr, /Known commands: run, tap/);
     assert.equal(result.stdout, '');
+  });
+
+  it('a mistyped command exits 2 and suggests the closest one', async () => {
+    const result = await runCli(['tapp']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /unknown command 'tapp' \(did you mean 'tap'\?\)/);
   });
 
   it('an unknown flag or a bad value exits 2 naming every problem and its source', async () => {

@@ -3,6 +3,7 @@
  * `--name=value`, bare `--switch`, and `--` ending flag parsing. Which flags are switches
  * (take no value) comes from the schema, so `--from-beginning TOPIC` keeps TOPIC positional.
  */
+import { closestMatch } from './suggest.ts';
 
 export interface ParsedArgv {
   /** Flag name (without dashes) → raw values in order; a repeated flag keeps the last. */
@@ -40,7 +41,20 @@ export function parseArgv(
         flags.set(name.slice(3), 'false');
         continue;
       }
-      problems.push(`Unknown flag --${name}`);
+      const hint = closestMatch(name, knownFlags.keys());
+      problems.push(`Unknown flag --${name}${hint === undefined ? '' : ` (did you mean --${hint}?)`}`);
+      // A typo of a value flag (`--broker a:1`) takes its value along, so the value is not
+      // reported a second time as an unexpected argument.
+      const next = argv[i + 1];
+      if (
+        eq === -1 &&
+        hint !== undefined &&
+        knownFlags.get(hint)?.isSwitch === false &&
+        next !== undefined &&
+        !next.startsWith('-')
+      ) {
+        i++;
+      }
       continue;
     }
     if (eq !== -1) {

@@ -17,4 +17,5 @@ export {
 } from './field.ts';
 export { formatArgumentsHelp, formatOptionsHelp, formatPositionalUsage } from './help.ts';
 export { type ConfigSource, type LoadConfigInput, type LoadedConfig, loadConfig } from './load-config.ts';
+export { closestMatch } from './suggest.ts';
 export { bool, duration, enumOf, formatDuration, hostPort, int, list, number, string, url } from './types.ts';

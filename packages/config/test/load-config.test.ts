@@ -155,6 +155,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('suggests the closest flag for a typo and does not report its value twice', () => {
+    const error = failure(() =>
+      loadConfig(schema, { argv: ['t', '--broker', 'a:1', '--limt', '3', '--zzz'], env: {} }),
+    );
+    assert.deepEqual(error.context.problems, [
+      'Unknown flag --broker (did you mean --brokers?)',
+      'Unknown flag --limt (did you mean --limit?)',
+      'Unknown flag --zzz',
+      'Missing brokers: set --brokers or VOLSTREAM_BROKERS (expected a comma-separated list of host:port)',
+    ]);
+  });
+
   it('parses switches with explicit values and --no- negation', () => {
     const env = { VOLSTREAM_BROKERS: 'a:1', VOLSTREAM_VERBOSE: 'yes' };
     assert.equal(loadConfig(schema, { argv: ['t'], env }).config.verbose, true);
