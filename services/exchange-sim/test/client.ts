@@ -53,11 +53,17 @@ export class TestClient {
   waitFor(pred: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
     if (pred()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+      // Also polled, for conditions on server state that change without a message arriving.
+      const poll = setInterval(() => this.#check(), 20);
+      const timer = setTimeout(() => {
+        clearInterval(poll);
+        reject(new Error(`timed out waiting for ${what}`));
+      }, timeoutMs);
       this.#waiters.push({
         pred,
         resolve: () => {
           clearTimeout(timer);
+          clearInterval(poll);
           resolve();
         },
       });
