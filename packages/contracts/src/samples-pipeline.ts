@@ -149,6 +149,8 @@ export function sampleVolatilityEvents(): VolatilityEvent[] {
             belowTick: false,
             skipReason: '',
             venueMarkIv: 0.7657,
+            bidAmount: 0.8,
+            askAmount: 11.2,
           },
           {
             instrumentName: 'BTC-24SEP21-8000-P',

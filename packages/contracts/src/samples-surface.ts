@@ -1,6 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { type SurfaceEvent, SurfaceEventSchema } from './gen/volstream/v1/events_pb.ts';
 import { OptionType } from './gen/volstream/v1/instrument_pb.ts';
+import { ForwardSource } from './gen/volstream/v1/orderbook_pb.ts';
 import { type Smile, SmileSchema } from './gen/volstream/v1/smile_pb.ts';
 import { ArbitrageKind, AtmConvention, DeltaConvention } from './gen/volstream/v1/surface_pb.ts';
 import {
@@ -59,6 +60,8 @@ export function sampleSmile(): Smile {
       },
     ],
     runId: 'live',
+    asOfMs: SAMPLE_TIME_MS,
+    forwardSource: ForwardSource.VENUE_UNDERLYING,
   });
 }
 

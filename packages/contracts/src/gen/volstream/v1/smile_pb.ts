@@ -6,13 +6,15 @@ import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { OptionType } from "./instrument_pb.ts";
 import { file_volstream_v1_instrument } from "./instrument_pb.ts";
+import type { ForwardSource } from "./orderbook_pb.ts";
+import { file_volstream_v1_orderbook } from "./orderbook_pb.ts";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file volstream/v1/smile.proto.
  */
 export const file_volstream_v1_smile: GenFile = /*@__PURE__*/
-  fileDesc("Chh2b2xzdHJlYW0vdjEvc21pbGUucHJvdG8SDHZvbHN0cmVhbS52MSJFCgZTdmlSYXcSCQoBYRgBIAEoARIJCgFiGAIgASgBEgsKA3JobxgDIAEoARIJCgFtGAQgASgBEg0KBXNpZ21hGAUgASgBIooCCg5GaXREaWFnbm9zdGljcxIXCg9ybXNlX3ZvbF9wb2ludHMYASABKAESGwoTcm1zZV90b3RhbF92YXJpYW5jZRgCIAEoARINCgVtaW5fZxgDIAEoARIVCg1xdW90ZXNfaW5fZml0GAQgASgNEhoKEnF1b3Rlc190aHJvdWdoX2ZpdBgFIAEoDRITCgtmaXRfdGltZV91cxgGIAEoARISCgppdGVyYXRpb25zGAcgASgNEhQKDGlucHV0X3F1b3RlcxgIIAEoDRIXCg9leGNsdWRlZF9xdW90ZXMYCSABKA0SEAoIcmVwYWlyZWQYCiABKAgSFgoOYnV0dGVyZmx5X2ZyZWUYCyABKAgiigIKClNtaWxlUXVvdGUSFwoPaW5zdHJ1bWVudF9uYW1lGAEgASgJEg4KBnN0cmlrZRgCIAEoARIVCg1sb2dfbW9uZXluZXNzGAMgASgBEi0KC29wdGlvbl90eXBlGAQgASgOMhgudm9sc3RyZWFtLnYxLk9wdGlvblR5cGUSEwoGYmlkX2l2GAUgASgBSACIAQESEwoGYXNrX2l2GAYgASgBSAGIAQESEwoGbWlkX2l2GAcgASgBSAKIAQESDgoGd2VpZ2h0GAggASgBEg4KBmluX2ZpdBgJIAEoCBINCgV2ZW51ZRgKIAEoCUIJCgdfYmlkX2l2QgkKB19hc2tfaXZCCQoHX21pZF9pdiLHAgoFU21pbGUSEAoIY3VycmVuY3kYASABKAkSDQoFdmVudWUYAiABKAkSEQoJZXhwaXJ5X21zGAMgASgDEg8KB2ZvcndhcmQYBCABKAESHAoUdGltZV90b19leHBpcnlfeWVhcnMYBSABKAESFAoHYXRtX3ZvbBgGIAEoAUgAiAEBEiEKA3N2aRgHIAEoCzIULnZvbHN0cmVhbS52MS5TdmlSYXcSEQoJZml0dGVyX2lkGAggASgJEhYKDmZpdHRlcl92ZXJzaW9uGAkgASgJEjEKC2RpYWdub3N0aWNzGAogASgLMhwudm9sc3RyZWFtLnYxLkZpdERpYWdub3N0aWNzEigKBnF1b3RlcxgLIAMoCzIYLnZvbHN0cmVhbS52MS5TbWlsZVF1b3RlEg4KBnJ1bl9pZBgMIAEoCUIKCghfYXRtX3ZvbGIGcHJvdG8z", [file_volstream_v1_instrument]);
+  fileDesc("Chh2b2xzdHJlYW0vdjEvc21pbGUucHJvdG8SDHZvbHN0cmVhbS52MSJFCgZTdmlSYXcSCQoBYRgBIAEoARIJCgFiGAIgASgBEgsKA3JobxgDIAEoARIJCgFtGAQgASgBEg0KBXNpZ21hGAUgASgBIooCCg5GaXREaWFnbm9zdGljcxIXCg9ybXNlX3ZvbF9wb2ludHMYASABKAESGwoTcm1zZV90b3RhbF92YXJpYW5jZRgCIAEoARINCgVtaW5fZxgDIAEoARIVCg1xdW90ZXNfaW5fZml0GAQgASgNEhoKEnF1b3Rlc190aHJvdWdoX2ZpdBgFIAEoDRITCgtmaXRfdGltZV91cxgGIAEoARISCgppdGVyYXRpb25zGAcgASgNEhQKDGlucHV0X3F1b3RlcxgIIAEoDRIXCg9leGNsdWRlZF9xdW90ZXMYCSABKA0SEAoIcmVwYWlyZWQYCiABKAgSFgoOYnV0dGVyZmx5X2ZyZWUYCyABKAgiigIKClNtaWxlUXVvdGUSFwoPaW5zdHJ1bWVudF9uYW1lGAEgASgJEg4KBnN0cmlrZRgCIAEoARIVCg1sb2dfbW9uZXluZXNzGAMgASgBEi0KC29wdGlvbl90eXBlGAQgASgOMhgudm9sc3RyZWFtLnYxLk9wdGlvblR5cGUSEwoGYmlkX2l2GAUgASgBSACIAQESEwoGYXNrX2l2GAYgASgBSAGIAQESEwoGbWlkX2l2GAcgASgBSAKIAQESDgoGd2VpZ2h0GAggASgBEg4KBmluX2ZpdBgJIAEoCBINCgV2ZW51ZRgKIAEoCUIJCgdfYmlkX2l2QgkKB19hc2tfaXZCCQoHX21pZF9pdiKOAwoFU21pbGUSEAoIY3VycmVuY3kYASABKAkSDQoFdmVudWUYAiABKAkSEQoJZXhwaXJ5X21zGAMgASgDEg8KB2ZvcndhcmQYBCABKAESHAoUdGltZV90b19leHBpcnlfeWVhcnMYBSABKAESFAoHYXRtX3ZvbBgGIAEoAUgAiAEBEiEKA3N2aRgHIAEoCzIULnZvbHN0cmVhbS52MS5TdmlSYXcSEQoJZml0dGVyX2lkGAggASgJEhYKDmZpdHRlcl92ZXJzaW9uGAkgASgJEjEKC2RpYWdub3N0aWNzGAogASgLMhwudm9sc3RyZWFtLnYxLkZpdERpYWdub3N0aWNzEigKBnF1b3RlcxgLIAMoCzIYLnZvbHN0cmVhbS52MS5TbWlsZVF1b3RlEg4KBnJ1bl9pZBgMIAEoCRIQCghhc19vZl9tcxgNIAEoAxIzCg5mb3J3YXJkX3NvdXJjZRgOIAEoDjIbLnZvbHN0cmVhbS52MS5Gb3J3YXJkU291cmNlQgoKCF9hdG1fdm9sYgZwcm90bzM", [file_volstream_v1_instrument, file_volstream_v1_orderbook]);
 
 /**
  * Raw SVI parameters (Gatheral 2004): total variance w(k) = a + b(rho(k - m) + sqrt((k - m)^2 + sigma^2)),
@@ -288,6 +290,18 @@ export type Smile = Message<"volstream.v1.Smile"> & {
    * @generated from field: string run_id = 12;
    */
   runId: string;
+
+  /**
+   * Exchange time of the newest input quote of this fit, epoch ms (smiles of one surface can differ).
+   *
+   * @generated from field: int64 as_of_ms = 13;
+   */
+  asOfMs: bigint;
+
+  /**
+   * @generated from field: volstream.v1.ForwardSource forward_source = 14;
+   */
+  forwardSource: ForwardSource;
 };
 
 /**
