@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { formatLogLine } from '@volstream/cli';
+import { formatLogLine, main } from '@volstream/cli';
 import { createPrettyStream } from '../src/log-format.ts';
 
 describe('TTY log one-liners', () => {
@@ -43,5 +43,36 @@ describe('TTY log one-liners', () => {
     pretty.write('b"}\n{"level":30,"msg":"c"}\n');
     await new Promise<void>((resolve) => pretty.end(resolve));
     assert.equal(chunks.join(''), '06:01:02.345 INFO  ab\n INFO  c\n');
+  });
+
+  it('are what main() writes when stderr is a terminal, JSON otherwise', async () => {
+    const capture = (isTTY: boolean) => {
+      const stream = Object.assign(new PassThrough(), { isTTY });
+      let text = '';
+      stream.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
+      return { stream, text: () => text };
+    };
+    // `--bus kafka` without brokers fails inside `run`, after the logger exists: one error line.
+    const argv = ['run', '--bus', 'kafka', '--for', '1s', '--source', 'sim'];
+    const tty = capture(true);
+    const code = await main(argv, {
+      stdout: capture(false).stream,
+      stderr: tty.stream,
+      env: { NO_COLOR: '1' },
+    });
+    assert.equal(code, 1);
+    assert.match(
+      tty.text(),
+      /^\d\d:\d\d:\d\d\.\d{3} ERROR run: run failed {2}err=.*--bus kafka needs --brokers/m,
+    );
+    const pipe = capture(false);
+    assert.equal(await main(argv, { stdout: capture(false).stream, stderr: pipe.stream, env: {} }), 1);
+    const json = pipe
+      .text()
+      .split('\n')
+      .find((l) => l.startsWith('{'));
+    assert.equal((JSON.parse(json ?? '{}') as { msg?: string }).msg, 'run failed');
   });
 });
