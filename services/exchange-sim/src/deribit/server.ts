@@ -144,7 +144,7 @@ export class SimServer {
 
   #heartbeats(wall: number): void {
     for (const s of this.sessions.values()) {
-      if (s.heartbeatMs === undefined || wall < s.nextHeartbeatAt || s.silent) continue;
+      if (s.closed || s.heartbeatMs === undefined || wall < s.nextHeartbeatAt || s.silent) continue;
       if (s.awaitingTest) {
         // No public/test since the last test_request: Deribit closes the connection.
         this.counters.heartbeatDrops++;
