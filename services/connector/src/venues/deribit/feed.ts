@@ -11,7 +11,7 @@ import { MicroBatchPublisher } from '../../publisher.ts';
 import { shardOf } from '../../sharding.ts';
 import type { EventSink } from '../../sink.ts';
 import { TokenBucket } from '../../token-bucket.ts';
-import { DeribitBookSequencer } from './book-sequencer.ts';
+import { DeribitBookSequencer, isSnapshotMessage } from './book-sequencer.ts';
 import { InstrumentRegistry, isFollowedKind } from './instruments.ts';
 import type {
   DeribitBookData,
@@ -96,6 +96,8 @@ export class DeribitFeed {
   readonly #logOnce: LogOnce;
   readonly #ctx: ParseContext;
   readonly #resyncPending = new Set<string>();
+  /** Consecutive resyncs of a book without a good snapshot in between. */
+  readonly #resyncAttempts = new Map<string, number>();
   readonly #now: () => number;
   #instrumentsLoaded = false;
   #loading: Promise<void> | undefined;
@@ -313,10 +315,9 @@ export class DeribitFeed {
   #onBook(channel: string, data: DeribitBookData, receiveNs: bigint): void {
     const invalid = validateBook(data);
     if (invalid !== undefined) {
+      // Dropping it is enough: if it mattered, the next message's prev_change_id points at it and
+      // the sequencer sees a gap; if it did not advance the book, the sequence simply continues.
       this.#dropRejection(invalid, channel);
-      // A lost book message breaks the sequence: resync the book if we know which one it was.
-      const name = channelInstrument(channel);
-      if (name !== undefined && this.registry.has(name)) this.#bookBroken(name, this.#now(), receiveNs);
       return;
     }
     const name = data.instrument_name;
@@ -327,6 +328,7 @@ export class DeribitFeed {
     switch (this.sequencer.accept(data)) {
       case 'snapshot':
         if (this.#resyncPending.delete(name)) this.metrics.resyncsCompleted += 1;
+        this.#resyncAttempts.delete(name);
         this.#push(parseBookSnapshot(data, receiveNs, this.#ctx), name);
         return;
       case 'delta':
@@ -343,6 +345,8 @@ export class DeribitFeed {
       case 'crossed':
         this.#drop('crossed_book', { instrument: name, change: data.change_id });
         this.#publishUnsynced(name, data.timestamp, receiveNs);
+        // A crossed snapshot answers the pending resync: ask again for a fresh one.
+        if (isSnapshotMessage(data)) this.#resyncPending.delete(name);
         this.#requestResync(name);
         return;
     }
@@ -386,12 +390,31 @@ export class DeribitFeed {
     this.#publisher.pushUrgent(marker);
   }
 
+  /**
+   * Resubscribes a book for a new snapshot. A book that keeps coming back bad (a crossed snapshot)
+   * is retried with a growing delay, so one broken book cannot eat the process-wide subscribe
+   * budget the other books need.
+   */
   #requestResync(name: string): void {
     const info = this.registry.get(name);
     if (info === undefined || this.#resyncPending.has(name)) return;
     this.#resyncPending.add(name);
     this.metrics.resyncsRequested += 1;
-    this.shards[info.shard]!.resync(bookChannel(name, this.options.interval));
+    const attempts = this.#resyncAttempts.get(name) ?? 0;
+    this.#resyncAttempts.set(name, attempts + 1);
+    const channel = bookChannel(name, this.options.interval);
+    const shard = this.shards[info.shard]!;
+    if (attempts === 0) {
+      shard.resync(channel);
+      return;
+    }
+    const delay = Math.min(
+      this.options.backoffCapMs,
+      this.options.backoffBaseMs * 2 ** Math.min(attempts, 16),
+    );
+    setTimeout(() => {
+      if (!this.#stopped && this.#resyncPending.has(name)) shard.resync(channel);
+    }, delay).unref();
   }
 
   // ---- connections ----
@@ -495,6 +518,7 @@ export class DeribitFeed {
     if (info === undefined) return;
     this.sequencer.remove(name);
     this.#resyncPending.delete(name);
+    this.#resyncAttempts.delete(name);
     this.shards[info.shard]!.remove(instrumentChannels(name, info.kind, this.options.interval));
   }
 

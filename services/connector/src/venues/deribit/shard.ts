@@ -110,11 +110,15 @@ export class DeribitShard {
     this.#kick();
   }
 
-  /** Unsubscribe + subscribe a channel to get a fresh snapshot. */
+  /**
+   * Unsubscribe + subscribe a channel to get a fresh snapshot. Always both: a channel whose
+   * subscribe is still in flight is subscribed on the venue already, and a second subscribe of a
+   * subscribed channel brings no snapshot.
+   */
   resync(channel: string): void {
     if (!this.desired.has(channel)) return;
-    if (this.active.has(channel)) this.#toResync.add(channel);
-    else this.#toSubscribe.add(channel);
+    this.#toSubscribe.delete(channel);
+    this.#toResync.add(channel);
     this.#kick();
   }
 
@@ -150,11 +154,11 @@ export class DeribitShard {
     while (this.#hasWork() && this.connection.isOpen && this.#sessionReady) {
       if (this.#toResync.size > 0) {
         const channels = take(this.#toResync, this.#maxPerRequest);
-        if (await this.#send('public/unsubscribe', channels)) {
-          for (const channel of channels) {
-            this.active.delete(channel);
-            if (this.desired.has(channel)) this.#toSubscribe.add(channel);
-          }
+        await this.#send('public/unsubscribe', channels);
+        // Subscribe again even if the unsubscribe failed: the channel must not be lost.
+        for (const channel of channels) {
+          this.active.delete(channel);
+          if (this.desired.has(channel)) this.#toSubscribe.add(channel);
         }
       } else if (this.#toUnsubscribe.size > 0) {
         const channels = take(this.#toUnsubscribe, this.#maxPerRequest);
