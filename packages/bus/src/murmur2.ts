@@ -45,6 +45,10 @@ export class PartitionCache {
     private readonly maxKeys = 100_000,
   ) {}
 
+  get size(): number {
+    return this.#cache.size;
+  }
+
   get(key: string): number {
     let p = this.#cache.get(key);
     if (p === undefined) {

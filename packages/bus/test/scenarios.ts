@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { create, type MarketDataEvent, sampleEvents, TOPICS, type TopicKey } from '@volstream/contracts';
+import { sampleEvents, TOPICS, type TopicKey } from '@volstream/contracts';
 import type { Logger } from '@volstream/logging';
 import { type Bus, type BusMessage, partitionOf, type TopicCodec } from '../src/index.ts';
 import {
@@ -55,8 +55,8 @@ export async function contractRoundTrip(fx: Fixture): Promise<void> {
     await producer.send(specs.get(k) as TopicCodec<unknown>, values);
   }
   // Real bad input on the marketdata topic: bytes protobuf cannot read, and a future schema version.
-  const md = specs.get('marketdata')!;
-  const future = create(TOPICS.marketdata.schema, sampleEvents().marketdata[0] as MarketDataEvent);
+  const md = { ...TOPICS.marketdata, name: specs.get('marketdata')!.name };
+  const future = sampleEvents().marketdata[0]!;
   future.header!.schemaVersion = 999;
   await producer.sendRaw(md.name, [
     { key: 'bad', value: new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff]) },
@@ -115,7 +115,10 @@ export async function groupTakeover(fx: Fixture): Promise<{ duplicates: number }
     more.every((t) => gotB.some((m) => idOf(m.value) === idOf(t))),
     'B got all later messages',
   );
-  assertIncreasingPerKey(gotB);
+  // At-least-once: a partition taken over mid-batch may be redelivered from its last commit, so
+  // order is checked on first deliveries.
+  const seen = new Set<string>();
+  assertIncreasingPerKey(gotB.filter((m) => !seen.has(idOf(m.value)) && seen.add(idOf(m.value))));
   await b.stop();
   return { duplicates: gotA.length + gotB.length - received().size };
 }

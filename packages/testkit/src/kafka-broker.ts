@@ -23,6 +23,10 @@ export interface MockKafkaOptions {
 export interface MockKafka {
   /** `host:port` of every mock broker, ready for kafkajs `brokers`. */
   readonly brokers: string[];
+  /** Freezes the whole cluster (SIGSTOP): a broker that stops answering, for backpressure tests. */
+  freeze(): void;
+  /** Lets a frozen cluster run again (SIGCONT). */
+  thaw(): void;
   /** Kills the kcat process and removes its log. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -82,6 +86,7 @@ export async function startMockKafka(options: MockKafkaOptions = {}): Promise<Mo
     // A kcat that failed to spawn never emits 'exit'.
     if (!exited && spawnError === undefined && child.pid !== undefined) {
       const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       await gone;
     }
@@ -101,7 +106,14 @@ export async function startMockKafka(options: MockKafkaOptions = {}): Promise<Mo
       );
     }
     const servers = readBootstrap(logPath);
-    if (servers !== undefined) return { brokers: servers.split(','), stop };
+    if (servers !== undefined) {
+      return {
+        brokers: servers.split(','),
+        freeze: () => child.kill('SIGSTOP'),
+        thaw: () => child.kill('SIGCONT'),
+        stop,
+      };
+    }
     if (exited || Date.now() > deadline) {
       await stop();
       throw new Error(

@@ -21,6 +21,12 @@ import type {
   TopicCodec,
 } from '../types.ts';
 
+const REBALANCING = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION']);
+
+function isRebalancing(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && REBALANCING.has(String((err as { type?: unknown }).type));
+}
+
 export interface KafkaConsumerSettings {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
@@ -163,11 +169,29 @@ export class KafkaConsumer<T> implements Consumer<T> {
         await new Promise((resolve) => setTimeout(resolve, this.#retryDelayMs));
         return;
       }
+      await this.#commit(topic, partition, nextOffset);
       payload.resolveOffset(last);
-      await this.#consumer.commitOffsets([{ topic, partition, offset: String(nextOffset) }]);
       this.#tracker.messages += messages.length;
       this.#tracker.batches++;
       await payload.heartbeat();
+    }
+  }
+
+  /**
+   * Commits, surfacing a rebalance as the protocol error kafkajs's runner recognises (its retrier
+   * wraps it in a non-retriable error otherwise, which would crash the consumer instead of
+   * re-joining). The uncommitted batch is then delivered again to the partition's next owner.
+   */
+  async #commit(topic: string, partition: number, nextOffset: number): Promise<void> {
+    try {
+      await this.#consumer.commitOffsets([{ topic, partition, offset: String(nextOffset) }]);
+    } catch (err) {
+      const cause = (err as { cause?: unknown }).cause;
+      if (isRebalancing(err) || isRebalancing(cause)) {
+        this.#logger.debug({ topic, partition }, 'commit refused during a rebalance; re-joining');
+        throw isRebalancing(err) ? err : cause;
+      }
+      throw err;
     }
   }
 
