@@ -33,6 +33,8 @@ export interface ServerOptions {
   minHeartbeatMs: number;
   maxChannelsPerRequest: number;
   limits: SessionLimits;
+  /** The feed pauses while a socket holds more unsent bytes than this. */
+  highWaterBytes: number;
   faults: ScheduledFault[];
   logger?: Logger;
 }
@@ -81,6 +83,7 @@ export class SimServer {
   setBackend(backend: TickingBackend, feed: SimFeed | undefined): void {
     this.#backend = backend;
     this.#feed = feed;
+    if (feed !== undefined) feed.congested = () => this.#congested();
     this.#ctx = {
       fanout: this.fanout,
       backend,
@@ -119,6 +122,13 @@ export class SimServer {
       this.#once.warn('tick-failed', { err: error }, 'simulator tick failed; continuing');
     }
     for (const s of this.sessions.values()) s.flush(wall);
+  }
+
+  #congested(): boolean {
+    for (const s of this.sessions.values()) {
+      if (!s.closed && s.socketBacklog() > this.options.highWaterBytes) return true;
+    }
+    return false;
   }
 
   inject(fault: Fault): string {

@@ -3,7 +3,8 @@
  * the frames waiting for the end of the tick. Frames are written straight to the upgraded TCP
  * socket (ws-frame.ts), batched into one write per tick; `ws` still parses what the client sends.
  * A connection whose unsent bytes exceed `maxBufferedBytes` is dropped, as exchanges drop slow
- * consumers.
+ * consumers; below that, the market feed pauses while any socket is above a high-water mark, so
+ * asking for more than a client can read slows the feed instead of losing messages.
  */
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
@@ -66,6 +67,8 @@ export class Session implements Subscriber {
     }
     this.#pending.push(frame);
     this.#pendingBytes += frame.length;
+    // A stalled session queues in memory; past the limit it is dropped like a slow consumer.
+    if (this.#pendingBytes > this.limits.maxBufferedBytes) this.terminate();
     return true;
   }
 
@@ -85,6 +88,11 @@ export class Session implements Subscriber {
     }
     this.socket.write(data);
     return true;
+  }
+
+  /** Bytes accepted by the socket but not yet sent to the peer. */
+  socketBacklog(): number {
+    return this.socket.writableLength;
   }
 
   pendingFrames(): number {

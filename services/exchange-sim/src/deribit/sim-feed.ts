@@ -19,6 +19,8 @@ export interface SimFeedOptions {
   rate: number;
   /** Minimum simulated time between two updates of one instrument. */
   minIntervalMs: number;
+  /** Wall-time cap on publishing per tick, ms. */
+  maxSpendMs: number;
 }
 
 export interface FeedStats {
@@ -31,6 +33,8 @@ export interface FeedStats {
 
 export class SimFeed implements Backend {
   readonly stats: FeedStats = { bookChanges: 0, tickers: 0, deliveries: 0, indexTicks: 0, stateEvents: 0 };
+  /** Set by the server: true while a connection's socket buffer is above the high-water mark. */
+  congested: () => boolean = () => false;
   #budget = 0;
   #lastTick: number | undefined;
   #active: Instrument[] = [];
@@ -140,11 +144,19 @@ export class SimFeed implements Backend {
     this.#cursor = this.#active.length === 0 ? 0 : this.#cursor % this.#active.length;
   }
 
+  /**
+   * Spends the budget, but for at most `maxSpendMs` of wall time per tick, so requests,
+   * heartbeats and socket writes keep flowing when the asked rate exceeds what the machine can do.
+   */
   #spend(): void {
+    if (this.congested()) return;
     this.#refreshActive();
     const n = this.#active.length;
+    const deadline = performance.now() + this.options.maxSpendMs;
     let idle = 0;
+    let count = 0;
     while (this.#budget >= 1 && n > 0 && idle < n) {
+      if ((++count & 63) === 0 && performance.now() > deadline) break;
       const inst = this.#active[this.#cursor]!;
       this.#cursor = (this.#cursor + 1) % n;
       if (inst.state !== 'open' || this.market.now - inst.lastUpdate < this.options.minIntervalMs) {

@@ -45,6 +45,8 @@ export interface DeribitSimulatorOptions {
   instrumentsLimit?: { burst: number; perSecond: number };
   /** A connection with more unsent bytes than this is dropped (default 64 MiB). */
   maxBufferedBytes?: number;
+  /** The feed pauses while any socket holds more unsent bytes than this (default 4 MiB). */
+  highWaterBytes?: number;
   /** Replay a cryptofeed capture instead of simulating (replay.ts). */
   replay?: { file: string; restFile?: string; speed?: number };
   logger?: Logger;
@@ -103,6 +105,7 @@ export async function startDeribitSimulator(
       instruments: options.instrumentsLimit ?? { burst: 5, perSecond: 0.1 },
       maxBufferedBytes: options.maxBufferedBytes ?? 64 * 1024 * 1024,
     },
+    highWaterBytes: options.highWaterBytes ?? 4 * 1024 * 1024,
     faults,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
@@ -124,6 +127,7 @@ export async function startDeribitSimulator(
     feed = new SimFeed(market, server.fanout, {
       rate: options.rate ?? 2000,
       minIntervalMs: options.minIntervalMs ?? 100,
+      maxSpendMs: 0.8 * (options.tickMs ?? 10),
     });
     server.setBackend(feed, feed);
   }
