@@ -4,6 +4,8 @@
 //! same sources build natively (cargo) and for wasm32 (Debian rustc, see build-wasm.sh).
 
 pub mod black;
+pub mod greeks;
+pub mod inverse;
 pub mod lbr;
 mod lbr_guess;
 pub mod normal;
