@@ -39,6 +39,7 @@ export interface HeartbeatStats {
 export interface ConnectorStats {
   venue: string;
   messagesIn: number;
+  controlFrames: number;
   bytesIn: number;
   eventsOut: number;
   publishBatches: number;
@@ -59,6 +60,8 @@ export interface ConnectorStats {
 
 export class ConnectorMetrics {
   messagesIn = 0;
+  /** Frames that were protocol control (heartbeats, replies to our requests), not market data. */
+  controlFrames = 0;
   bytesIn = 0;
   eventsOut = 0;
   publishBatches = 0;
@@ -116,6 +119,7 @@ export function snapshotStats(metrics: ConnectorMetrics, gauges: ConnectorGauges
   return {
     venue: metrics.venue,
     messagesIn: metrics.messagesIn,
+    controlFrames: metrics.controlFrames,
     bytesIn: metrics.bytesIn,
     eventsOut: metrics.eventsOut,
     publishBatches: metrics.publishBatches,

@@ -27,6 +27,21 @@ describe('bad venue input is counted, dropped, and never stops the connector', (
     assert.deepEqual(new BookReplicas().apply(pair.sink.events).violations, []);
   }
 
+  /**
+   * Error replies hit "the next request" of a session. Re-inject until one is met: a session
+   * replaced meanwhile (the venue drops a session whose heartbeat answer got an error reply) takes
+   * its pending fault with it.
+   */
+  async function injectUntil(fault: Fault, what: string, done: () => boolean): Promise<void> {
+    pair.sim.inject(fault);
+    const again = setInterval(() => pair.sim.inject(fault), 1500);
+    try {
+      await waitFor(what, done);
+    } finally {
+      clearInterval(again);
+    }
+  }
+
   const malformed: [MalformedKind, DropReason][] = [
     ['invalid_json', 'invalid_json'],
     ['unknown_channel', 'unknown_channel'],
@@ -68,30 +83,22 @@ describe('bad venue input is counted, dropped, and never stops the connector', (
   });
   it('error reply -32600 (request entity too large) is counted', async () => {
     const before = pair.connector.stats().dropped.request_too_large;
-    pair.sim.inject({ type: 'error_reply', code: -32600 });
-    await waitFor('-32600 counted', () => pair.connector.stats().dropped.request_too_large > before);
+    await injectUntil({ type: 'error_reply', code: -32600 }, '-32600 counted', () => {
+      return pair.connector.stats().dropped.request_too_large > before;
+    });
     await stillAlive();
   });
 
   it('error reply 10028 (too_many_requests, then the venue closes the session) backs off and recovers', async () => {
     const before = pair.connector.stats();
-    // Re-inject until a request meets it: a session replaced meanwhile (a heartbeat answered with
-    // the previous test's error makes the venue drop it) would take the fault with it.
-    const again = setInterval(() => pair.sim.inject({ type: 'error_reply', code: 10028 }), 1500);
-    pair.sim.inject({ type: 'error_reply', code: 10028 });
-    try {
-      await waitFor(
-        '10028 counted',
-        () => pair.connector.stats().dropped.too_many_requests > before.dropped.too_many_requests,
-      );
-    } finally {
-      clearInterval(again);
-    }
+    await injectUntil({ type: 'error_reply', code: 10028 }, '10028 counted', () => {
+      return pair.connector.stats().dropped.too_many_requests > before.dropped.too_many_requests;
+    });
     await waitFor(
       'reconnect after the venue closed',
       () => pair.connector.stats().reconnects > before.reconnects,
     );
     await stillAlive();
-    assert.equal(pair.connector.stats().connectionsOpen, 2);
+    await waitFor('both sockets open again', () => pair.connector.stats().connectionsOpen === 2);
   });
 });

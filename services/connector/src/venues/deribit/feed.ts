@@ -162,8 +162,6 @@ export class DeribitFeed {
         ),
       );
     }
-    // Index and listing channels ride on the first shard.
-    for (const currency of options.currencies) this.shards[0]!.add(currencyChannels(currency));
   }
 
   start(): void {
@@ -259,6 +257,7 @@ export class DeribitFeed {
 
   #onHeartbeat(shard: DeribitShard, params: unknown, receiveNs: bigint, text: string): void {
     const type = (params as { type?: unknown } | undefined)?.type;
+    if (type === 'test_request' || type === 'heartbeat') this.metrics.controlFrames += 1;
     if (type === 'test_request') {
       // Answer first, before anything else can run: an unanswered test_request closes the session.
       this.metrics.heartbeat.testRequests += 1;
@@ -273,6 +272,7 @@ export class DeribitFeed {
   #onReply(shard: DeribitShard, frame: DeribitRpcResult | DeribitRpcError, text: string): void {
     const routed = shard.rpc.handleReply(frame);
     const error = (frame as DeribitRpcError).error;
+    if (routed !== undefined && routed.error === undefined) this.metrics.controlFrames += 1;
     if (routed === undefined) {
       this.#drop(error === undefined ? 'unexpected_reply' : errorReason(error), {
         shard: shard.index,
@@ -452,8 +452,13 @@ export class DeribitFeed {
     return this.#loading;
   }
 
+  /**
+   * Fetches every (currency, kind) list first and applies them together, so all shards start
+   * subscribing at once instead of one currency after the other.
+   */
   async #fetchInstruments(): Promise<void> {
     const kinds = this.options.includeFutures ? ['option', 'future'] : ['option'];
+    const lists: [string, string, unknown[]][] = [];
     let complete = true;
     for (const currency of this.options.currencies) {
       for (const kind of kinds) {
@@ -467,15 +472,22 @@ export class DeribitFeed {
             this.options.requestTimeoutMs,
           );
           if (!Array.isArray(rows)) throw new Error(`Expected an array of instruments, was ${typeof rows}`);
-          this.applyInstrumentList(currency, kind, rows);
+          lists.push([currency, kind, rows]);
         } catch (error) {
           complete = false;
           this.deps.logger.warn({ currency, kind, err: (error as Error).message }, 'get_instruments failed');
         }
       }
     }
-    if (complete) this.#instrumentsLoaded = true;
-    else if (!this.#stopped) this.#scheduleListingRefresh(2000);
+    for (const [currency, kind, rows] of lists) this.applyInstrumentList(currency, kind, rows);
+    if (complete && !this.#instrumentsLoaded) {
+      this.#instrumentsLoaded = true;
+      // Index and listing channels ride on the first shard, after the first instruments, so a
+      // session's first subscribe already carries books (replays start their clock there).
+      for (const currency of this.options.currencies) this.shards[0]!.add(currencyChannels(currency));
+    } else if (!complete && !this.#stopped) {
+      this.#scheduleListingRefresh(2000);
+    }
   }
 
   /**
