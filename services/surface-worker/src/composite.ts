@@ -1,0 +1,152 @@
+/**
+ * The composite surface of a currency across venues (decision and reasons:
+ * docs/adr/0001-composite-surface.md). Per expiry in the union of the venues' expiries, one SVI fit
+ * of the pooled usable quotes of the venues that list it and are fresh (newest batch within
+ * `compositeMaxVenueAgeMs` of the newest batch of any venue). Each quote keeps its own venue's
+ * forward, k = ln(K/F_venue): an IV is convention-free once placed on its own forward's moneyness,
+ * so coin-priced (inverse) and USD-priced (linear) quotes pool directly; the venues' strike grids
+ * never need to match. Weights are the quote weights times a per-venue weight.
+ */
+import type { SviCore } from 'svi-core';
+import type { Counts } from './counts.ts';
+import { FitTracker } from './fit-tracker.ts';
+import type { SurfaceOptions } from './options.ts';
+import type { VenueContributionInit } from './proto-types.ts';
+import type { VenueQuotes } from './slice-fit.ts';
+import type { SmileEntry } from './surface-builder.ts';
+import type { ExpiryState, VenueSurfaceState } from './venue-state.ts';
+
+const YEAR_MS = 365 * 86_400_000;
+
+export interface CompositeState {
+  currency: string;
+  trackers: Map<bigint, FitTracker>;
+  lastDisplayTick: number;
+}
+
+/** Venue disagreement of one expiry: each venue's own ATM vol and the max − min spread. */
+export interface VenueDisagreement {
+  expiryMs: bigint;
+  atmVolByVenue: Record<string, number>;
+  spread: number;
+}
+
+export interface CompositeUpdate {
+  entries: SmileEntry[];
+  contributions: VenueContributionInit[];
+  clockMs: number;
+}
+
+function sourceOf(s: ExpiryState, o: SurfaceOptions): VenueQuotes {
+  return {
+    venue: s.venue,
+    quotes: s.quotes.values(),
+    ctx: { venue: s.venue, forward: s.forward, timeYears: s.timeYears, nowMs: s.lastEventMs },
+    venueWeight: o.venueWeights[s.venue] ?? 1,
+  };
+}
+
+export function updateComposite(
+  core: SviCore,
+  o: SurfaceOptions,
+  clockUs: () => number,
+  counts: Counts,
+  comp: CompositeState,
+  venues: readonly VenueSurfaceState[],
+): CompositeUpdate {
+  const clockMs = Math.max(...venues.map((v) => v.clockMs));
+  const expiries = new Set<bigint>();
+  for (const v of venues) for (const e of v.expiries.keys()) expiries.add(e);
+  for (const e of comp.trackers.keys()) if (!expiries.has(e)) comp.trackers.delete(e);
+  for (const expiryMs of [...expiries].sort((a, b) => (a < b ? -1 : 1))) {
+    const members: ExpiryState[] = [];
+    for (const v of venues) {
+      const s = v.expiries.get(expiryMs);
+      if (s === undefined) continue;
+      if (clockMs - s.lastEventMs > o.compositeMaxVenueAgeMs) counts.add('composite_venue_stale');
+      else members.push(s);
+    }
+    const first = members[0];
+    if (first === undefined) {
+      comp.trackers.delete(expiryMs);
+      continue;
+    }
+    let tracker = comp.trackers.get(expiryMs);
+    if (tracker === undefined) {
+      tracker = new FitTracker();
+      comp.trackers.set(expiryMs, tracker);
+    }
+    let wSum = 0;
+    let logF = 0;
+    let receiveNs = 0n;
+    for (const s of members) {
+      const vw = o.venueWeights[s.venue] ?? 1;
+      wSum += vw;
+      logF += vw * Math.log(s.forward);
+      if (s.receiveNs > receiveNs) receiveNs = s.receiveNs;
+    }
+    tracker.attempt(
+      core,
+      members.map((s) => sourceOf(s, o)),
+      {
+        timeYears: Number(expiryMs - BigInt(clockMs)) / YEAR_MS,
+        // Reported forward of the composite smile: venue-weighted geometric mean (quotes keep theirs).
+        forward: Math.exp(logF / wSum),
+        forwardSource: first.forwardSource,
+        nowMs: clockMs,
+        receiveNs,
+      },
+      o,
+      clockUs,
+      counts,
+    );
+  }
+  const entries = [...comp.trackers.entries()].map(([expiryMs, tracker]) => ({ expiryMs, tracker }));
+  return { entries, contributions: contributions(entries), clockMs };
+}
+
+/** Quotes, expiries and share of the total fit weight each venue contributed to the published fits. */
+export function contributions(entries: readonly SmileEntry[]): VenueContributionInit[] {
+  const by = new Map<string, { quotes: number; expiries: Set<bigint>; weight: number }>();
+  let total = 0;
+  for (const e of entries) {
+    for (const q of e.tracker.fit?.quotes ?? []) {
+      if (q.reason !== undefined) continue;
+      const c = by.get(q.venue) ?? { quotes: 0, expiries: new Set(), weight: 0 };
+      c.quotes++;
+      c.expiries.add(e.expiryMs);
+      c.weight += q.weight;
+      total += q.weight;
+      by.set(q.venue, c);
+    }
+  }
+  return [...by.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([venue, c]) => ({
+      venue,
+      quotes: c.quotes,
+      expiries: c.expiries.size,
+      weight: total > 0 ? c.weight / total : 0,
+    }));
+}
+
+/** ATM vol spread between venues per expiry listed by at least two of them. */
+export function disagreement(
+  atmByVenue: ReadonlyMap<string, ReadonlyMap<bigint, number>>,
+): VenueDisagreement[] {
+  const expiries = new Map<bigint, Record<string, number>>();
+  for (const [venue, atm] of atmByVenue) {
+    for (const [e, v] of atm) {
+      const rec = expiries.get(e) ?? {};
+      rec[venue] = v;
+      expiries.set(e, rec);
+    }
+  }
+  return [...expiries.entries()]
+    .filter(([, rec]) => Object.keys(rec).length >= 2)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([expiryMs, rec]) => {
+      const vols = Object.values(rec);
+      return { expiryMs, atmVolByVenue: rec, spread: Math.max(...vols) - Math.min(...vols) };
+    });
+}

@@ -1,0 +1,185 @@
+/**
+ * Contract messages of the surface topic (proto/volstream/v1/smile.proto, surface.proto): a Smile
+ * per fitted expiry and a Surface per (currency, venue) or (currency, "composite"), wrapped in
+ * SurfaceEvents whose ids are deterministic in the inputs (eventId of venue, currency, expiry and
+ * the event times involved), so a re-computation after a restart carries the same id.
+ */
+import {
+  AtmConvention,
+  create,
+  DeltaConvention,
+  eventId,
+  expiryKey,
+  newHeader,
+  type Smile,
+  SmileSchema,
+  type SurfaceEvent,
+  SurfaceEventSchema,
+  SurfaceSchema,
+} from '@volstream/contracts';
+import type { SviParams } from 'svi-core';
+import type { DeltaConventionName } from './delta-strike.ts';
+import type { AcceptedFit } from './fit-tracker.ts';
+import type {
+  ArbitrageViolationInit,
+  ExpiryMetricsInit,
+  RiskNodeInit,
+  SmileQuoteInit,
+  TenorMetricsInit,
+  VenueContributionInit,
+} from './proto-types.ts';
+
+export interface Identity {
+  runId: string;
+  producerId: string;
+  fitterId: string;
+  fitterVersion: string;
+}
+
+export interface SmileParts {
+  currency: string;
+  venue: string;
+  expiryMs: bigint;
+  fit: AcceptedFit;
+  /** Published parameters (the fit's, or calendar-lifted). */
+  params: SviParams;
+  lifted: boolean;
+  minG: number;
+  atmVol: number | undefined;
+}
+
+function smileQuotes(fit: AcceptedFit): SmileQuoteInit[] {
+  return fit.quotes.map((q) => ({
+    instrumentName: q.quote.instrumentName,
+    strike: q.quote.strike,
+    logMoneyness: q.k,
+    optionType: q.quote.optionType,
+    ...(q.quote.bidIv === undefined ? {} : { bidIv: q.quote.bidIv }),
+    ...(q.quote.askIv === undefined ? {} : { askIv: q.quote.askIv }),
+    ...(q.quote.midIv === undefined ? {} : { midIv: q.quote.midIv }),
+    weight: q.weight,
+    inFit: q.reason === undefined,
+    venue: q.venue,
+  }));
+}
+
+export function buildSmile(p: SmileParts, id: Identity): Smile {
+  const o = p.fit.outcome;
+  return create(SmileSchema, {
+    currency: p.currency,
+    venue: p.venue,
+    expiryMs: p.expiryMs,
+    forward: p.fit.forward,
+    timeToExpiryYears: p.fit.timeYears,
+    ...(p.atmVol === undefined ? {} : { atmVol: p.atmVol }),
+    svi: { ...p.params },
+    fitterId: id.fitterId,
+    fitterVersion: id.fitterVersion,
+    diagnostics: {
+      rmseVolPoints: o.rmseVolPoints,
+      rmseTotalVariance: o.rmseTotalVariance,
+      minG: p.minG,
+      quotesInFit: p.fit.quotes.length - p.fit.excludedCount,
+      quotesThroughFit: o.quotesThroughFit,
+      fitTimeUs: o.fitTimeUs,
+      iterations: o.iterations,
+      inputQuotes: p.fit.quotes.length,
+      excludedQuotes: p.fit.excludedCount,
+      repaired: o.repaired || p.lifted,
+      butterflyFree: p.minG >= 0,
+    },
+    quotes: smileQuotes(p.fit),
+    runId: id.runId,
+    asOfMs: BigInt(p.fit.asOfMs),
+    forwardSource: p.fit.forwardSource,
+  });
+}
+
+export function smileEvent(
+  smile: Smile,
+  displayMs: number,
+  id: Identity,
+  receiveNs: bigint,
+  nowNs: bigint,
+): SurfaceEvent {
+  return create(SurfaceEventSchema, {
+    header: newHeader({
+      venue: smile.venue,
+      producerId: id.producerId,
+      eventId: eventId(
+        'smile',
+        id.runId,
+        smile.venue,
+        smile.currency,
+        expiryKey(smile.expiryMs),
+        smile.asOfMs,
+        displayMs,
+      ),
+      exchangeTimeMs: smile.asOfMs,
+      receiveTimeNs: receiveNs,
+      publishTimeNs: nowNs,
+      runId: id.runId,
+    }),
+    payload: { case: 'smile', value: smile },
+  });
+}
+
+export interface SurfaceParts {
+  currency: string;
+  venue: string;
+  asOfMs: number;
+  displayMs: number;
+  receiveNs: bigint;
+  smiles: Smile[];
+  expiries: ExpiryMetricsInit[];
+  tenors: TenorMetricsInit[];
+  riskNodes: RiskNodeInit[];
+  convention: DeltaConventionName;
+  butterflyViolations: number;
+  calendarViolations: number;
+  repairedSmiles: number;
+  violations: ArbitrageViolationInit[];
+  newestInputAgeMs: number;
+  oldestInputAgeMs: number;
+  contributions: VenueContributionInit[];
+}
+
+export function surfaceEvent(p: SurfaceParts, id: Identity, nowNs: bigint): SurfaceEvent {
+  const surface = create(SurfaceSchema, {
+    currency: p.currency,
+    venue: p.venue,
+    asOfMs: BigInt(p.asOfMs),
+    smiles: p.smiles,
+    expiries: p.expiries,
+    tenors: p.tenors,
+    riskNodes: p.riskNodes,
+    deltaConvention: p.convention === 'forward' ? DeltaConvention.FORWARD : DeltaConvention.PREMIUM_ADJUSTED,
+    atmConvention: AtmConvention.FORWARD,
+    arbitrage: {
+      butterflyViolations: p.butterflyViolations,
+      calendarViolations: p.calendarViolations,
+      repairedSmiles: p.repairedSmiles,
+      violations: p.violations,
+    },
+    staleness: {
+      newestInputAgeMs: BigInt(Math.max(0, Math.round(p.newestInputAgeMs))),
+      oldestInputAgeMs: BigInt(Math.max(0, Math.round(p.oldestInputAgeMs))),
+    },
+    runId: id.runId,
+    fitterId: id.fitterId,
+    fitterVersion: id.fitterVersion,
+    contributions: p.contributions,
+  });
+  return create(SurfaceEventSchema, {
+    header: newHeader({
+      venue: p.venue,
+      producerId: id.producerId,
+      eventId: eventId('surface', id.runId, p.venue, p.currency, p.displayMs),
+      exchangeTimeMs: p.asOfMs,
+      receiveTimeNs: p.receiveNs,
+      publishTimeNs: nowNs,
+      runId: id.runId,
+    }),
+    payload: { case: 'surface', value: surface },
+  });
+}

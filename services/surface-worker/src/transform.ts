@@ -1,0 +1,247 @@
+/**
+ * SurfaceTransform: the surface worker as a pure, deterministic transformation of volatility-topic
+ * events into surface-topic events (the worker runtime drives it; tests and the benchmark call it
+ * directly). Per window: apply every quote batch to its (venue, currency, expiry) state, try a fit
+ * of each touched expiry (fit cadence), then, for each touched (currency, venue) whose display tick
+ * advanced (`displayIntervalMs` of event time), publish its smiles and surface, and the currency's
+ * composite once more than one venue feeds it. All clocks are event time; the only wall-clock
+ * values (fit time µs, publish time) come from injectable clocks, so tests get identical bytes.
+ */
+import { type SurfaceEvent, TOPICS, type VolatilityEvent, nowNs as wallNowNs } from '@volstream/contracts';
+import type { WindowResult, WorkerDefinition, WorkerInput } from '@volstream/worker-runtime';
+import type { SviCore } from 'svi-core';
+import { type CompositeState, disagreement, updateComposite, type VenueDisagreement } from './composite.ts';
+import { Counts } from './counts.ts';
+import type { Identity } from './messages.ts';
+import { resolveOptions, type SurfaceOptions, type SurfaceOptionsInit } from './options.ts';
+import { type BuilderDeps, buildSurface } from './surface-builder.ts';
+import { applyBatch, type VenueSurfaceState, validateBatch } from './venue-state.ts';
+
+export interface SurfaceTransformDeps {
+  core: SviCore;
+  /** Microsecond clock for fit timings (default performance.now). */
+  clockUs?: () => number;
+  /** Wall clock for publish_time_ns (default the contracts' nowNs). */
+  nowNs?: () => bigint;
+}
+
+export interface SurfaceStats {
+  dropped: Record<string, number>;
+  counters: Record<string, number>;
+}
+
+export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, SurfaceEvent> {
+  readonly name = 'surface-worker';
+  readonly input = TOPICS.volatility;
+  readonly output = TOPICS.surface;
+  readonly options: SurfaceOptions;
+  readonly #core: SviCore;
+  readonly #clockUs: () => number;
+  readonly #builder: BuilderDeps;
+  readonly #venues = new Map<string, VenueSurfaceState>();
+  readonly #composites = new Map<string, CompositeState>();
+  readonly #disagreement = new Map<string, VenueDisagreement[]>();
+  readonly #dropped = new Counts();
+  readonly #counters = new Counts();
+
+  constructor(deps: SurfaceTransformDeps, options: SurfaceOptionsInit = {}) {
+    this.options = resolveOptions(options);
+    this.#core = deps.core;
+    this.#clockUs = deps.clockUs ?? (() => performance.now() * 1000);
+    const info = deps.core.moduleInfo();
+    const identity: Identity = {
+      runId: this.options.runId,
+      producerId: this.options.producerId,
+      fitterId: info.fitterId,
+      fitterVersion: `abi-${info.abiVersion}`,
+    };
+    this.#builder = {
+      core: deps.core,
+      options: this.options,
+      identity,
+      nowNs: deps.nowNs ?? wallNowNs,
+      published: new Map(),
+    };
+  }
+
+  /** The runtime's entry point: one window of inputs (consecutive messages of a partition). */
+  transform(inputs: readonly WorkerInput<VolatilityEvent>[]): WindowResult<SurfaceEvent> {
+    return this.process(inputs.map((i) => i.value));
+  }
+
+  /** One window of events → the surface events it causes, with this window's counts. */
+  process(events: readonly VolatilityEvent[]): WindowResult<SurfaceEvent> {
+    const dropped = new Counts();
+    const counters = new Counts();
+    const dropExamples: Record<string, Record<string, unknown>> = {};
+    const drops = {
+      drop(reason: string, context: Record<string, unknown>) {
+        dropped.add(reason);
+        dropExamples[reason] ??= context;
+      },
+    };
+    const touched = new Set<VenueSurfaceState>();
+    const touchedExpiries = new Set<ReturnType<typeof applyBatch>>();
+    for (const event of events) {
+      const bad = validateBatch(event);
+      if (bad !== undefined || event.payload.case !== 'quoteBatch' || event.header === undefined) {
+        drops.drop(bad ?? 'unknown_payload', {
+          venue: event.header?.venue,
+          eventId: event.header?.eventId,
+          ...(event.payload.case === 'quoteBatch'
+            ? { currency: event.payload.value.currency, expiryMs: String(event.payload.value.expiryMs) }
+            : {}),
+        });
+        continue;
+      }
+      const h = event.header;
+      const batch = event.payload.value;
+      const venue = h.venue === '' ? 'unknown' : h.venue;
+      const key = `${batch.currency}|${venue}`;
+      let vs = this.#venues.get(key);
+      if (vs === undefined) {
+        vs = {
+          currency: batch.currency,
+          venue,
+          expiries: new Map(),
+          clockMs: Number.NEGATIVE_INFINITY,
+          lastDisplayTick: Number.NEGATIVE_INFINITY,
+        };
+        this.#venues.set(key, vs);
+      }
+      counters.add('batches_in');
+      touchedExpiries.add(applyBatch(vs, batch, Number(h.exchangeTimeMs), h.receiveTimeNs, counters, drops));
+      touched.add(vs);
+    }
+    for (const s of touchedExpiries) this.#attemptVenueFit(s, s.lastEventMs, counters);
+    const outputs: SurfaceEvent[] = [];
+    const currencies = new Set<string>();
+    for (const vs of touched) {
+      const tick = Math.floor(vs.clockMs / this.options.displayIntervalMs);
+      if (tick <= vs.lastDisplayTick) continue;
+      vs.lastDisplayTick = tick;
+      outputs.push(...this.#publishVenue(vs, counters));
+      currencies.add(vs.currency);
+    }
+    for (const currency of currencies) outputs.push(...this.#publishComposite(currency, false, counters));
+    this.#dropped.merge(dropped);
+    this.#counters.merge(counters);
+    return { outputs, dropped: dropped.toRecord(), counters: counters.toRecord(), dropExamples };
+  }
+
+  /** Publishes every (currency, venue) and composite now, whatever the display cadence. */
+  flush(): SurfaceEvent[] {
+    const counters = new Counts();
+    const outputs: SurfaceEvent[] = [];
+    const currencies = new Set<string>();
+    for (const vs of this.#venues.values()) {
+      outputs.push(...this.#publishVenue(vs, counters));
+      currencies.add(vs.currency);
+    }
+    for (const c of currencies) outputs.push(...this.#publishComposite(c, true, counters));
+    this.#counters.merge(counters);
+    return outputs;
+  }
+
+  stats(): SurfaceStats {
+    return { dropped: this.#dropped.toRecord(), counters: this.#counters.toRecord() };
+  }
+
+  /** Venue disagreement (ATM vol by venue and spread, per expiry) of the last composite of a currency. */
+  venueDisagreement(currency: string): readonly VenueDisagreement[] {
+    return this.#disagreement.get(currency) ?? [];
+  }
+
+  #attemptVenueFit(s: ReturnType<typeof applyBatch>, nowMs: number, counters: Counts): void {
+    s.tracker.attempt(
+      this.#core,
+      [
+        {
+          venue: s.venue,
+          quotes: s.quotes.values(),
+          ctx: { venue: s.venue, forward: s.forward, timeYears: s.timeYears, nowMs: s.lastEventMs },
+          venueWeight: 1,
+        },
+      ],
+      {
+        timeYears: s.timeYears,
+        forward: s.forward,
+        forwardSource: s.forwardSource,
+        nowMs,
+        receiveNs: s.receiveNs,
+      },
+      this.options,
+      this.#clockUs,
+      counters,
+    );
+  }
+
+  #publishVenue(vs: VenueSurfaceState, counters: Counts): SurfaceEvent[] {
+    for (const [expiry, s] of vs.expiries) {
+      if (Number(expiry) <= vs.clockMs) {
+        vs.expiries.delete(expiry);
+        counters.add('expiries_expired');
+        continue;
+      }
+      this.#attemptVenueFit(s, vs.clockMs, counters);
+    }
+    const coin = [...vs.expiries.values()].some((s) => s.coinPriced);
+    const built = buildSurface(this.#builder, {
+      currency: vs.currency,
+      venue: vs.venue,
+      displayMs: vs.clockMs,
+      entries: [...vs.expiries.values()].map((s) => ({ expiryMs: s.expiryMs, tracker: s.tracker })),
+      convention: coin ? 'premium-adjusted' : 'forward',
+      contributions: [],
+    });
+    if (built === undefined) return [];
+    this.#count(built, counters);
+    return built.events;
+  }
+
+  #publishComposite(currency: string, force: boolean, counters: Counts): SurfaceEvent[] {
+    if (!this.options.composite) return [];
+    const venues = [...this.#venues.values()].filter((v) => v.currency === currency && v.expiries.size > 0);
+    if (venues.length < 2) return [];
+    let comp = this.#composites.get(currency);
+    if (comp === undefined) {
+      comp = { currency, trackers: new Map(), lastDisplayTick: Number.NEGATIVE_INFINITY };
+      this.#composites.set(currency, comp);
+    }
+    const update = updateComposite(this.#core, this.options, this.#clockUs, counters, comp, venues);
+    const tick = Math.floor(update.clockMs / this.options.displayIntervalMs);
+    if (!force && tick <= comp.lastDisplayTick) return [];
+    comp.lastDisplayTick = tick;
+    const built = buildSurface(this.#builder, {
+      currency,
+      venue: 'composite',
+      displayMs: update.clockMs,
+      entries: update.entries,
+      convention: this.options.compositeDeltaConvention,
+      contributions: update.contributions,
+    });
+    if (built === undefined) return [];
+    this.#count(built, counters);
+    counters.add('composite_surfaces');
+    const atm = new Map<string, ReadonlyMap<bigint, number>>();
+    for (const v of venues) {
+      const m = new Map<bigint, number>();
+      for (const [e, s] of v.expiries) {
+        const fit = s.tracker.fit;
+        if (fit === undefined) continue;
+        const w = this.#core.sviW(fit.params, Float64Array.of(0))[0] ?? Number.NaN;
+        m.set(e, Math.sqrt(w / fit.timeYears));
+      }
+      atm.set(v.venue, m);
+    }
+    this.#disagreement.set(currency, disagreement(atm));
+    return built.events;
+  }
+
+  #count(built: NonNullable<ReturnType<typeof buildSurface>>, counters: Counts): void {
+    counters.add('surfaces_published');
+    counters.add('smiles_published', built.smilesPublished);
+    if (built.calendarRepaired) counters.add('calendar_repaired');
+    counters.add('calendar_unrepaired', built.calendarResidual);
+  }
+}
