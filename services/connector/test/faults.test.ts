@@ -2,7 +2,7 @@
 // connector keeps running (still subscribed, still publishing a sound stream).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { MalformedKind } from '@volstream/exchange-sim';
+import type { Fault, MalformedKind } from '@volstream/exchange-sim';
 import type { DropReason } from '../src/metrics.ts';
 import { BookReplicas } from './helpers/book-replica.ts';
 import { type Pair, startPair, waitFor } from './helpers/harness.ts';
