@@ -78,6 +78,10 @@ export class PartitionLog {
       if (this.startOffset >= floor) return false;
       this.#dropOldest();
     }
+    // Evict a little more while at it (only what every group committed), so the floor, which
+    // walks the groups, is computed once per many appends rather than on every append when full.
+    let extra = limits.maxMessages >> 4;
+    while (extra-- > 0 && this.length > 0 && this.startOffset < floor) this.#dropOldest();
     return true;
   }
 
