@@ -61,7 +61,7 @@ export function buildSurface(deps: BuilderDeps, req: SurfaceRequest): BuiltSurfa
     if (fit === undefined) throw new Error('unreachable: filtered above');
     return { expiryMs: e.expiryMs, timeYears: fit.timeYears, forward: fit.forward, params: fit.params };
   });
-  const arb = controlCalendar(core, slices);
+  const arb = controlCalendar(core, slices, options.filters.maxWingZ);
   const { expiries, metrics } = expiryMetrics(core, arb.slices, req.convention);
   const { tenors, riskNodes } = tenorView(core, arb.slices, options.tenorsDays, req.convention);
   const nowNs = deps.nowNs();
