@@ -4,6 +4,7 @@
  */
 export { coalesceLatest } from './coalesce.ts';
 export { WorkerMetrics } from './metrics.ts';
+export { WORKER_OPTIONS } from './options.ts';
 export { type RunningWorker, startWorker, type WorkerOptions } from './run-worker.ts';
 export type {
   LatencyStats,
@@ -12,3 +13,4 @@ export type {
   WorkerInput,
   WorkerStats,
 } from './types.ts';
+export { openWorkerBus, type WorkerConfig, type WorkerStarter, workerMain } from './worker-main.ts';

@@ -1,0 +1,436 @@
+// The volatility worker as a pure transformation: orderbook events (BookTop, Forward) of one window
+// -> VolQuoteBatch events keyed currency:expiry. Per window: latest book top per instrument and
+// latest forward per expiry win; new prices are inverted in ONE batch call into svi-core (coin
+// prices via B = c·F, QUANT.md §1), quotes whose only change is the forward go through the work
+// reduction (work-reduction.ts), greeks come from ONE batch call. Clock: EXCHANGE_TIME, the
+// exchange time of the book top (docs/PIPELINE.md).
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import {
+  type EventHeader,
+  eventId,
+  type Forward,
+  ForwardSource,
+  newHeader,
+  nowNs,
+  OptionType,
+  type OrderBookEvent,
+  PriceUnit,
+  ValuationClock,
+  type VolatilityEvent,
+  VolatilityEventSchema,
+  type VolQuoteSchema,
+} from '@volstream/contracts';
+import type { WindowResult } from '@volstream/worker-runtime';
+import type { SviCore } from 'svi-core';
+import { belowTick, type QuoteInput, quoteInput, SIDE_COUNT, yearsTo } from './quote-input.ts';
+import {
+  type Candidate,
+  DEFAULT_WORK_REDUCTION,
+  decide,
+  type VolPoint,
+  type WorkReductionOptions,
+} from './work-reduction.ts';
+
+export interface VolatilityTransformOptions {
+  /** A loaded svi-core module (`await load()`), or the module namespace after `await init()`. */
+  core: SviCore;
+  producerId?: string;
+  workReduction?: Partial<WorkReductionOptions>;
+  /** A forward older than the quote by more than this is stale: the quote is dropped (default 10 s). */
+  staleForwardMs?: number;
+  /** A book top older than the newest input of the window by more than this is flagged stale (default 5 s). */
+  staleQuoteMs?: number;
+  /** Publish-time clock, epoch ns (default nowNs). */
+  clock?: () => bigint;
+  /** Monotonic ms for compute_time_us (default performance.now; tests pin it for identical bytes). */
+  perfNow?: () => number;
+}
+
+/** Cumulative work counters (`workSaved` in the run report). */
+export interface WorkSaved {
+  skipped: number;
+  approximated: number;
+  inverted: number;
+}
+
+interface ForwardState {
+  value: number;
+  source: ForwardSource;
+  asOfMs: bigint;
+}
+
+interface QuoteState {
+  input: QuoteInput;
+  time: number;
+  forwardSource: ForwardSource;
+  anchor?: VolPoint | undefined;
+  published?: VolPoint | undefined;
+}
+
+interface Job {
+  state: QuoteState;
+  forward: number;
+  forwardSource: ForwardSource;
+  /** Vols to publish; undefined = to be inverted. */
+  vols?: Float64Array;
+  approximated: boolean;
+  cause: EventHeader;
+}
+
+export const VOLATILITY_DROP_REASONS = [
+  'bad_value',
+  'non_positive_time',
+  'stale_forward',
+  'unknown_instrument',
+] as const;
+
+const expiryKeyOf = (venue: string, currency: string, expiryMs: bigint): string =>
+  `${venue}:${currency}:${expiryMs}`;
+
+export class VolatilityTransform {
+  readonly #core: SviCore;
+  readonly #producerId: string;
+  readonly #work: WorkReductionOptions;
+  readonly #staleForwardMs: bigint;
+  readonly #staleQuoteMs: bigint;
+  readonly #clock: () => bigint;
+  readonly #perfNow: () => number;
+  readonly #forwards = new Map<string, ForwardState>();
+  readonly #quotes = new Map<string, QuoteState>();
+  readonly #byExpiry = new Map<string, Set<QuoteState>>();
+  readonly #saved: WorkSaved = { skipped: 0, approximated: 0, inverted: 0 };
+  #dropped: Record<string, number> = {};
+  #examples: Record<string, Record<string, unknown>> = {};
+
+  constructor(options: VolatilityTransformOptions) {
+    this.#core = options.core;
+    this.#producerId = options.producerId ?? 'volatility-worker-0';
+    this.#work = { ...DEFAULT_WORK_REDUCTION, ...options.workReduction };
+    this.#staleForwardMs = BigInt(options.staleForwardMs ?? 10_000);
+    this.#staleQuoteMs = BigInt(options.staleQuoteMs ?? 5_000);
+    this.#clock = options.clock ?? nowNs;
+    this.#perfNow = options.perfNow ?? (() => performance.now());
+  }
+
+  workSaved(): WorkSaved {
+    return { ...this.#saved };
+  }
+
+  #drop(reason: (typeof VOLATILITY_DROP_REASONS)[number], context: Record<string, unknown>): void {
+    this.#dropped[reason] = (this.#dropped[reason] ?? 0) + 1;
+    this.#examples[reason] ??= context;
+  }
+
+  apply(events: readonly OrderBookEvent[]): WindowResult<VolatilityEvent> {
+    const started = this.#perfNow();
+    this.#dropped = {};
+    this.#examples = {};
+    const before = { ...this.#saved };
+    // 1. Coalesce: latest forward per expiry, latest book top per instrument.
+    const movedExpiries = new Map<string, EventHeader>();
+    const tops = new Map<string, QuoteInput>();
+    let newestMs = 0n;
+    for (const event of events) {
+      const header = event.header;
+      if (header === undefined) continue;
+      if (header.exchangeTimeMs > newestMs) newestMs = header.exchangeTimeMs;
+      const p = event.payload;
+      if (p.case === 'forward') this.#forward(p.value, header, movedExpiries);
+      else if (p.case === 'bookTop') {
+        const q = quoteInput(p.value, header);
+        if ('drop' in q) this.#drop(q.drop, { detail: q.detail, eventId: header.eventId });
+        else if (!('ignore' in q)) {
+          tops.delete(q.key);
+          tops.set(q.key, q);
+        }
+      }
+    }
+    // 2. Jobs: new prices are inverted; forward-only moves go through the work reduction.
+    const jobs: Job[] = [];
+    for (const q of tops.values()) {
+      const job = this.#priceJob(q);
+      if (job !== undefined) jobs.push(job);
+    }
+    this.#forwardJobs(movedExpiries, tops, jobs);
+    // 3. One inversion call, one greeks call.
+    this.#invert(jobs.filter((j) => j.vols === undefined));
+    const greeks = this.#greeks(jobs);
+    const outputs = this.#batches(jobs, greeks, newestMs, this.#perfNow() - started);
+    return {
+      outputs,
+      dropped: this.#dropped,
+      dropExamples: this.#examples,
+      counters: {
+        work_skipped: this.#saved.skipped - before.skipped,
+        work_approximated: this.#saved.approximated - before.approximated,
+        work_inverted: this.#saved.inverted - before.inverted,
+      },
+    };
+  }
+
+  #forward(f: Forward, header: EventHeader, moved: Map<string, EventHeader>): void {
+    if (!(Number.isFinite(f.forward) && f.forward > 0)) {
+      this.#drop('bad_value', { forward: f.forward, currency: f.currency, eventId: header.eventId });
+      return;
+    }
+    const key = expiryKeyOf(header.venue, f.currency, f.expiryMs);
+    const current = this.#forwards.get(key);
+    if (current !== undefined && f.asOfMs < current.asOfMs) return;
+    this.#forwards.set(key, { value: f.forward, source: f.source, asOfMs: f.asOfMs });
+    moved.delete(key);
+    moved.set(key, header);
+  }
+
+  /** The forward for a quote: its expiry's Forward, else the venue forward on the book top. */
+  #forwardFor(q: QuoteInput): ForwardState | undefined {
+    const f = this.#forwards.get(expiryKeyOf(q.venue, q.currency, q.expiryMs));
+    if (f !== undefined) return f;
+    if (q.underlyingPrice !== undefined && q.underlyingPrice > 0) {
+      return { value: q.underlyingPrice, source: ForwardSource.VENUE_UNDERLYING, asOfMs: q.valuationMs };
+    }
+    return undefined;
+  }
+
+  #priceJob(q: QuoteInput): Job | undefined {
+    const forward = this.#forwardFor(q);
+    let state = this.#quotes.get(q.key);
+    if (state === undefined) {
+      state = { input: q, time: 0, forwardSource: ForwardSource.UNSPECIFIED };
+      this.#quotes.set(q.key, state);
+      const ek = expiryKeyOf(q.venue, q.currency, q.expiryMs);
+      const set = this.#byExpiry.get(ek) ?? new Set();
+      set.add(state);
+      this.#byExpiry.set(ek, set);
+    }
+    state.input = q;
+    state.time = yearsTo(q.expiryMs, q.valuationMs);
+    state.anchor = undefined;
+    state.published = undefined;
+    if (forward !== undefined && q.valuationMs - forward.asOfMs > this.#staleForwardMs) {
+      this.#drop('stale_forward', {
+        instrument: q.name,
+        forwardAsOf: forward.asOfMs,
+        quoteTime: q.valuationMs,
+      });
+      return undefined;
+    }
+    this.#saved.inverted += 1;
+    return {
+      state,
+      forward: forward?.value ?? Number.NaN,
+      forwardSource: forward?.source ?? ForwardSource.UNSPECIFIED,
+      approximated: false,
+      cause: q.header,
+    };
+  }
+
+  #forwardJobs(moved: Map<string, EventHeader>, priced: Map<string, QuoteInput>, jobs: Job[]): void {
+    const candidates: Candidate[] = [];
+    const states: { state: QuoteState; forward: ForwardState; cause: EventHeader }[] = [];
+    for (const [ek, cause] of moved) {
+      const forward = this.#forwards.get(ek)!;
+      for (const state of this.#byExpiry.get(ek) ?? []) {
+        if (priced.has(state.input.key) || state.anchor === undefined || state.published === undefined)
+          continue;
+        if (state.input.valuationMs - forward.asOfMs > this.#staleForwardMs) continue;
+        states.push({ state, forward, cause });
+        candidates.push({
+          strike: state.input.strike,
+          time: state.time,
+          isCall: state.input.isCall,
+          inverse: state.input.inverse,
+          anchor: state.anchor,
+          published: state.published,
+          forward: forward.value,
+        });
+      }
+    }
+    const decisions = decide(this.#core, candidates, this.#work);
+    decisions.forEach((d, i) => {
+      const { state, forward, cause } = states[i]!;
+      if (d.kind === 'skip') {
+        this.#saved.skipped += 1;
+        return;
+      }
+      const job: Job = {
+        state,
+        forward: forward.value,
+        forwardSource: forward.source,
+        approximated: false,
+        cause,
+      };
+      if (d.kind === 'approximate') {
+        this.#saved.approximated += 1;
+        job.vols = d.vols;
+        job.approximated = true;
+      } else this.#saved.inverted += 1;
+      jobs.push(job);
+    });
+  }
+
+  /** One batch call per price unit (coin-quoted via B = c·F, USD-quoted directly). */
+  #invert(jobs: readonly Job[]): void {
+    for (const inverse of [true, false]) {
+      const group = jobs.filter((j) => j.state.input.inverse === inverse);
+      if (group.length === 0) continue;
+      const n = group.length * SIDE_COUNT;
+      const price = new Float64Array(n);
+      const forward = new Float64Array(n);
+      const strike = new Float64Array(n);
+      const time = new Float64Array(n);
+      const isCall = new Uint8Array(n);
+      group.forEach((job, i) => {
+        for (let s = 0; s < SIDE_COUNT; s++) {
+          const r = i * SIDE_COUNT + s;
+          price[r] = job.state.input.prices[s]!;
+          forward[r] = job.forward;
+          strike[r] = job.state.input.strike;
+          time[r] = job.state.time;
+          isCall[r] = job.state.input.isCall ? 1 : 0;
+        }
+      });
+      const input = { price, forward, strike, time, isCall };
+      const vols = inverse ? this.#core.impliedVolsInverse(input) : this.#core.impliedVols(input);
+      group.forEach((job, i) => {
+        const v = vols.slice(i * SIDE_COUNT, (i + 1) * SIDE_COUNT);
+        for (let s = 0; s < SIDE_COUNT; s++) if (!(v[s]! > 0)) v[s] = Number.NaN;
+        job.vols = v;
+        job.state.anchor = { forward: job.forward, vols: v };
+      });
+    }
+  }
+
+  /** Greeks at mark IV, else mid IV, in one call (USD premium per coin: contract units). */
+  #greeks(jobs: readonly Job[]): Float64Array[] {
+    const n = jobs.length;
+    if (n === 0) return [];
+    const forward = new Float64Array(n);
+    const strike = new Float64Array(n);
+    const time = new Float64Array(n);
+    const vol = new Float64Array(n);
+    const isCall = new Uint8Array(n);
+    jobs.forEach((job, i) => {
+      forward[i] = job.forward;
+      strike[i] = job.state.input.strike;
+      time[i] = job.state.time;
+      const v = job.vols!;
+      vol[i] = Number.isFinite(v[3]!) ? v[3]! : v[2]!;
+      isCall[i] = job.state.input.isCall ? 1 : 0;
+    });
+    const g = this.#core.greeks({ forward, strike, time, vol, isCall });
+    return [g.delta, g.deltaPa, g.gamma, g.vega, g.theta];
+  }
+
+  #quote(job: Job, i: number, greeks: Float64Array[], newestMs: bigint): VolQuoteInitLike {
+    const q = job.state.input;
+    const v = job.vols!;
+    job.state.published = { forward: job.forward, vols: v };
+    job.state.forwardSource = job.forwardSource;
+    const hasForward = Number.isFinite(job.forward);
+    const any = v.some((x) => Number.isFinite(x));
+    const skipReason = !hasForward ? 'no_forward' : any ? '' : q.synced ? 'no_price' : 'unsynced_book';
+    const bid = q.prices[0]!;
+    const ask = q.prices[1]!;
+    const opt = <K extends string>(key: K, x: number | undefined) =>
+      x === undefined || !Number.isFinite(x) ? {} : { [key]: x };
+    const g = (k: number) => (any ? greeks[k]![i] : undefined);
+    return {
+      instrumentName: q.name,
+      strike: q.strike,
+      optionType: q.isCall ? OptionType.CALL : OptionType.PUT,
+      expiryMs: q.expiryMs,
+      ...opt('bidIv', v[0]),
+      ...opt('askIv', v[1]),
+      ...opt('midIv', v[2]),
+      ...opt('markIv', v[3]),
+      ...opt('bidPrice', bid),
+      ...opt('askPrice', ask),
+      ...opt('markPrice', q.prices[3]),
+      priceUnit: q.inverse ? PriceUnit.BASE_COIN : PriceUnit.QUOTE_CURRENCY,
+      greeks: {
+        ...opt('deltaForward', g(0)),
+        ...opt('deltaPremiumAdjusted', g(1)),
+        ...opt('gamma', g(2)),
+        ...opt('vega', g(3)),
+        ...opt('theta', g(4)),
+      },
+      forward: hasForward ? job.forward : 0,
+      forwardSource: job.forwardSource,
+      timeToExpiryYears: job.state.time,
+      valuationClock: ValuationClock.EXCHANGE_TIME,
+      valuationTimeMs: q.valuationMs,
+      logMoneyness: hasForward ? Math.log(q.strike / job.forward) : 0,
+      approximated: job.approximated,
+      skipped: skipReason !== '',
+      stale: newestMs - q.valuationMs > this.#staleQuoteMs,
+      crossed: Number.isFinite(bid) && Number.isFinite(ask) && bid >= ask,
+      belowTick: hasForward && belowTick(q, job.forward),
+      skipReason,
+      ...opt('venueMarkIv', q.venueMarkIv),
+      ...opt('bidAmount', q.bidAmount),
+      ...opt('askAmount', q.askAmount),
+    };
+  }
+
+  #batches(
+    jobs: readonly Job[],
+    greeks: Float64Array[],
+    newestMs: bigint,
+    elapsedMs: number,
+  ): VolatilityEvent[] {
+    const groups = new Map<string, { jobs: { job: Job; i: number }[]; cause: EventHeader }>();
+    jobs.forEach((job, i) => {
+      const q = job.state.input;
+      const key = expiryKeyOf(q.venue, q.currency, q.expiryMs);
+      const group = groups.get(key) ?? { jobs: [], cause: job.cause };
+      group.jobs.push({ job, i });
+      if (job.cause.exchangeTimeMs >= group.cause.exchangeTimeMs) group.cause = job.cause;
+      groups.set(key, group);
+    });
+    const perBatchUs = groups.size === 0 ? 0 : (elapsedMs * 1000) / groups.size;
+    const out: VolatilityEvent[] = [];
+    for (const group of groups.values()) {
+      group.jobs.sort(
+        (a, b) =>
+          a.job.state.input.strike - b.job.state.input.strike ||
+          Number(b.job.state.input.isCall) - Number(a.job.state.input.isCall),
+      );
+      const quotes = group.jobs.map(({ job, i }) => this.#quote(job, i, greeks, newestMs));
+      const first = group.jobs[0]!.job;
+      const q0 = first.state.input;
+      const cause = group.cause;
+      const ids = group.jobs.map(({ job }) => job.cause.eventId).sort();
+      out.push(
+        create(VolatilityEventSchema, {
+          header: newHeader({
+            venue: cause.venue,
+            producerId: this.#producerId,
+            eventId: eventId('volatility', 'quote_batch', cause.venue, q0.currency, q0.expiryMs, ...ids),
+            exchangeTimeMs: cause.exchangeTimeMs,
+            receiveTimeNs: cause.receiveTimeNs,
+            publishTimeNs: this.#clock(),
+            runId: cause.runId || 'live',
+          }),
+          payload: {
+            case: 'quoteBatch',
+            value: {
+              currency: q0.currency,
+              expiryMs: q0.expiryMs,
+              forward: Number.isFinite(first.forward) ? first.forward : 0,
+              forwardSource: first.forwardSource,
+              timeToExpiryYears: yearsTo(q0.expiryMs, cause.exchangeTimeMs),
+              quotes,
+              computedCount: quotes.filter((x) => !x.skipped && !x.approximated).length,
+              approximatedCount: quotes.filter((x) => x.approximated).length,
+              skippedCount: quotes.filter((x) => x.skipped).length,
+              computeTimeUs: perBatchUs,
+            },
+          },
+        }),
+      );
+    }
+    return out;
+  }
+}
+
+type VolQuoteInitLike = MessageInitShape<typeof VolQuoteSchema> & { skipped: boolean; approximated: boolean };
