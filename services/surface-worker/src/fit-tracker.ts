@@ -50,6 +50,8 @@ export type AttemptResult = 'fitted' | 'deferred' | 'unchanged' | 'too_few_quote
 
 export class FitTracker {
   lastFitMs = Number.NEGATIVE_INFINITY;
+  /** Event time of the last attempt: one attempt per event time (a window may ask twice). */
+  lastAttemptMs = Number.NEGATIVE_INFINITY;
   fit: AcceptedFit | undefined;
   /** Increments with every accepted fit (what has been published is tracked by the publisher). */
   seq = 0;
@@ -64,6 +66,8 @@ export class FitTracker {
     clockUs: () => number,
     counts: Counts,
   ): AttemptResult {
+    if (ctx.nowMs === this.lastAttemptMs) return 'deferred';
+    this.lastAttemptMs = ctx.nowMs;
     if (ctx.nowMs - this.lastFitMs < o.fitIntervalMs) {
       counts.add('fit_deferred_cadence');
       return 'deferred';
