@@ -117,4 +117,22 @@ describe('kafka transport (mock broker): specifics', () => {
     );
     await consumer.stop();
   });
+
+  test('pause holds delivery back and resume continues', async () => {
+    const bus = fx.bus();
+    const codec = tickCodec(fx.topic('pause'));
+    const producer = bus.producer();
+    await producer.send(codec, ticks(2, 2));
+    const consumer = bus.consumer<Tick>({ groupId: `pause-${Date.now()}` });
+    await consumer.subscribe([codec], { fromBeginning: true });
+    const got = await collect(consumer);
+    await waitUntil('first messages', () => got.length === 4);
+    consumer.pause([codec.name]);
+    await producer.send(codec, ticks(2, 2, 2));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(got.length, 4, 'nothing delivered while paused');
+    consumer.resume([codec.name]);
+    await waitUntil('the rest after resume', () => got.length === 8);
+    await consumer.stop();
+  });
 });
