@@ -220,7 +220,42 @@ pub extern "C" fn vs_implied_vol_one(
     crate::lbr::implied_vol(price, forward, strike, time, is_call != 0)
 }
 
-/// Shared body of the two batch IV exports; `scale_by_forward` turns coin prices into B = c·F.
+/// Coin prices → B = c·F, then `lbr::implied_vols` (QUANT.md §1, Deribit transformation).
+fn implied_vols_coin(
+    p: &[f64],
+    f: &[f64],
+    k: &[f64],
+    t: &[f64],
+    c: &[u8],
+    out: &mut [f64],
+    r: &mut [u8],
+) {
+    let mut scaled = [0f64; 256];
+    let mut start = 0;
+    while start < p.len() {
+        let end = (start + scaled.len()).min(p.len());
+        for i in start..end {
+            scaled[i - start] = p[i] * f[i];
+        }
+        let rr = start..end;
+        crate::lbr::implied_vols(
+            &scaled[..end - start],
+            &f[rr.clone()],
+            &k[rr.clone()],
+            &t[rr.clone()],
+            &c[rr.clone()],
+            &mut out[rr.clone()],
+            &mut r[rr],
+        );
+        start = end;
+    }
+}
+
+/// Signature shared by `lbr::implied_vols` and `inverse::implied_vols_inverse`.
+type IvBatch = fn(&[f64], &[f64], &[f64], &[f64], &[u8], &mut [f64], &mut [u8]);
+
+/// Shared body of the two batch IV exports.
+#[allow(clippy::too_many_arguments)]
 unsafe fn implied_vols_impl(
     n: usize,
     price: *const f64,
@@ -230,7 +265,7 @@ unsafe fn implied_vols_impl(
     is_call: *const u8,
     out_vol: *mut f64,
     out_reason: *mut u8,
-    scale_by_forward: bool,
+    batch: IvBatch,
 ) -> Result<(), u32> {
     let (p, f, k, t, c) = (
         input(price, n)?,
@@ -240,40 +275,25 @@ unsafe fn implied_vols_impl(
         input(is_call, n)?,
     );
     let vols = output(out_vol, n)?;
-    let mut reasons_out = if out_reason.is_null() {
-        None
-    } else {
-        Some(output(out_reason, n)?)
-    };
-    // Chunked through stack buffers so neither the coin → USD scaling nor a null reasons
-    // pointer needs a heap allocation.
+    if !out_reason.is_null() {
+        batch(p, f, k, t, c, vols, output(out_reason, n)?);
+        return Ok(());
+    }
+    // No reasons wanted: chunk through a stack buffer so the call needs no heap allocation.
     const CHUNK: usize = 256;
-    let mut scaled = [0f64; CHUNK];
     let mut scratch = [0u8; CHUNK];
     let mut start = 0;
     while start < n {
         let end = (start + CHUNK).min(n);
-        let len = end - start;
-        let prices: &[f64] = if scale_by_forward {
-            for i in start..end {
-                scaled[i - start] = p[i] * f[i];
-            }
-            &scaled[..len]
-        } else {
-            &p[start..end]
-        };
-        let reasons: &mut [u8] = match reasons_out.as_deref_mut() {
-            Some(r) => &mut r[start..end],
-            None => &mut scratch[..len],
-        };
-        crate::lbr::implied_vols(
-            prices,
-            &f[start..end],
-            &k[start..end],
-            &t[start..end],
-            &c[start..end],
-            &mut vols[start..end],
-            reasons,
+        let r = start..end;
+        batch(
+            &p[r.clone()],
+            &f[r.clone()],
+            &k[r.clone()],
+            &t[r.clone()],
+            &c[r.clone()],
+            &mut vols[r],
+            &mut scratch[..end - start],
         );
         start = end;
     }
@@ -296,7 +316,15 @@ pub unsafe extern "C" fn vs_implied_vols(
     out_reason: *mut u8,
 ) -> u32 {
     status(implied_vols_impl(
-        n, price, forward, strike, time, is_call, out_vol, out_reason, false,
+        n,
+        price,
+        forward,
+        strike,
+        time,
+        is_call,
+        out_vol,
+        out_reason,
+        crate::lbr::implied_vols,
     ))
 }
 
@@ -316,6 +344,14 @@ pub unsafe extern "C" fn vs_implied_vols_inverse(
     out_reason: *mut u8,
 ) -> u32 {
     status(implied_vols_impl(
-        n, coin_price, forward, strike, time, is_call, out_vol, out_reason, true,
+        n,
+        coin_price,
+        forward,
+        strike,
+        time,
+        is_call,
+        out_vol,
+        out_reason,
+        implied_vols_coin,
     ))
 }

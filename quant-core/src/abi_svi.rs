@@ -20,6 +20,12 @@ pub const FIT_DEGENERATE_STRIKES: u32 = 13;
 /// Repair status: the slice has no jump-wings form to repair (e.g. w(0) ≤ 0).
 pub const REPAIR_IMPOSSIBLE: u32 = 14;
 
+/// Largest |k| accepted: K/F outside e^±20 (≈ 2e-9 … 5e8) is no market, and such points would
+/// blow the fitter's search box up to useless sizes.
+pub const MAX_ABS_K: f64 = 20.0;
+/// Largest total variance accepted (σ = 1000 % for 10 years is w = 1000).
+pub const MAX_W: f64 = 1e6;
+
 /// Options of the default fitter; the variant build (swap tests) uses another configuration so
 /// the two modules are observably different fitters.
 pub fn fit_options() -> SviFitOptions {
@@ -92,6 +98,10 @@ pub unsafe extern "C" fn vs_svi_fit(
     };
     for slot in out.iter_mut() {
         *slot = f64::NAN;
+    }
+    // Out-of-market values are rejected here (the fitter only requires them finite).
+    if k.iter().any(|x| x.abs() > MAX_ABS_K) || w.iter().any(|x| *x > MAX_W) {
+        return FIT_INVALID_INPUT;
     }
     let result = fit_svi_slice(k, w, weights, time, &fit_options());
     match result {

@@ -3,6 +3,7 @@
 //! the SVI/eSSVI surface code. Plain std Rust, no dependencies, compatible with rustc 1.63 so the
 //! same sources build natively (cargo) and for wasm32 (Debian rustc, see build-wasm.sh).
 
+pub mod abi;
 pub mod black;
 pub mod greeks;
 pub mod inverse;

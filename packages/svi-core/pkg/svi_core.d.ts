@@ -87,14 +87,38 @@ export interface SviFitResult extends SviParams {
   status: string;
 }
 
+/** Black-76 greeks per option (venue units, see quant-core/src/greeks.rs). */
 export interface Greeks {
+  /** Forward delta ωN(ωd₊). */
   delta: Float64Array;
+  /** Premium-adjusted forward delta ω(K/F)N(ωd₋). */
   deltaPa: Float64Array;
+  /** Per unit of F. */
   gamma: Float64Array;
+  /** Price change for +1 vol point. */
   vega: Float64Array;
+  /** Price change for one calendar day. */
   theta: Float64Array;
-  vanna: Float64Array;
-  volga: Float64Array;
+}
+
+export interface GreeksOptions {
+  /** Greeks of the coin value c = B/F (inverse options) instead of the USD value B. */
+  coin?: boolean;
+}
+
+export interface CoinHeldUpdateInput {
+  vol: Float64Array;
+  forwardOld: Float64Array;
+  forwardNew: Float64Array;
+  strike: Float64Array;
+  time: Float64Array;
+  isCall: Uint8Array;
+}
+
+export interface CoinHeldUpdate {
+  vols: Float64Array;
+  /** Error estimate of each update; re-invert when above the budget (+∞ for invalid rows). */
+  errors: Float64Array;
 }
 
 export interface TimedSlice {
@@ -201,7 +225,8 @@ export declare class SviCore {
   impliedVolInverse(coinPrice: number, forward: number, strike: number, time: number, isCall: boolean): number;
   impliedVolsInverse(input: IvInput, out?: Float64Array): Float64Array;
   impliedVolsInverseDetailed(input: IvInput): IvDetailed;
-  greeks(input: PricingInput): Greeks;
+  greeks(input: PricingInput, options?: GreeksOptions): Greeks;
+  ivUpdateCoinHeld(input: CoinHeldUpdateInput): CoinHeldUpdate;
   fitSviSlice(input: SviSliceInput): SviFitResult;
   sviG(params: SviParams, k: Float64Array, out?: Float64Array): Float64Array;
   sviW(params: SviParams, k: Float64Array, out?: Float64Array): Float64Array;
@@ -233,7 +258,8 @@ export declare function impliedVolInverse(
 ): number;
 export declare function impliedVolsInverse(input: IvInput, out?: Float64Array): Float64Array;
 export declare function impliedVolsInverseDetailed(input: IvInput): IvDetailed;
-export declare function greeks(input: PricingInput): Greeks;
+export declare function greeks(input: PricingInput, options?: GreeksOptions): Greeks;
+export declare function ivUpdateCoinHeld(input: CoinHeldUpdateInput): CoinHeldUpdate;
 export declare function fitSviSlice(input: SviSliceInput): SviFitResult;
 export declare function sviG(params: SviParams, k: Float64Array, out?: Float64Array): Float64Array;
 export declare function sviW(params: SviParams, k: Float64Array, out?: Float64Array): Float64Array;

@@ -134,7 +134,8 @@ export const impliedVolInverse = (coinPrice, forward, strike, time, isCall) =>
   core().impliedVolInverse(coinPrice, forward, strike, time, isCall);
 export const impliedVolsInverse = (input, out) => core().impliedVolsInverse(input, out);
 export const impliedVolsInverseDetailed = (input) => core().impliedVolsInverseDetailed(input);
-export const greeks = (input) => core().greeks(input);
+export const greeks = (input, options) => core().greeks(input, options);
+export const ivUpdateCoinHeld = (input) => core().ivUpdateCoinHeld(input);
 export const fitSviSlice = (input) => core().fitSviSlice(input);
 export const sviG = (params, k, out) => core().sviG(params, k, out);
 export const sviW = (params, k, out) => core().sviW(params, k, out);

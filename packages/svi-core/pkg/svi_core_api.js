@@ -22,8 +22,8 @@ export const FIT_STATUSES = Object.freeze({
 
 /** f64 slots written by vs_svi_fit. */
 export const FIT_OUT_LEN = 16;
-/** f64 slots written by vs_greeks per option (SoA blocks of n). */
-export const GREEKS_FIELDS = Object.freeze(['delta', 'deltaPa', 'gamma', 'vega', 'theta', 'vanna', 'volga']);
+/** Blocks of n f64 written by vs_greeks, in order. */
+export const GREEKS_FIELDS = Object.freeze(['delta', 'deltaPa', 'gamma', 'vega', 'theta']);
 
 /** eSSVI fit status codes (ABI.md "vs_essvi_fit") → names. */
 export const ESSVI_STATUSES = Object.freeze({ 0: 'ok', 20: 'no_slices', 21: 'unsorted', 22: 'slice_invalid' });
@@ -182,7 +182,8 @@ export class SviCore {
     })[0];
   }
 
-  greeks(input) {
+  /** Black-76 greeks (vega per vol point, theta per day); options.coin: of the coin value B/F. */
+  greeks(input, options) {
     const n = lengthOf(input, ['forward', 'strike', 'time', 'vol', 'isCall']);
     const a = this.arena;
     const pF = a.putF64(0, input.forward);
@@ -191,13 +192,29 @@ export class SviCore {
     const pV = a.putF64(3, input.vol);
     const pC = a.putU8(4, input.isCall);
     const pOut = a.reserve(5, n * 8 * GREEKS_FIELDS.length);
-    callChecked(this.exports, 'vs_greeks', n, pF, pK, pT, pV, pC, pOut);
+    callChecked(this.exports, 'vs_greeks', n, pF, pK, pT, pV, pC, options?.coin ? 1 : 0, pOut);
     const all = a.readF64(pOut, n * GREEKS_FIELDS.length);
     const result = {};
     GREEKS_FIELDS.forEach((field, i) => {
       result[field] = all.subarray(i * n, (i + 1) * n);
     });
     return result;
+  }
+
+  /** First-order IV update of coin quotes after the forward moved (QUANT.md §4). */
+  ivUpdateCoinHeld(input) {
+    const n = lengthOf(input, ['vol', 'forwardOld', 'forwardNew', 'strike', 'time', 'isCall']);
+    const a = this.arena;
+    const pV = a.putF64(0, input.vol);
+    const pF0 = a.putF64(1, input.forwardOld);
+    const pF1 = a.putF64(2, input.forwardNew);
+    const pK = a.putF64(3, input.strike);
+    const pT = a.putF64(4, input.time);
+    const pC = a.putU8(5, input.isCall);
+    const pOut = a.reserve(6, n * 8);
+    const pErr = a.reserve(7, n * 8);
+    callChecked(this.exports, 'vs_iv_update_coin_held', n, pV, pF0, pF1, pK, pT, pC, pOut, pErr);
+    return { vols: a.readF64(pOut, n), errors: a.readF64(pErr, n) };
   }
 
   fitSviSlice(input) {

@@ -25,6 +25,7 @@ export const OPTIONAL_EXPORTS = Object.freeze([
   'vs_implied_vol_one',
   'vs_implied_vols_inverse',
   'vs_greeks',
+  'vs_iv_update_coin_held',
   'vs_svi_w',
   'vs_svi_gj_repair',
   'vs_calendar_check',

@@ -74,9 +74,31 @@ export function buildSlices(
       timeOf(q) > 0 &&
       q.isCall === q.strike >= q.forward,
   );
-  const bid = invertCoin(core, usable, (q) => q.bid, timeOf);
-  const ask = invertCoin(core, usable, (q) => q.ask, timeOf);
-  const mid = invertCoin(core, usable, (q) => (q.bid + q.ask) / 2, timeOf);
+  // One batch call for bid, ask and mid of every quote (3n rows): the wasm boundary is crossed once.
+  const n = usable.length;
+  const input = {
+    price: new Float64Array(3 * n),
+    forward: new Float64Array(3 * n),
+    strike: new Float64Array(3 * n),
+    time: new Float64Array(3 * n),
+    isCall: new Uint8Array(3 * n),
+  };
+  for (let i = 0; i < n; i++) {
+    const q = usable[i]!;
+    const t = timeOf(q);
+    for (let side = 0; side < 3; side++) {
+      const j = side * n + i;
+      input.price[j] = side === 0 ? q.bid : side === 1 ? q.ask : (q.bid + q.ask) / 2;
+      input.forward[j] = q.forward;
+      input.strike[j] = q.strike;
+      input.time[j] = t;
+      input.isCall[j] = q.isCall ? 1 : 0;
+    }
+  }
+  const vols = core.impliedVolsInverse(input);
+  const bid = vols.subarray(0, n);
+  const ask = vols.subarray(n, 2 * n);
+  const mid = vols.subarray(2 * n, 3 * n);
   const groups = new Map<string, number[]>();
   usable.forEach((q, i) => {
     if (!(Number.isFinite(bid[i]!) && Number.isFinite(ask[i]!) && Number.isFinite(mid[i]!))) return;
