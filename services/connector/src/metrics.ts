@@ -34,6 +34,8 @@ export interface HeartbeatStats {
   /** Round trip of our `public/test` answer (server reply), ms: last and max. */
   lastRttMs: number;
   maxRttMs: number;
+  /** The last 16 round trips, oldest first (the max above includes start-up bursts). */
+  recentRttMs: number[];
 }
 
 export interface ConnectorStats {
@@ -77,6 +79,7 @@ export class ConnectorMetrics {
     maxAnswerUs: 0,
     lastRttMs: 0,
     maxRttMs: 0,
+    recentRttMs: [],
   };
 
   constructor(readonly venue: string) {
@@ -95,6 +98,8 @@ export class ConnectorMetrics {
 
   recordHeartbeatRtt(rttMs: number): void {
     this.heartbeat.lastRttMs = rttMs;
+    this.heartbeat.recentRttMs.push(rttMs);
+    if (this.heartbeat.recentRttMs.length > 16) this.heartbeat.recentRttMs.shift();
     if (rttMs > this.heartbeat.maxRttMs) this.heartbeat.maxRttMs = rttMs;
   }
 
@@ -129,7 +134,7 @@ export function snapshotStats(metrics: ConnectorMetrics, gauges: ConnectorGauges
     resyncsRequested: metrics.resyncsRequested,
     resyncsCompleted: metrics.resyncsCompleted,
     subscribeRequests: metrics.subscribeRequests,
-    heartbeat: { ...metrics.heartbeat },
+    heartbeat: { ...metrics.heartbeat, recentRttMs: [...metrics.heartbeat.recentRttMs] },
     ...gauges,
   };
 }
