@@ -6,6 +6,7 @@
  * expiries as the clock passes 08:00 UTC. Everything is driven by one seeded PRNG, so the same
  * seed, start time and sequence of calls give the same market.
  */
+import { black76s } from 'svi-core';
 import { Prng } from '../prng.ts';
 import type { BookEntry } from './book.ts';
 import {
@@ -78,6 +79,9 @@ export interface BookUpdate {
   bids: BookEntry[];
   asks: BookEntry[];
 }
+
+/** Greeks are recomputed every this many model steps (1 s at the default 100 ms step). */
+const GREEKS_EVERY = 10;
 
 const START_INDEX: Record<Currency, number> = { BTC: 62_000, ETH: 3_100 };
 
@@ -168,8 +172,12 @@ export class Market {
     }
   }
 
-  /** Recomputes slices, marks and greeks of every open instrument (one batched Black-76). */
-  reprice(): void {
+  /**
+   * Recomputes slices and marks of every open instrument (one batched Black-76), and the greeks
+   * (six evaluations per option) only every `GREEKS_EVERY` steps or when `withGreeks`: greeks
+   * move slowly and cost most of the pricing time.
+   */
+  reprice(withGreeks = this.stepIndex % GREEKS_EVERY === 0): void {
     for (const cm of this.currencies.values()) {
       const exps = cm.expiries.map((e) => e.timestamp);
       const slices = buildSlices(
@@ -181,6 +189,7 @@ export class Market {
       cm.slices = new Map(slices.map((s) => [s.expiry, s]));
       const n = cm.options.length;
       const batch = allocBatch(n);
+      let fresh = false;
       for (let i = 0; i < n; i++) {
         const o = cm.options[i]!;
         const s = cm.slices.get(o.expiry)!;
@@ -192,16 +201,25 @@ export class Market {
         batch.time[i] = s.years;
         batch.vol[i] = o.markIv;
         batch.isCall[i] = o.isCall ? 1 : 0;
+        if (o.vega === 0) fresh = true;
       }
-      const priced = priceBatch(batch, n);
-      for (let i = 0; i < n; i++) {
-        const o = cm.options[i]!;
-        o.mark = Math.max(priced.usd[i]! / o.forward, 0);
-        o.delta = priced.delta[i]!;
-        o.gamma = priced.gamma[i]!;
-        o.vega = priced.vega[i]!;
-        o.theta = priced.theta[i]!;
-        o.rho = priced.rho[i]!;
+      if (withGreeks || fresh) {
+        const priced = priceBatch(batch, n);
+        for (let i = 0; i < n; i++) {
+          const o = cm.options[i]!;
+          o.mark = Math.max(priced.usd[i]! / o.forward, 0);
+          o.delta = priced.delta[i]!;
+          o.gamma = priced.gamma[i]!;
+          o.vega = priced.vega[i]!;
+          o.theta = priced.theta[i]!;
+          o.rho = priced.rho[i]!;
+        }
+      } else {
+        const usd = black76s(batch);
+        for (let i = 0; i < n; i++) {
+          const o = cm.options[i]!;
+          o.mark = Math.max(usd[i]! / o.forward, 0);
+        }
       }
       for (const f of cm.futures) {
         f.mark = f.period === 'perpetual' ? cm.index * 1.0002 : this.forward(cm, f.expiry);
