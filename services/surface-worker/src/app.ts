@@ -1,46 +1,55 @@
 /**
  * The surface worker service: the pure SurfaceTransform run by the shared worker runtime
- * (consume volstream.volatility.v1 → transform → produce volstream.surface.v1 → commit). No I/O
- * happens at import; `startSurfaceWorker` needs an initialised svi-core module and a bus.
+ * (consume volstream.volatility.v1 → transform → produce volstream.surface.v1 → commit).
+ * The WASM module is loaded in build() (FITTER_WASM selects another fitter), never at import.
  */
 import type { Bus } from '@volstream/bus';
 import type { Logger } from '@volstream/logging';
 import { type RunningWorker, startWorker } from '@volstream/worker-runtime';
-import type { SviCore } from 'svi-core';
+import { load, type SviCore } from 'svi-core';
 import type { SurfaceOptionsInit } from './options.ts';
 import { SurfaceTransform } from './transform.ts';
+
+export const SURFACE_WORKER = 'surface-worker';
 
 export interface SurfaceWorkerDeps {
   bus: Bus;
   logger: Logger;
-  core: SviCore;
+  /** A loaded module (default: `load()` of svi-core, honouring FITTER_WASM). */
+  core?: SviCore;
 }
 
-export interface SurfaceWorker extends RunningWorker {
-  readonly transform: SurfaceTransform;
-}
-
-export interface SurfaceWorkerRunOptions {
+export interface SurfaceWorkerOptions extends SurfaceOptionsInit {
   /** Consumer group (default "surface-worker"). */
   groupId?: string;
   /** Where a group without committed offsets starts (default true: rebuild from the retained topic). */
   fromBeginning?: boolean;
-  /** Coalescing window of the runtime, ms (default 50). */
+  /** Coalescing window of the runtime, ms (default 0: each bus batch as it comes). */
   windowMs?: number;
+  maxWindowMessages?: number;
 }
 
-export async function startSurfaceWorker(
-  deps: SurfaceWorkerDeps,
-  options: SurfaceOptionsInit = {},
-  run: SurfaceWorkerRunOptions = {},
-): Promise<SurfaceWorker> {
-  const transform = new SurfaceTransform({ core: deps.core }, options);
+export interface SurfaceWorker extends RunningWorker {
+  /** The transformation (for its stats() and venueDisagreement()). */
+  readonly transform: SurfaceTransform;
+}
+
+export async function build(options: SurfaceWorkerOptions, deps: SurfaceWorkerDeps): Promise<SurfaceWorker> {
+  const { groupId, fromBeginning, windowMs, maxWindowMessages, ...surfaceOptions } = options;
+  const core = deps.core ?? (await load());
+  const transform = new SurfaceTransform({ core }, surfaceOptions);
   const worker = await startWorker(transform, {
     bus: deps.bus,
     logger: deps.logger,
-    groupId: run.groupId ?? 'surface-worker',
-    fromBeginning: run.fromBeginning ?? true,
-    windowMs: run.windowMs ?? 50,
+    groupId: groupId ?? SURFACE_WORKER,
+    ...(fromBeginning === undefined ? {} : { fromBeginning }),
+    ...(windowMs === undefined ? {} : { windowMs }),
+    ...(maxWindowMessages === undefined ? {} : { maxWindowMessages }),
   });
-  return { ...worker, transform };
+  return {
+    transform,
+    stats: () => worker.stats(),
+    lag: () => worker.lag(),
+    stop: () => worker.stop(),
+  };
 }

@@ -2,9 +2,16 @@
  * @volstream/surface-worker: smile state, SVI fits, arbitrage checks, metrics, per-venue and
  * composite surfaces (docs/PIPELINE.md "Surface worker", docs/adr/0001-composite-surface.md).
  */
-export { type SurfaceWorker, type SurfaceWorkerDeps, startSurfaceWorker } from './app.ts';
+export {
+  build,
+  SURFACE_WORKER,
+  type SurfaceWorker,
+  type SurfaceWorkerDeps,
+  type SurfaceWorkerOptions,
+} from './app.ts';
 export type { VenueDisagreement } from './composite.ts';
 export { deltaAt, normCdf, strikeForDelta } from './delta-strike.ts';
+export { startSurfaceWorker } from './main.ts';
 export {
   DEFAULT_SURFACE_OPTIONS,
   defaultTickSize,

@@ -14,6 +14,12 @@ export interface QuoteFilterOptions {
   maxRelativeSpread: number;
   /** Drop quotes valued more than this long before the expiry's newest batch, ms. */
   maxQuoteAgeMs: number;
+  /**
+   * Also drop quotes the volatility worker flagged `stale`. Off by default: its budget (5 s between
+   * a book's last change and the newest input of its window) flags quiet but live books whenever
+   * the forward moves, which would empty the wings of every smile in a calm market.
+   */
+  honourStaleFlag: boolean;
   /** Drop quotes beyond this standardised moneyness |k|/√T (the far wings). */
   maxWingZ: number;
   /** Keep only out-of-the-money quotes (calls K ≥ F, puts K < F): ITM quotes add no information. */
@@ -61,7 +67,8 @@ export const DEFAULT_SURFACE_OPTIONS: SurfaceOptions = {
   filters: {
     minBidTicks: 2,
     maxRelativeSpread: 0.5,
-    maxQuoteAgeMs: 120_000,
+    maxQuoteAgeMs: 300_000,
+    honourStaleFlag: false,
     maxWingZ: 3,
     otmOnly: true,
   },

@@ -69,7 +69,7 @@ export function classifyQuote(
   if (bidIv === undefined || askIv === undefined) return 'one_sided';
   if (q.crossed || bidIv >= askIv) return 'crossed';
   if (midIv === undefined) return 'no_mid';
-  if (q.stale || ctx.nowMs - quoteTimeMs(q, ctx) > f.maxQuoteAgeMs) return 'stale';
+  if ((f.honourStaleFlag && q.stale) || ctx.nowMs - quoteTimeMs(q, ctx) > f.maxQuoteAgeMs) return 'stale';
   if (q.belowTick) return 'below_tick';
   if (q.bidPrice !== undefined) {
     const tick = tickSize(ctx.venue, q.priceUnit !== PriceUnit.QUOTE_CURRENCY, q.bidPrice);
