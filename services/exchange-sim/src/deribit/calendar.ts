@@ -125,29 +125,36 @@ export function listExpiries(now: number, shape: CalendarShape = DEFAULT_CALENDA
     });
 }
 
-/** Smallest "nice" number (1, 2, 2.5, 5 times a power of ten) at or above x. */
+/** The "nice" number (1, 2, 2.5, 5 times a power of ten) nearest to x on a log scale. */
 export function niceStep(x: number): number {
   const p = 10 ** Math.floor(Math.log10(x));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= x * 0.999) return m * p;
-  return 10 * p;
+  let best = p;
+  for (const m of [1, 2, 2.5, 5, 10]) {
+    if (Math.abs(Math.log((m * p) / x)) < Math.abs(Math.log(best / x))) best = m * p;
+  }
+  return best;
 }
 
 /**
  * Strike grid for one expiry, listed once from the spot and ATM vol at listing time: a base step of
- * about 1% of spot for dailies growing with √T, doubled beyond one standard deviation and five
- * times beyond two, out to ±3.5 standard deviations (at least ±8%); this reproduces the density of
- * the recorded 2021 chains (1000-wide near the money, 10000-wide in long-dated wings at 32k).
+ * about 0.8% of spot for dailies growing with √T (1.6% at two weeks, 3% at three months), doubled
+ * beyond max(1 sd, 5%) from the spot and five times beyond max(2 sd, 10%), out to (2.2 + 3T)
+ * standard deviations (at least ±12%). Checked
+ * against the real chains of 2026-01-01 and 2026-03-01 (../shared/data/deribit_chain_snapshots_2026):
+ * dailies 500–1000 wide over about ±12%, weeklies ±20–25%, quarterlies out to several times spot.
  */
 export function strikeGrid(spot: number, years: number, atmVol: number): number[] {
   const sd = atmVol * Math.sqrt(Math.max(years, 1 / 365));
-  const base = niceStep(spot * Math.min(0.06, 0.008 + 0.04 * Math.sqrt(years)));
-  const lo = spot * Math.max(0.1, Math.exp(-Math.max(3.5 * sd, 0.08)));
-  const hi = spot * Math.min(5, Math.exp(Math.max(3.5 * sd, 0.08)));
+  const base = niceStep(spot * Math.min(0.06, 0.006 + 0.05 * Math.sqrt(years)));
+  const reach = Math.max(0.12, sd * (2.2 + 3 * years));
+  const lo = spot * Math.max(0.1, Math.exp(-reach));
+  const hi = spot * Math.min(5, Math.exp(reach));
   const strikes = new Set<number>();
-  const inner = sd * spot;
+  const inner = Math.max(sd, 0.05) * spot;
+  const middle = Math.max(2 * sd, 0.1) * spot;
   for (let k = Math.ceil(lo / base) * base; k <= hi; k += base) {
     const dist = Math.abs(k - spot);
-    const step = dist <= inner ? base : dist <= 2 * inner ? 2 * base : 5 * base;
+    const step = dist <= inner ? base : dist <= middle ? 2 * base : 5 * base;
     if (Math.abs(k / step - Math.round(k / step)) < 1e-9 && k > 0) strikes.add(roundStrike(k));
   }
   return [...strikes].sort((a, b) => a - b);

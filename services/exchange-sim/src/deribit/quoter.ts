@@ -1,7 +1,6 @@
 /**
  * How simulated market makers quote one option around its truth price: a spread set in vol
- * points (wider for short expiries and far wings, like Deribit's screens: about 1–2 vol points
- * wide near the money at a month, many points on dailies and wings), converted to coin with vega,
+ * points (wider for short expiries and far wings, as on Deribit), converted to coin with vega,
  * rounded outwards to Deribit's tick (0.0001 up to 0.005, 0.0005 above), and 1–5 levels per side
  * with sticky amounts (coin: 0.1 BTC / 1 ETH minimum lots).
  */
@@ -22,10 +21,14 @@ export interface QuoteInput {
   lot: number;
 }
 
-/** Half-spread in vol points for a quote. */
+/**
+ * Half-spread in vol points. Fitted to the median ATM bid/ask width of the real BTC and ETH chains
+ * of 2026-01-01 and 2026-03-01 (../shared/data/deribit_chain_snapshots_2026): about 5–9 vol points
+ * wide at one day, 2 at a week, 1.3 at a month, 0.9–1.3 beyond; wider in the wings.
+ */
 export function halfSpreadVolPoints(years: number, z: number): number {
   const days = Math.max(years * 365, 0.05);
-  return 0.5 + 0.9 / Math.sqrt(days) + 0.35 * Math.abs(z);
+  return Math.min(25, 0.4 + 3.1 / days ** 0.75 + 0.35 * Math.abs(z));
 }
 
 /** A fresh level size in lots: log-normal, mostly a few coins, occasionally large. */
