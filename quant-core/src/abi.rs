@@ -12,12 +12,15 @@ use std::alloc::{alloc, dealloc, Layout};
 use std::mem::{align_of, size_of};
 use std::slice;
 
+#[path = "abi_greeks.rs"]
+mod greeks;
 #[path = "abi_metrics.rs"]
 mod metrics;
 #[path = "abi_surface.rs"]
 mod surface;
 #[path = "abi_svi.rs"]
 mod svi;
+pub use greeks::*;
 pub use metrics::*;
 pub use surface::*;
 pub use svi::*;
@@ -220,37 +223,6 @@ pub extern "C" fn vs_implied_vol_one(
     crate::lbr::implied_vol(price, forward, strike, time, is_call != 0)
 }
 
-/// Coin prices → B = c·F, then `lbr::implied_vols` (QUANT.md §1, Deribit transformation).
-fn implied_vols_coin(
-    p: &[f64],
-    f: &[f64],
-    k: &[f64],
-    t: &[f64],
-    c: &[u8],
-    out: &mut [f64],
-    r: &mut [u8],
-) {
-    let mut scaled = [0f64; 256];
-    let mut start = 0;
-    while start < p.len() {
-        let end = (start + scaled.len()).min(p.len());
-        for i in start..end {
-            scaled[i - start] = p[i] * f[i];
-        }
-        let rr = start..end;
-        crate::lbr::implied_vols(
-            &scaled[..end - start],
-            &f[rr.clone()],
-            &k[rr.clone()],
-            &t[rr.clone()],
-            &c[rr.clone()],
-            &mut out[rr.clone()],
-            &mut r[rr],
-        );
-        start = end;
-    }
-}
-
 /// Signature shared by `lbr::implied_vols` and `inverse::implied_vols_inverse`.
 type IvBatch = fn(&[f64], &[f64], &[f64], &[f64], &[u8], &mut [f64], &mut [u8]);
 
@@ -352,6 +324,6 @@ pub unsafe extern "C" fn vs_implied_vols_inverse(
         is_call,
         out_vol,
         out_reason,
-        implied_vols_coin,
+        crate::inverse::implied_vols_inverse,
     ))
 }

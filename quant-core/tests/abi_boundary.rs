@@ -156,3 +156,14 @@ fn calendar_check_reports_a_crossing_pair() {
     assert_eq!(st, 0);
     assert!(lifts[1] >= 0.01 && lifts[0] == 0.0);
 }
+
+#[test]
+fn greeks_export_writes_five_blocks() {
+    let (f, k, t, v, c) = ([60000.0, 100.0], [65000.0, 100.0], [7.0 / 365.0, 1.0], [0.55, 0.2], [1u8, 1]);
+    let mut out = [0.0; 10];
+    let st = unsafe { vs_greeks(2, f.as_ptr(), k.as_ptr(), t.as_ptr(), v.as_ptr(), c.as_ptr(), 0, out.as_mut_ptr()) };
+    assert_eq!(st, 0);
+    assert!((out[0] - 0.155576707).abs() < 1e-9, "delta {}", out[0]);
+    assert!((out[2] - 0.14959016).abs() < 1e-8, "delta_pa {}", out[2]);
+    assert!(out[4] > 0.0 && out[6] > 0.0 && out[8] < 0.0, "gamma, vega > 0, theta < 0");
+}
