@@ -35,6 +35,18 @@ describe('market model', () => {
     assert.notDeepEqual(a, c);
   });
 
+  it('gives each instrument its own random stream: books do not depend on touch order', () => {
+    const a = new Market({ seed: 'order', startTime: START });
+    const b = new Market({ seed: 'order', startTime: START });
+    const names = [...a.byName.keys()].filter((_, i) => i % 50 === 0);
+    const run = (m: Market, order: string[]): Record<string, string> => {
+      const out: Record<string, string> = {};
+      for (const n of order) out[n] = JSON.stringify(m.updateBook(m.byName.get(n)!));
+      return out;
+    };
+    assert.deepEqual(run(a, names), run(b, [...names].reverse()));
+  });
+
   it('lists Deribit-style expiries at 08:00 UTC with forwards consistent with the futures', () => {
     const m = new Market({ seed: 'cal', startTime: START });
     const btc = m.currencies.get('BTC')!;

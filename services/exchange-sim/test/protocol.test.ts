@@ -42,3 +42,23 @@ describe('deribit simulator protocol', () => {
     c.close();
   });
 });
+
+describe('determinism over the wire', () => {
+  it('two simulators with one seed and a frozen clock say the same things', async () => {
+    const run = async (): Promise<unknown[]> => {
+      const sim = await startDeribitSimulator({ seed: 'wire', startTime: START, timeScale: 0 });
+      const c = await TestClient.connect(sim.url);
+      const rows = (await c.request('public/get_instruments', { currency: 'ETH', kind: 'option' }))
+        .result as {
+        instrument_name: string;
+      }[];
+      const name = rows[rows.length >> 1]!.instrument_name;
+      await c.request('public/subscribe', { channels: [`book.${name}.100ms`, `ticker.${name}.100ms`] });
+      await c.waitFor(() => c.notifications().length >= 2);
+      c.close();
+      await sim.stop();
+      return [rows, c.notifications().slice(0, 2)];
+    };
+    assert.deepEqual(await run(), await run());
+  });
+});

@@ -26,12 +26,13 @@ export class Book {
   changeId: number;
   /** Price of one pip in quote units (0.0001 coin for options, 0.5 USD for BTC futures). */
   readonly pip: number;
-  readonly #prng: Prng;
+  /** This book's own random stream (sizes, change-id steps), independent of every other book. */
+  readonly prng: Prng;
 
   constructor(pip: number, firstChangeId: number, prng: Prng) {
     this.pip = pip;
     this.changeId = firstChangeId;
-    this.#prng = prng;
+    this.prng = prng;
   }
 
   price(pips: number): number {
@@ -68,7 +69,7 @@ export class Book {
   /** Advances change_id for a new message; returns [prev, next]. */
   nextChangeId(): [number, number] {
     const prev = this.changeId;
-    this.changeId = prev + 1 + Math.floor(this.#prng.next() * 300);
+    this.changeId = prev + 1 + Math.floor(this.prng.next() * 300);
     return [prev, this.changeId];
   }
 

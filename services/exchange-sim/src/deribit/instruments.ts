@@ -66,11 +66,14 @@ export function makeOption(
   strike: number,
   isCall: boolean,
   ids: { instrumentId: number; creationTimestamp: number },
-  prng: Prng,
+  base: Prng,
 ): OptionInstrument {
+  const name = optionName(currency, exp.timestamp, strike, isCall);
+  // A stream per instrument: its book does not depend on which other books were touched first.
+  const prng = base.fork(name);
   return {
     kind: 'option',
-    name: optionName(currency, exp.timestamp, strike, isCall),
+    name,
     currency,
     expiry: exp.timestamp,
     period: exp.period,
@@ -106,11 +109,13 @@ export function makeFuture(
   expiry: number,
   period: FutureInstrument['period'],
   ids: { instrumentId: number; creationTimestamp: number },
-  prng: Prng,
+  base: Prng,
 ): FutureInstrument {
+  const name = period === 'perpetual' ? `${currency}-PERPETUAL` : futureName(currency, expiry);
+  const prng = base.fork(name);
   return {
     kind: 'future',
-    name: period === 'perpetual' ? `${currency}-PERPETUAL` : futureName(currency, expiry),
+    name,
     currency,
     expiry,
     period,

@@ -238,7 +238,7 @@ export class Market {
     if (diff.bids.length === 0 && diff.asks.length === 0) {
       nudge(
         target,
-        this.#books,
+        inst.book.prng,
         inst.kind === 'option' ? (inst.currency === 'BTC' ? 0.1 : 1) : inst.currency === 'BTC' ? 10 : 1,
       );
       diff = inst.book.moveTo(target.bids, target.asks);
@@ -257,10 +257,11 @@ export class Market {
     // Yesterday's settlement and a last trade near today's mark, like a listed instrument has.
     const decimals = inst.kind === 'option' ? 4 : 2;
     const f = 10 ** decimals;
-    inst.settlementPrice = Math.round(inst.mark * this.#books.uniform(0.9, 1.1) * f) / f;
-    if (this.#books.chance(0.6)) {
-      inst.lastPrice = Math.max(Math.round(inst.mark * this.#books.uniform(0.95, 1.05) * f) / f, 1 / f);
-      inst.volume = Math.round(this.#books.uniform(0.1, 300) * 10) / 10;
+    const r = inst.book.prng;
+    inst.settlementPrice = Math.round(inst.mark * r.uniform(0.9, 1.1) * f) / f;
+    if (r.chance(0.6)) {
+      inst.lastPrice = Math.max(Math.round(inst.mark * r.uniform(0.95, 1.05) * f) / f, 1 / f);
+      inst.volume = Math.round(r.uniform(0.1, 300) * 10) / 10;
     }
   }
 
@@ -276,7 +277,7 @@ export class Market {
         lot: o.currency === 'BTC' ? 0.1 : 1,
       },
       o.book,
-      this.#books,
+      o.book.prng,
     );
   }
 
@@ -293,15 +294,15 @@ export class Market {
       const keepA = f.book.asks.get(ap);
       bids.set(
         bp,
-        keepB !== undefined && !this.#books.chance(0.2)
+        keepB !== undefined && !f.book.prng.chance(0.2)
           ? keepB
-          : lot * (1 + Math.floor(this.#books.next() * 5000)),
+          : lot * (1 + Math.floor(f.book.prng.next() * 5000)),
       );
       asks.set(
         ap,
-        keepA !== undefined && !this.#books.chance(0.2)
+        keepA !== undefined && !f.book.prng.chance(0.2)
           ? keepA
-          : lot * (1 + Math.floor(this.#books.next() * 5000)),
+          : lot * (1 + Math.floor(f.book.prng.next() * 5000)),
       );
     }
     return { bids, asks };
