@@ -73,6 +73,8 @@ interface Job {
   forwardSource: ForwardSource;
   /** Vols to publish; undefined = to be inverted. */
   vols?: Float64Array;
+  /** Error bounds of approximated vols. */
+  errors?: Float64Array;
   approximated: boolean;
   cause: EventHeader;
 }
@@ -89,6 +91,10 @@ const expiryKeyOf = (venue: string, currency: string, expiryMs: bigint): string 
 
 export class VolatilityTransform {
   readonly #core: SviCore;
+  /** Optional exports of the loaded fitter (quant-core/ABI.md): a replacement may lack them. */
+  readonly #hasGreeks: boolean;
+  readonly #hasCoinHeld: boolean;
+  readonly #hasInverse: boolean;
   readonly #producerId: string;
   readonly #work: WorkReductionOptions;
   readonly #staleForwardMs: bigint;
@@ -104,8 +110,14 @@ export class VolatilityTransform {
 
   constructor(options: VolatilityTransformOptions) {
     this.#core = options.core;
+    const exports = new Set(options.core.moduleInfo().exports);
+    this.#hasGreeks = exports.has('vs_greeks');
+    this.#hasCoinHeld = exports.has('vs_iv_update_coin_held');
+    this.#hasInverse = exports.has('vs_implied_vols_inverse');
     this.#producerId = options.producerId ?? 'volatility-worker-0';
     this.#work = { ...DEFAULT_WORK_REDUCTION, ...options.workReduction };
+    // Without the coin-held update every forward move is a full re-inversion (still one batch call).
+    if (!this.#hasCoinHeld) this.#work = { ...this.#work, skipBp: 0, approxBudgetBp: 0 };
     this.#staleForwardMs = BigInt(options.staleForwardMs ?? 10_000);
     this.#staleQuoteMs = BigInt(options.staleQuoteMs ?? 5_000);
     this.#clock = options.clock ?? nowNs;
@@ -239,6 +251,7 @@ export class VolatilityTransform {
           time: state.time,
           isCall: state.input.isCall,
           inverse: state.input.inverse,
+          prices: state.input.prices,
           anchor: state.anchor,
           published: state.published,
           forward: forward.value,
@@ -262,6 +275,7 @@ export class VolatilityTransform {
       if (d.kind === 'approximate') {
         this.#saved.approximated += 1;
         job.vols = d.vols;
+        job.errors = d.errors;
         job.approximated = true;
       } else this.#saved.inverted += 1;
       jobs.push(job);
@@ -289,8 +303,10 @@ export class VolatilityTransform {
           isCall[r] = job.state.input.isCall ? 1 : 0;
         }
       });
+      if (inverse && !this.#hasInverse) for (let r = 0; r < n; r++) price[r] = price[r]! * forward[r]!;
       const input = { price, forward, strike, time, isCall };
-      const vols = inverse ? this.#core.impliedVolsInverse(input) : this.#core.impliedVols(input);
+      const vols =
+        inverse && this.#hasInverse ? this.#core.impliedVolsInverse(input) : this.#core.impliedVols(input);
       group.forEach((job, i) => {
         const v = vols.slice(i * SIDE_COUNT, (i + 1) * SIDE_COUNT);
         for (let s = 0; s < SIDE_COUNT; s++) if (!(v[s]! > 0)) v[s] = Number.NaN;
@@ -303,7 +319,7 @@ export class VolatilityTransform {
   /** Greeks at mark IV, else mid IV, in one call (USD premium per coin: contract units). */
   #greeks(jobs: readonly Job[]): Float64Array[] {
     const n = jobs.length;
-    if (n === 0) return [];
+    if (n === 0 || !this.#hasGreeks) return [];
     const forward = new Float64Array(n);
     const strike = new Float64Array(n);
     const time = new Float64Array(n);
@@ -324,7 +340,11 @@ export class VolatilityTransform {
   #quote(job: Job, i: number, greeks: Float64Array[], newestMs: bigint): VolQuoteInitLike {
     const q = job.state.input;
     const v = job.vols!;
-    job.state.published = { forward: job.forward, vols: v };
+    job.state.published = {
+      forward: job.forward,
+      vols: v,
+      ...(job.errors === undefined ? {} : { errors: job.errors }),
+    };
     job.state.forwardSource = job.forwardSource;
     const hasForward = Number.isFinite(job.forward);
     const any = v.some((x) => Number.isFinite(x));
@@ -333,7 +353,7 @@ export class VolatilityTransform {
     const ask = q.prices[1]!;
     const opt = <K extends string>(key: K, x: number | undefined) =>
       x === undefined || !Number.isFinite(x) ? {} : { [key]: x };
-    const g = (k: number) => (any ? greeks[k]![i] : undefined);
+    const g = (k: number) => (any ? greeks[k]?.[i] : undefined);
     return {
       instrumentName: q.name,
       strike: q.strike,

@@ -33,6 +33,8 @@ export const DEFAULT_WORK_REDUCTION: WorkReductionOptions = {
 export interface VolPoint {
   forward: number;
   vols: Float64Array;
+  /** Error bound of each published vol vs exact inversion (0 when exact; the bound when approximated). */
+  errors?: Float64Array;
 }
 
 export interface Candidate {
@@ -40,39 +42,45 @@ export interface Candidate {
   time: number;
   isCall: boolean;
   inverse: boolean;
+  /** bid, ask, mid, mark prices (NaN = none): a priced side without a vol may become invertible. */
+  prices: Float64Array;
   anchor: VolPoint;
   published: VolPoint;
   /** The new forward. */
   forward: number;
 }
 
-export type Decision = { kind: 'skip' } | { kind: 'approximate'; vols: Float64Array } | { kind: 'invert' };
+export type Decision =
+  | { kind: 'skip' }
+  | { kind: 'approximate'; vols: Float64Array; errors: Float64Array }
+  | { kind: 'invert' };
 
 const BP = 1e-4;
 
 /** One batch call into WASM for every candidate (8 rows each: 4 sides from published, 4 from anchor). */
 export function decide(core: SviCore, candidates: readonly Candidate[], o: WorkReductionOptions): Decision[] {
   const usable = candidates.map((c) => c.inverse && (o.skipBp > 0 || o.approxBudgetBp > 0));
-  const n = candidates.length * 2 * SIDE_COUNT;
+  const n = usable.includes(true) ? candidates.length * 2 * SIDE_COUNT : 0;
   const vol = new Float64Array(n);
   const forwardOld = new Float64Array(n);
   const forwardNew = new Float64Array(n);
   const strike = new Float64Array(n);
   const time = new Float64Array(n);
   const isCall = new Uint8Array(n);
-  candidates.forEach((c, i) => {
-    for (let j = 0; j < 2 * SIDE_COUNT; j++) {
-      const r = i * 2 * SIDE_COUNT + j;
-      const from = j < SIDE_COUNT ? c.published : c.anchor;
-      // A linear (USD-quoted) option holds its USD price, not its coin price: no first-order path.
-      vol[r] = usable[i] ? from.vols[j % SIDE_COUNT]! : Number.NaN;
-      forwardOld[r] = from.forward;
-      forwardNew[r] = c.forward;
-      strike[r] = c.strike;
-      time[r] = c.time;
-      isCall[r] = c.isCall ? 1 : 0;
-    }
-  });
+  if (n > 0)
+    candidates.forEach((c, i) => {
+      for (let j = 0; j < 2 * SIDE_COUNT; j++) {
+        const r = i * 2 * SIDE_COUNT + j;
+        const from = j < SIDE_COUNT ? c.published : c.anchor;
+        // A linear (USD-quoted) option holds its USD price, not its coin price: no first-order path.
+        vol[r] = usable[i] ? from.vols[j % SIDE_COUNT]! : Number.NaN;
+        forwardOld[r] = from.forward;
+        forwardNew[r] = c.forward;
+        strike[r] = c.strike;
+        time[r] = c.time;
+        isCall[r] = c.isCall ? 1 : 0;
+      }
+    });
   const { vols, errors } =
     n === 0
       ? { vols: new Float64Array(0), errors: new Float64Array(0) }
@@ -80,26 +88,33 @@ export function decide(core: SviCore, candidates: readonly Candidate[], o: WorkR
   return candidates.map((c, i): Decision => {
     if (!usable[i]) return { kind: 'invert' };
     const base = i * 2 * SIDE_COUNT;
-    let present = 0;
     let skip = o.skipBp > 0;
     let approx = o.approxBudgetBp > 0 && Math.abs(c.forward / c.anchor.forward - 1) <= o.maxMove;
     const out = new Float64Array(SIDE_COUNT).fill(Number.NaN);
+    const bounds = new Float64Array(SIDE_COUNT);
     for (let j = 0; j < SIDE_COUNT; j++) {
       const pubVol = c.published.vols[j]!;
       const anchorVol = c.anchor.vols[j]!;
+      if (Number.isFinite(c.prices[j]!) && !Number.isFinite(anchorVol)) {
+        // A price that had no vol (below intrinsic, at the cap) may have one at the new forward.
+        skip = false;
+        approx = false;
+      }
       if (Number.isFinite(pubVol)) {
-        present += 1;
-        const moved = Math.abs(vols[base + j]! - pubVol) + o.safety * errors[base + j]!;
+        // What was published may itself be an approximation: its bound counts against the skip.
+        const pubErr = c.published.errors?.[j] ?? 0;
+        const moved = Math.abs(vols[base + j]! - pubVol) + o.safety * errors[base + j]! + pubErr;
         if (!(moved < o.skipBp * BP)) skip = false;
       }
       if (Number.isFinite(anchorVol)) {
         const v = vols[base + SIDE_COUNT + j]!;
-        const err = errors[base + SIDE_COUNT + j]!;
-        if (!(Number.isFinite(v) && v > 0 && o.safety * err <= o.approxBudgetBp * BP)) approx = false;
+        const bound = o.safety * errors[base + SIDE_COUNT + j]!;
+        if (!(Number.isFinite(v) && v > 0 && bound <= o.approxBudgetBp * BP)) approx = false;
         out[j] = v;
+        bounds[j] = bound;
       } else if (Number.isFinite(pubVol)) approx = false;
     }
-    if (present === 0 || skip) return { kind: 'skip' };
-    return approx ? { kind: 'approximate', vols: out } : { kind: 'invert' };
+    if (skip) return { kind: 'skip' };
+    return approx ? { kind: 'approximate', vols: out, errors: bounds } : { kind: 'invert' };
   });
 }
