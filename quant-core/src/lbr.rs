@@ -24,9 +24,7 @@
 //! Deviation from the paper's 2017+ revisions: no closed form at x = 0 and no special "lowest
 //! price" objective refinements; the tests measure the resulting accuracy and iteration counts.
 
-use crate::black::{
-    log_moneyness, normalised_intrinsic, normalised_vega, otm_call, otm_call_complement,
-};
+use crate::black::{log_moneyness, normalised_intrinsic, otm_call_complement, otm_call_with_vega};
 use crate::lbr_guess::{initial_guess, Objective};
 
 /// Why no implied volatility exists for an input (reason codes of the batch API; 0 = ok).
@@ -194,13 +192,22 @@ fn otm_call_implied_s(beta: f64, x: f64, b_max: f64) -> (f64, u32) {
     if !(s > s_left && s < s_right) || !s.is_finite() {
         s = restart_point(s, s_left, s_right);
     }
-    let ln_beta = beta.ln();
-    let ln_gap = (b_max - beta).ln();
+    // Only the transformed objectives need these logarithms.
+    let ln_beta = if g.objective == Objective::Lower {
+        beta.ln()
+    } else {
+        0.0
+    };
+    let ln_gap = if g.objective == Objective::Upper {
+        (b_max - beta).ln()
+    } else {
+        0.0
+    };
     let mut limit = MAX_ITERATIONS;
     let mut i = 0;
     while i < limit {
         i += 1;
-        let (b, bp) = (otm_call(x, s), normalised_vega(x, s));
+        let (b, bp) = otm_call_with_vega(x, s);
         if b > beta && s < s_right {
             s_right = s;
         } else if b < beta && s > s_left {

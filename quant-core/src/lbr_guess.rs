@@ -14,8 +14,8 @@
 //! control parameter r is chosen to match a known second derivative at one end, but never below
 //! the value that keeps the interpolant monotone and convex (shape preservation).
 
-use crate::black::{normalised_vega, otm_call, FRAC_1_SQRT_2PI};
-use crate::normal::{inv_norm_cdf, norm_cdf};
+use crate::black::{otm_call_with_vega, FRAC_1_SQRT_2PI};
+use crate::normal::{erfcx, inv_norm_cdf_fast, norm_cdf};
 
 const SQRT_2PI: f64 = 2.506_628_274_631_000_5;
 const TWO_PI: f64 = std::f64::consts::TAU;
@@ -197,7 +197,7 @@ fn inverse_lower_map(x: f64, f: f64) -> f64 {
     }
     let ax = x.abs();
     let p = (f / (TWO_PI_OVER_SQRT_27 * ax)).cbrt();
-    ax / (SQRT_3 * -inv_norm_cdf(p))
+    ax / (SQRT_3 * -inv_norm_cdf_fast(p))
 }
 
 /// Upper map f_u(s) = Φ(−s/2) and derivatives with respect to β:
@@ -213,11 +213,14 @@ fn upper_map(x: f64, s: f64) -> (f64, f64, f64) {
 /// Initial guess for the OTM call: x ≤ 0, 0 < β < b_max = e^{x/2}.
 pub(crate) fn initial_guess(beta: f64, x: f64, b_max: f64) -> Guess {
     let s_c = (2.0 * x.abs()).sqrt();
-    let b_c = otm_call(x, s_c);
-    let v_c = normalised_vega(x, s_c);
+    // At s_c, h + t = 0 and h² + t² = |x|, so b_c = ½ b_max (1 − erfcx(√|x|)) and
+    // v_c = b_max/√(2π) in closed form (one erfcx instead of a full price evaluation; the mild
+    // cancellation for tiny |x| is irrelevant for a guess).
+    let b_c = 0.5 * b_max * (1.0 - erfcx(x.abs().sqrt()));
+    let v_c = FRAC_1_SQRT_2PI * b_max;
     if beta < b_c {
         let s_l = s_c - b_c / v_c;
-        let b_l = otm_call(x, s_l);
+        let (b_l, v_l) = otm_call_with_vega(x, s_l);
         if beta < b_l {
             let (f_l, fp_l, fpp_l) = lower_map(x, s_l);
             let mut f = if fpp_l.is_finite() && fp_l.is_finite() {
@@ -238,7 +241,6 @@ pub(crate) fn initial_guess(beta: f64, x: f64, b_max: f64) -> Guess {
                 objective: Objective::Lower,
             };
         }
-        let v_l = normalised_vega(x, s_l);
         let r = r_fit_right(b_l, b_c, s_l, s_c, 1.0 / v_l, 1.0 / v_c, 0.0, false);
         let s = rational_cubic(beta, b_l, b_c, s_l, s_c, 1.0 / v_l, 1.0 / v_c, r);
         return Guess {
@@ -253,9 +255,8 @@ pub(crate) fn initial_guess(beta: f64, x: f64, b_max: f64) -> Guess {
     } else {
         f64::MAX
     };
-    let b_u = otm_call(x, s_u);
+    let (b_u, v_u) = otm_call_with_vega(x, s_u);
     if beta <= b_u {
-        let v_u = normalised_vega(x, s_u);
         let r = r_fit_left(b_c, b_u, s_c, s_u, 1.0 / v_c, 1.0 / v_u, 0.0, false);
         let s = rational_cubic(beta, b_c, b_u, s_c, s_u, 1.0 / v_c, 1.0 / v_u, r);
         return Guess {
@@ -277,7 +278,7 @@ pub(crate) fn initial_guess(beta: f64, x: f64, b_max: f64) -> Guess {
         let t = (beta - b_u) / h;
         f = (f_u * (1.0 - t) + 0.5 * h * t) * (1.0 - t);
     }
-    let s = -2.0 * inv_norm_cdf(f);
+    let s = -2.0 * inv_norm_cdf_fast(f);
     Guess {
         s,
         s_left: s_u,
@@ -289,6 +290,7 @@ pub(crate) fn initial_guess(beta: f64, x: f64, b_max: f64) -> Guess {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::black::otm_call;
 
     #[test]
     fn rational_cubic_matches_end_values_and_slopes() {
@@ -328,6 +330,6 @@ mod tests {
             assert!((fd2 / fpp - 1.0).abs() < 1e-5, "map {map}: {fd2} vs {fpp}");
         }
         let (f, _, _) = lower_map(x, 0.3);
-        assert!((inverse_lower_map(x, f) / 0.3 - 1.0).abs() < 1e-14);
+        assert!((inverse_lower_map(x, f) / 0.3 - 1.0).abs() < 1e-8);
     }
 }

@@ -265,6 +265,25 @@ fn acklam_lower(p: f64) -> f64 {
     }
 }
 
+/// Acklam's approximation alone (relative error < 1.15e-9), for initial guesses; NaN outside
+/// (0, 1).
+pub(crate) fn inv_norm_cdf_fast(p: f64) -> f64 {
+    if !(p > 0.0 && p < 1.0) {
+        return if p == 0.0 {
+            f64::NEG_INFINITY
+        } else if p == 1.0 {
+            f64::INFINITY
+        } else {
+            f64::NAN
+        };
+    }
+    if p > 0.5 {
+        -acklam_lower(1.0 - p)
+    } else {
+        acklam_lower(p)
+    }
+}
+
 /// Inverse of the standard normal CDF to full double precision: -inf at 0, +inf at 1, NaN
 /// outside [0, 1].
 pub fn inv_norm_cdf(p: f64) -> f64 {
