@@ -1,63 +1,102 @@
-// One full surface update of a simulator-sized BTC chain (all expiries: fits, calendar control,
-// expiry/tenor metrics, risk nodes, protobuf messages) vs the baseline of the raw fitSviSlice
-// calls on the same slices, measured in the same run.
+// The surface worker's cost per update of a simulator-sized BTC chain (12 expiries, ~530 quotes),
+// each figure with the ratio to a baseline measured in the same run: the raw fitSviSlice calls on
+// exactly the inputs the transform fits (captured from a first run).
 //   node --import tsx services/surface-worker/bench/surface.bench.ts
-import { init, load } from 'svi-core';
+// - surface_full_update: every expiry refitted (fresh transform): filters, fits, butterfly
+//   re-check, calendar control, expiry/tenor metrics, risk nodes, protobuf messages;
+// - surface_tick_one_expiry_moved: steady state, one expiry's mids moved, one display tick.
+import { init, load, type SviSliceInput } from 'svi-core';
 import { SurfaceTransform } from '../src/index.ts';
-import { simChain } from '../test/helpers.ts';
+import { batchEvent, simChain } from '../test/helpers.ts';
 
 await init();
 const core = await load();
 const chain = simChain(core, 7);
-const ROUNDS = 200;
+const ROUNDS = 100;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? Number.NaN;
 }
 
-// Baseline: the fits alone, on the inputs the transform fits (via a first transform's smiles).
-const probe = new SurfaceTransform({ core });
-probe.process(chain.events);
-const slices = probe
-  .flush()
-  .flatMap((e) => (e.payload.case === 'surface' ? e.payload.value.smiles : []))
-  .map((s) => {
-    const q = s.quotes.filter((x) => x.inFit);
-    return {
-      k: Float64Array.from(q, (x) => x.logMoneyness),
-      w: Float64Array.from(q, (x) => (x.midIv ?? 0) ** 2 * s.timeToExpiryYears),
-      weights: Float64Array.from(q, (x) => x.weight),
-      time: s.timeToExpiryYears,
-    };
+const captured: SviSliceInput[] = [];
+const fit = core.fitSviSlice.bind(core);
+core.fitSviSlice = (x) => {
+  captured.push({
+    k: x.k.slice(),
+    w: x.w.slice(),
+    ...(x.weights ? { weights: x.weights.slice() } : {}),
+    time: x.time,
   });
+  return fit(x);
+};
+new SurfaceTransform({ core }).process(chain.events);
+core.fitSviSlice = fit;
 
 const base: number[] = [];
 const full: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   let t0 = performance.now();
-  for (const s of slices) core.fitSviSlice(s);
+  for (const s of captured) core.fitSviSlice(s);
   base.push(performance.now() - t0);
-  // A fresh transform each round so every expiry is fitted (no cadence or unchanged-input skip).
   const t = new SurfaceTransform({ core });
   t0 = performance.now();
   t.process(chain.events);
   full.push(performance.now() - t0);
 }
-const b = median(base);
-const f = median(full);
+
+// Steady state: one transform, each round moves the mids of one expiry by 2 bp one second later.
+const steady = new SurfaceTransform({ core });
+steady.process(chain.events);
+const tick: number[] = [];
+const oneBase: number[] = [];
+for (let r = 1; r <= ROUNDS; r++) {
+  const i = r % chain.events.length;
+  const src = chain.events[i];
+  if (src?.payload.case !== 'quoteBatch' || src.header === undefined) continue;
+  const b = src.payload.value;
+  const eventMs = chain.eventMs + 1000 * r;
+  const moved = batchEvent({
+    venue: 'deribit',
+    expiryMs: b.expiryMs,
+    forward: b.forward,
+    timeYears: b.timeToExpiryYears,
+    eventMs,
+    quotes: b.quotes.map((q) => ({
+      name: q.instrumentName,
+      strike: q.strike,
+      isCall: q.optionType === 1,
+      ...(q.bidIv === undefined ? {} : { bidIv: q.bidIv + 0.0002 * r }),
+      ...(q.askIv === undefined ? {} : { askIv: q.askIv + 0.0002 * r }),
+      ...(q.midIv === undefined ? {} : { midIv: q.midIv + 0.0002 * r }),
+      ...(q.bidPrice === undefined ? {} : { bidPrice: q.bidPrice }),
+      ...(q.askPrice === undefined ? {} : { askPrice: q.askPrice }),
+    })),
+  });
+  const slice = captured[i];
+  let t0 = performance.now();
+  if (slice !== undefined) core.fitSviSlice(slice);
+  oneBase.push(performance.now() - t0);
+  t0 = performance.now();
+  steady.process([moved]);
+  tick.push(performance.now() - t0);
+}
+
 const quotes = chain.events.reduce(
   (n, e) => n + (e.payload.case === 'quoteBatch' ? e.payload.value.quotes.length : 0),
   0,
 );
-console.log(
-  JSON.stringify({
-    bench: 'surface_full_update_btc_chain',
-    value: Number(f.toFixed(3)),
-    unit: 'ms',
-    baseline: Number(b.toFixed(3)),
-    ratio: Number((f / b).toFixed(2)),
-    expiries: slices.length,
-    quotes,
-  }),
-);
+const line = (bench: string, value: number, baseline: number) =>
+  console.log(
+    JSON.stringify({
+      bench,
+      value: Number(value.toFixed(3)),
+      unit: 'ms',
+      baseline: Number(baseline.toFixed(3)),
+      ratio: Number((value / baseline).toFixed(2)),
+      expiries: captured.length,
+      quotes,
+    }),
+  );
+line('surface_full_update', median(full), median(base));
+line('surface_tick_one_expiry_moved', median(tick), median(oneBase));

@@ -76,6 +76,8 @@ export function updateComposite(
       tracker = new FitTracker();
       comp.trackers.set(expiryMs, tracker);
     }
+    // Membership and member quotes can change with any venue's batch: always re-evaluate.
+    tracker.dirty = true;
     let wSum = 0;
     let logF = 0;
     let receiveNs = 0n;

@@ -46,7 +46,7 @@ function bisect(f: (k: number) => number, lo: number, hi: number): number | unde
   let a = lo;
   let b = hi;
   if (!(f(a) >= 0 && f(b) <= 0)) return undefined;
-  for (let i = 0; i < 100 && b - a > 1e-12; i++) {
+  for (let i = 0; i < 100 && b - a > 1e-10; i++) {
     const mid = (a + b) / 2;
     if (f(mid) >= 0) a = mid;
     else b = mid;

@@ -50,6 +50,11 @@ export type AttemptResult = 'fitted' | 'deferred' | 'unchanged' | 'too_few_quote
 
 export class FitTracker {
   lastFitMs = Number.NEGATIVE_INFINITY;
+  /**
+   * Inputs may have changed since the last completed attempt (set by whoever feeds new quotes);
+   * a clean tracker skips its attempt outright, so a display tick does not re-filter idle expiries.
+   */
+  dirty = true;
   /** Event time of the last attempt: one attempt per event time (a window may ask twice). */
   lastAttemptMs = Number.NEGATIVE_INFINITY;
   fit: AcceptedFit | undefined;
@@ -66,12 +71,14 @@ export class FitTracker {
     clockUs: () => number,
     counts: Counts,
   ): AttemptResult {
+    if (!this.dirty) return 'unchanged';
     if (ctx.nowMs === this.lastAttemptMs) return 'deferred';
     this.lastAttemptMs = ctx.nowMs;
     if (ctx.nowMs - this.lastFitMs < o.fitIntervalMs) {
       counts.add('fit_deferred_cadence');
       return 'deferred';
     }
+    this.dirty = false;
     const input = buildFitInput(sources, ctx.timeYears, o);
     for (const [reason, n] of Object.entries(input.excluded)) counts.add(`excluded_${reason}`, n);
     if (input.k.length < o.minQuotes) {

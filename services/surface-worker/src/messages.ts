@@ -49,18 +49,25 @@ export interface SmileParts {
 }
 
 function smileQuotes(fit: AcceptedFit): SmileQuoteInit[] {
-  return fit.quotes.map((q) => ({
-    instrumentName: q.quote.instrumentName,
-    strike: q.quote.strike,
-    logMoneyness: q.k,
-    optionType: q.quote.optionType,
-    ...(q.quote.bidIv === undefined ? {} : { bidIv: q.quote.bidIv }),
-    ...(q.quote.askIv === undefined ? {} : { askIv: q.quote.askIv }),
-    ...(q.quote.midIv === undefined ? {} : { midIv: q.quote.midIv }),
-    weight: q.weight,
-    inFit: q.reason === undefined,
-    venue: q.venue,
-  }));
+  // Plain assignments, not conditional spreads: this runs for every quote of every new smile.
+  const out: SmileQuoteInit[] = new Array(fit.quotes.length);
+  fit.quotes.forEach((q, i) => {
+    const src = q.quote;
+    const init: SmileQuoteInit = {
+      instrumentName: src.instrumentName,
+      strike: src.strike,
+      logMoneyness: q.k,
+      optionType: src.optionType,
+      weight: q.weight,
+      inFit: q.reason === undefined,
+      venue: q.venue,
+    };
+    if (src.bidIv !== undefined) init.bidIv = src.bidIv;
+    if (src.askIv !== undefined) init.askIv = src.askIv;
+    if (src.midIv !== undefined) init.midIv = src.midIv;
+    out[i] = init;
+  });
+  return out;
 }
 
 export function buildSmile(p: SmileParts, id: Identity): Smile {

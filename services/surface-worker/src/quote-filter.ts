@@ -25,14 +25,15 @@ export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export type BadQuoteReason = 'unknown_instrument' | 'invalid_strike' | 'invalid_iv' | 'invalid_forward';
 
+/** A present IV must be a finite positive decimal (absent is fine: "no value"). */
+const badIv = (iv: number | undefined): boolean => iv !== undefined && !(Number.isFinite(iv) && iv > 0);
+
 /** A malformed quote's reason, or undefined when it is well-formed (it may still be excluded). */
 export function validateQuote(q: VolQuote, expiryMs: bigint): BadQuoteReason | undefined {
   if (q.instrumentName === '' || q.expiryMs !== expiryMs) return 'unknown_instrument';
   if (q.optionType !== OptionType.CALL && q.optionType !== OptionType.PUT) return 'unknown_instrument';
   if (!Number.isFinite(q.strike) || q.strike <= 0) return 'invalid_strike';
-  for (const iv of [q.bidIv, q.askIv, q.midIv]) {
-    if (iv !== undefined && !(Number.isFinite(iv) && iv > 0)) return 'invalid_iv';
-  }
+  if (badIv(q.bidIv) || badIv(q.askIv) || badIv(q.midIv)) return 'invalid_iv';
   if (!Number.isFinite(q.forward) || q.forward < 0) return 'invalid_forward';
   return undefined;
 }

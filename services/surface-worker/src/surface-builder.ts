@@ -4,17 +4,18 @@
  * metrics and risk nodes (surface-metrics.ts), a Smile event for each smile whose published
  * parameters changed since the last tick, and one Surface event holding every smile.
  */
-import type { SurfaceEvent } from '@volstream/contracts';
+import type { Smile, SurfaceEvent } from '@volstream/contracts';
 import { ArbitrageKind } from '@volstream/contracts';
 import type { SviCore, SviParams } from 'svi-core';
 import { controlCalendar } from './arbitrage.ts';
 import type { DeltaConventionName } from './delta-strike.ts';
 import type { FitTracker } from './fit-tracker.ts';
 import { buildSmile, type Identity, smileEvent, surfaceEvent } from './messages.ts';
+import type { MetricsCache } from './metrics-cache.ts';
 import type { SurfaceOptions } from './options.ts';
 import type { ArbitrageViolationInit, VenueContributionInit } from './proto-types.ts';
 import { minGOnGrid } from './slice-fit.ts';
-import { expiryMetrics, type SurfaceSlice, tenorView } from './surface-metrics.ts';
+import { expiryMetrics, type SurfaceSlice } from './surface-metrics.ts';
 
 export interface SmileEntry {
   expiryMs: bigint;
@@ -26,8 +27,10 @@ export interface BuilderDeps {
   options: SurfaceOptions;
   identity: Identity;
   nowNs: () => bigint;
-  /** Published parameters per smile key, to publish a Smile event only when it changed. */
-  published: Map<string, string>;
+  /** Published stamp (fit seq and parameters) and message per smile key: a Smile event is
+   * published, and its message rebuilt, only when the stamp changed. */
+  published: Map<string, { stamp: string; smile: Smile }>;
+  metrics: MetricsCache;
 }
 
 export interface SurfaceRequest {
@@ -62,8 +65,16 @@ export function buildSurface(deps: BuilderDeps, req: SurfaceRequest): BuiltSurfa
     return { expiryMs: e.expiryMs, timeYears: fit.timeYears, forward: fit.forward, params: fit.params };
   });
   const arb = controlCalendar(core, slices, options.filters.maxWingZ);
-  const { expiries, metrics } = expiryMetrics(core, arb.slices, req.convention);
-  const { tenors, riskNodes } = tenorView(core, arb.slices, options.tenorsDays, req.convention);
+  const surfaceId = `${req.currency}|${req.venue}`;
+  const metrics = deps.metrics.sliceMetrics(core, arb.slices, req.convention);
+  const expiries = expiryMetrics(arb.slices, metrics);
+  const { tenors, riskNodes } = deps.metrics.tenorView(
+    core,
+    surfaceId,
+    arb.slices,
+    options.tenorsDays,
+    req.convention,
+  );
   const nowNs = deps.nowNs();
   const events: SurfaceEvent[] = [];
   const atmByExpiry = new Map<bigint, number>();
@@ -86,6 +97,10 @@ export function buildSurface(deps: BuilderDeps, req: SurfaceRequest): BuiltSurfa
     asOf = Math.max(asOf, fit.asOfMs);
     oldest = Math.min(oldest, fit.oldestMs);
     if (fit.receiveNs > receiveNs) receiveNs = fit.receiveNs;
+    const key = `${surfaceId}|${e.expiryMs}`;
+    const stamp = `${e.tracker.seq}|${paramsKey(published.params)}|${lifted}`;
+    const before = deps.published.get(key);
+    if (before !== undefined && before.stamp === stamp) return before.smile;
     const smile = buildSmile(
       {
         currency: req.currency,
@@ -99,12 +114,8 @@ export function buildSurface(deps: BuilderDeps, req: SurfaceRequest): BuiltSurfa
       },
       identity,
     );
-    const key = `${req.currency}|${req.venue}|${e.expiryMs}`;
-    const stamp = `${e.tracker.seq}|${paramsKey(published.params)}`;
-    if (deps.published.get(key) !== stamp) {
-      deps.published.set(key, stamp);
-      events.push(smileEvent(smile, req.displayMs, identity, fit.receiveNs, nowNs));
-    }
+    deps.published.set(key, { stamp, smile });
+    events.push(smileEvent(smile, req.displayMs, identity, fit.receiveNs, nowNs));
     return smile;
   });
   // Expiries whose latest fit failed the butterfly check keep their previous smile (if any) and

@@ -41,17 +41,12 @@ function smileFields(m: SmileMetrics) {
   };
 }
 
-/** Per-expiry metrics; `slices` sorted by time. */
+/** Per-expiry metrics from each slice's smile metrics (`metrics[i]` of `slices[i]`, sorted by time). */
 export function expiryMetrics(
-  core: SviCore,
   slices: readonly SurfaceSlice[],
-  convention: DeltaConventionName,
-): { expiries: ExpiryMetricsInit[]; metrics: SmileMetrics[] } {
-  const metrics = core.surfaceMetrics(
-    slices.map((s) => ({ time: s.timeYears, params: s.params })),
-    { deltaConvention: convention },
-  );
-  const expiries = slices.map((s, i): ExpiryMetricsInit => {
+  metrics: readonly SmileMetrics[],
+): ExpiryMetricsInit[] {
+  return slices.map((s, i): ExpiryMetricsInit => {
     const m = metrics[i];
     const prev = slices[i - 1];
     const prevAtm = metrics[i - 1]?.atmVol ?? Number.NaN;
@@ -73,7 +68,6 @@ export function expiryMetrics(
       ...(fwdVol === undefined ? {} : { forwardVol: fwdVol }),
     };
   });
-  return { expiries, metrics };
 }
 
 /** Forward at T: ln F linear in T between listed expiries, flat outside. */

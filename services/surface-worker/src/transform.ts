@@ -13,6 +13,7 @@ import type { SviCore } from 'svi-core';
 import { type CompositeState, disagreement, updateComposite, type VenueDisagreement } from './composite.ts';
 import { Counts } from './counts.ts';
 import type { Identity } from './messages.ts';
+import { MetricsCache } from './metrics-cache.ts';
 import { resolveOptions, type SurfaceOptions, type SurfaceOptionsInit } from './options.ts';
 import { type BuilderDeps, buildSurface } from './surface-builder.ts';
 import { applyBatch, type VenueSurfaceState, validateBatch } from './venue-state.ts';
@@ -61,6 +62,7 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
       identity,
       nowNs: deps.nowNs ?? wallNowNs,
       published: new Map(),
+      metrics: new MetricsCache(),
     };
   }
 

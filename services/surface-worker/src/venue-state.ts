@@ -91,6 +91,7 @@ export function applyBatch(
     s.lastEventMs = eventMs;
     s.receiveNs = receiveNs;
   } else counts.add('out_of_order_batches');
+  s.tracker.dirty = true;
   let linear = 0;
   for (const q of b.quotes) {
     const bad = validateQuote(q, b.expiryMs);
