@@ -37,7 +37,9 @@ export interface RunningWorker {
 /** Outputs of a window whose produce failed, resent as they are when the same window comes back. */
 interface PendingWindow<O> {
   readonly id: string;
-  readonly outputs: readonly O[];
+  readonly result: WindowResult<O>;
+  readonly inputs: number;
+  readonly kept: number;
 }
 
 const windowId = (batch: BusBatch<unknown>): string =>
@@ -78,8 +80,13 @@ export async function startWorker<I, O>(
     const started = performance.now();
     const id = windowId(batch as BusBatch<unknown>);
     if (pending !== undefined && pending.id === id) {
-      metrics.retries += 1;
-      await producer.send(definition.output, pending.outputs);
+      try {
+        await producer.send(definition.output, pending.result.outputs);
+      } catch (error) {
+        metrics.retries += 1;
+        throw error;
+      }
+      metrics.window(pending.inputs, pending.kept, pending.result, performance.now() - started);
       pending = undefined;
       return;
     }
@@ -111,7 +118,7 @@ export async function startWorker<I, O>(
       try {
         await producer.send(definition.output, result.outputs);
       } catch (error) {
-        pending = { id, outputs: result.outputs };
+        pending = { id, result, inputs: inputs.length, kept: kept.length };
         metrics.retries += 1;
         logger.warn({ err: error, window: id }, 'produce failed; the window will be delivered again');
         throw error;

@@ -59,7 +59,7 @@ export interface WorkerStats {
   /** Events produced. */
   readonly out: number;
   readonly windows: number;
-  /** Windows whose handler failed and were delivered again. */
+  /** Failed window attempts (transform or produce threw); each such window is delivered again. */
   readonly retries: number;
   readonly dropped: Readonly<Record<string, number>>;
   readonly counters: Readonly<Record<string, number>>;
