@@ -35,11 +35,13 @@ export interface ReplayStats {
   skipped: number;
   recordedSubscriptions: string[];
   started: boolean;
+  /** Every recorded message was sent, at least 250 ms ago. */
   done: boolean;
 }
 
 const DEFAULT_REST = 'DERIBIT.0.rest_get_instruments.txt';
 const MAX_PER_TICK = 20_000;
+const DONE_GRACE_MS = 250;
 
 /** `book` + instrument: recorded and subscribed channels match on this, not on the interval. */
 function keyOf(spec: ChannelSpec): string | undefined {
@@ -55,6 +57,7 @@ export class ReplayFeed implements TickingBackend {
   #cursor = 0;
   #wallStart: number | undefined;
   #recordStart = 0;
+  #lastSendWall = 0;
 
   private constructor(
     readonly fanout: Fanout<Session>,
@@ -157,7 +160,12 @@ export class ReplayFeed implements TickingBackend {
       n++;
       this.#deliver(m);
     }
-    if (this.#cursor >= this.#messages.length) this.#stats.done = true;
+    if (n > 0) this.#lastSendWall = wallMs;
+    // `done` once everything was sent and a grace period has passed, so that a test polling `done`
+    // does not race the last frames still on their way through the socket.
+    if (this.#cursor >= this.#messages.length && wallMs - this.#lastSendWall >= DONE_GRACE_MS) {
+      this.#stats.done = true;
+    }
   }
 
   #deliver(m: Recorded): void {
