@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import type { ComputeComponent, ConnectorStatsLike, TruthSnapshotLike } from '@volstream/pipeline';
 import type { Component, ComponentEntry } from './components.ts';
 
 /** Where `volstream run` gets market data: the built-in simulator, the live venue, or whichever works. */
@@ -30,18 +31,27 @@ async function resolveSource(config: Readonly<Record<string, unknown>>): Promise
 
 /** The slice of the simulator component the connector entry needs: its URL once started. */
 interface SimulatorLike extends Component {
-  simulator(): { readonly url: string } | undefined;
+  simulator(): { readonly url: string; truth(): unknown } | undefined;
+}
+
+/** The slice of the connector component the report needs: its running connector's stats. */
+interface ConnectorLike extends Component {
+  readonly connector: { stats(): unknown } | undefined;
 }
 
 /**
  * What `volstream run` starts, in order (stopped in reverse). Each entry imports its service
  * lazily, so `--help` stays fast. A fresh list per run: entries share state (the simulator's
- * ephemeral URL) through this closure, never through module globals. Later components (workers,
- * gateway, storage) append an entry here.
+ * ephemeral URL, the compute thread the connector feeds) through this closure, never through
+ * module globals. Order matters: the compute thread is up before the connector publishes into it,
+ * and on shutdown the connector stops first, then the report is written (the workers and the
+ * simulator's truth still answer), then the compute thread and the simulator stop.
  */
 export function runComponents(): ComponentEntry[] {
   let source: Promise<'sim' | 'live'> | undefined;
   let sim: SimulatorLike | undefined;
+  let compute: ComputeComponent | undefined;
+  let connector: ConnectorLike | undefined;
   const sourceOf = (config: Readonly<Record<string, unknown>>): Promise<'sim' | 'live'> => {
     source ??= resolveSource(config);
     return source;
@@ -52,11 +62,48 @@ export function runComponents(): ComponentEntry[] {
       async create(config) {
         if ((await sourceOf(config)) !== 'sim') return undefined;
         const { createSimulatorComponent } = await import('@volstream/exchange-sim');
-        sim = createSimulatorComponent({
-          ...(config.simSeed === undefined ? {} : { seed: config.simSeed as string }),
+        const seed = config.seed ?? config.simSeed;
+        const inner = createSimulatorComponent({
+          ...(seed === undefined ? {} : { seed: seed as string }),
           ...(config.simRate === undefined ? {} : { rate: config.simRate as number }),
         });
+        const why =
+          config.source === 'auto'
+            ? `live venue ${DERIBIT_HOST}:443 unreachable, running the built-in Deribit simulator instead`
+            : '--source sim: the built-in Deribit simulator';
+        sim = {
+          name: inner.name,
+          async start(ctx) {
+            // Loud on purpose: simulated data must never be mistaken for a live market.
+            ctx.logger.warn({ source: config.source ?? 'sim' }, `SIMULATED DATA: ${why}`);
+            return inner.start(ctx);
+          },
+          stop: () => inner.stop(),
+          simulator: () => inner.simulator(),
+        };
         return sim;
+      },
+    },
+    {
+      name: 'pipeline',
+      async create() {
+        const { createComputeComponent } = await import('@volstream/pipeline');
+        compute = createComputeComponent();
+        return compute;
+      },
+    },
+    {
+      name: 'report',
+      async create() {
+        const { createReportComponent } = await import('@volstream/pipeline');
+        if (compute === undefined) return undefined;
+        return createReportComponent({
+          compute,
+          connector: () => connector?.connector?.stats() as ConnectorStatsLike | undefined,
+          ...(sim === undefined
+            ? {}
+            : { truth: () => sim?.simulator()?.truth() as TruthSnapshotLike | undefined }),
+        });
       },
     },
     {
@@ -64,11 +111,18 @@ export function runComponents(): ComponentEntry[] {
       async create(config) {
         const live = (await sourceOf(config)) === 'live';
         const { createConnectorComponent } = await import('@volstream/connector');
-        return createConnectorComponent({
+        const inner = createConnectorComponent({
           venue: 'deribit',
           // Live: the connector's default public endpoint. Simulated: the simulator's ephemeral port.
           ...(live ? {} : { resolveUrl: () => sim?.simulator()?.url }),
         });
+        connector = inner;
+        // The connector publishes market data into the compute thread (embedded mode).
+        return {
+          name: inner.name,
+          start: (ctx) => inner.start({ ...ctx, bus: compute?.host()?.ingressBus(ctx.bus) ?? ctx.bus }),
+          stop: () => inner.stop(),
+        };
       },
     },
   ];

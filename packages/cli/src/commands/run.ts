@@ -24,11 +24,25 @@ const options = {
     .env('VOLSTREAM_SIM_SEED')
     .flag('sim-seed')
     .describe('Simulator seed (default 1).'),
+  seed: string()
+    .optional()
+    .flag('seed')
+    .describe('Simulator seed (same as --sim-seed; reproducible runs and reports).'),
   simRate: int({ min: 1 })
     .optional()
     .env('VOLSTREAM_SIM_RATE')
     .flag('sim-rate')
     .describe('Simulator notifications per second across all connections (default 2000).'),
+  report: string()
+    .optional()
+    .env('VOLSTREAM_REPORT')
+    .flag('report')
+    .describe('Write the run report (JSON, docs/PIPELINE.md "Run report") to this file at exit.'),
+  metricsPort: int({ min: 0, max: 65_535 })
+    .optional()
+    .env('VOLSTREAM_METRICS_PORT')
+    .flag('metrics-port')
+    .describe('Serve the run report as Prometheus metrics on 127.0.0.1:PORT/metrics (and JSON on /report).'),
   for: duration({ min: 1 })
     .optional()
     .flag('for')
