@@ -8,14 +8,20 @@ export const ALT_WASM = fileURLToPath(new URL('../pkg/test-fitters/alt_fitter.wa
 const ROOT = process.env.VOLSTREAM_ROOT ?? fileURLToPath(new URL('../../../', import.meta.url));
 export const DATA_DIR = resolve(ROOT, '../shared/data');
 
-/** Milliseconds of each of `reps` runs of `fn` after `warmup` unmeasured runs. */
+/**
+ * CPU milliseconds (process user + system time) of each of `reps` runs of `fn` after `warmup`
+ * unmeasured runs. CPU time rather than wall time because the benchmark machines are shared: with
+ * other builds running, wall time includes waiting for a core (load averages of 5–16 on 2 cores
+ * were seen), CPU time does not.
+ */
 export function timeRuns(fn: () => void, reps: number, warmup = 3): number[] {
   for (let i = 0; i < warmup; i++) fn();
   const out: number[] = [];
   for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
+    const c0 = process.cpuUsage();
     fn();
-    out.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    out.push((c.user + c.system) / 1000);
   }
   return out;
 }

@@ -55,6 +55,46 @@ export function invertCoin(
   return core.impliedVolsInverse(input);
 }
 
+/** Bid, ask, mid and mark IV of every quote of a chain (NaN where absent or not invertible). */
+export interface ChainIvs {
+  bid: Float64Array;
+  ask: Float64Array;
+  mid: Float64Array;
+  mark: Float64Array;
+}
+
+/** All four IVs of every quote in one batch call (4n rows): the volatility worker's chain job. */
+export function chainIvs(core: SviCore, quotes: readonly ChainQuote[], timeOf: TimeOf = quoteTime): ChainIvs {
+  const n = quotes.length;
+  const input = {
+    price: new Float64Array(4 * n),
+    forward: new Float64Array(4 * n),
+    strike: new Float64Array(4 * n),
+    time: new Float64Array(4 * n),
+    isCall: new Uint8Array(4 * n),
+  };
+  for (let i = 0; i < n; i++) {
+    const q = quotes[i]!;
+    const t = timeOf(q);
+    const prices = [q.bid, q.ask, (q.bid + q.ask) / 2, q.mark];
+    for (let side = 0; side < 4; side++) {
+      const j = side * n + i;
+      input.price[j] = prices[side]!;
+      input.forward[j] = q.forward;
+      input.strike[j] = q.strike;
+      input.time[j] = t;
+      input.isCall[j] = q.isCall ? 1 : 0;
+    }
+  }
+  const vols = core.impliedVolsInverse(input);
+  return {
+    bid: vols.subarray(0, n),
+    ask: vols.subarray(n, 2 * n),
+    mid: vols.subarray(2 * n, 3 * n),
+    mark: vols.subarray(3 * n, 4 * n),
+  };
+}
+
 /**
  * Slices with at least `minQuotes` two-sided OTM quotes whose bid, ask and mid all invert.
  * OTM: calls at K ≥ F, puts at K < F (the liquid side; ITM quotes add no information).
@@ -65,43 +105,28 @@ export function buildSlices(
   minQuotes = 8,
   timeOf: TimeOf = quoteTime,
 ): ChainSlice[] {
-  const usable = quotes.filter(
-    (q) =>
+  return slicesFromIvs(quotes, chainIvs(core, quotes, timeOf), minQuotes, timeOf);
+}
+
+/** As buildSlices, from IVs already computed by chainIvs (aligned with `quotes`). */
+export function slicesFromIvs(
+  quotes: readonly ChainQuote[],
+  ivs: ChainIvs,
+  minQuotes = 8,
+  timeOf: TimeOf = quoteTime,
+): ChainSlice[] {
+  const { bid, ask, mid } = ivs;
+  const groups = new Map<string, number[]>();
+  quotes.forEach((q, i) => {
+    const usable =
       q.bid > 0 &&
       q.ask >= q.bid &&
       q.forward > 0 &&
       q.strike > 0 &&
       timeOf(q) > 0 &&
-      q.isCall === q.strike >= q.forward,
-  );
-  // One batch call for bid, ask and mid of every quote (3n rows): the wasm boundary is crossed once.
-  const n = usable.length;
-  const input = {
-    price: new Float64Array(3 * n),
-    forward: new Float64Array(3 * n),
-    strike: new Float64Array(3 * n),
-    time: new Float64Array(3 * n),
-    isCall: new Uint8Array(3 * n),
-  };
-  for (let i = 0; i < n; i++) {
-    const q = usable[i]!;
-    const t = timeOf(q);
-    for (let side = 0; side < 3; side++) {
-      const j = side * n + i;
-      input.price[j] = side === 0 ? q.bid : side === 1 ? q.ask : (q.bid + q.ask) / 2;
-      input.forward[j] = q.forward;
-      input.strike[j] = q.strike;
-      input.time[j] = t;
-      input.isCall[j] = q.isCall ? 1 : 0;
-    }
-  }
-  const vols = core.impliedVolsInverse(input);
-  const bid = vols.subarray(0, n);
-  const ask = vols.subarray(n, 2 * n);
-  const mid = vols.subarray(2 * n, 3 * n);
-  const groups = new Map<string, number[]>();
-  usable.forEach((q, i) => {
-    if (!(Number.isFinite(bid[i]!) && Number.isFinite(ask[i]!) && Number.isFinite(mid[i]!))) return;
+      q.isCall === q.strike >= q.forward;
+    if (!usable || !(Number.isFinite(bid[i]!) && Number.isFinite(ask[i]!) && Number.isFinite(mid[i]!)))
+      return;
     const key = `${q.currency}:${q.expiryMs}`;
     const list = groups.get(key) ?? [];
     list.push(i);
@@ -110,15 +135,15 @@ export function buildSlices(
   const slices: ChainSlice[] = [];
   for (const idx of groups.values()) {
     if (idx.length < minQuotes) continue;
-    idx.sort((a, b) => usable[a]!.strike - usable[b]!.strike);
-    const first = usable[idx[0]!]!;
-    const time = median(idx.map((i) => timeOf(usable[i]!)));
+    idx.sort((a, b) => quotes[a]!.strike - quotes[b]!.strike);
+    const first = quotes[idx[0]!]!;
+    const time = median(idx.map((i) => timeOf(quotes[i]!)));
     const pick = (f: (i: number) => number) => Float64Array.from(idx, f);
     slices.push({
       currency: first.currency,
       expiryMs: first.expiryMs,
       time,
-      k: pick((i) => Math.log(usable[i]!.strike / usable[i]!.forward)),
+      k: pick((i) => Math.log(quotes[i]!.strike / quotes[i]!.forward)),
       w: pick((i) => mid[i]! * mid[i]! * time),
       weights: pick((i) => 1 / Math.max(ask[i]! - bid[i]!, 0.002)),
       midIv: pick((i) => mid[i]!),
