@@ -168,3 +168,26 @@ describe('faults', () => {
     assert.throws(() => parseFaults('explode'));
   });
 });
+
+describe('slow consumers', () => {
+  it('drops a connection that stops reading once its unsent bytes pass maxBufferedBytes', async () => {
+    const sim = await startDeribitSimulator({
+      seed: 'slow',
+      rate: 5000,
+      maxBufferedBytes: 512 * 1024,
+      highWaterBytes: 128 * 1024,
+    });
+    const name = [...sim.market!.byName.keys()].filter((n) => /-[CP]$/.test(n))[20]!;
+    const c = await TestClient.connect(sim.url);
+    await c.request('public/subscribe', { channels: [`book.${name}.100ms`, `ticker.${name}.100ms`] });
+    // Stop reading: the kernel buffers fill, then the server's socket buffer grows.
+    (c.ws as unknown as { _socket: import('node:net').Socket })._socket.pause();
+    for (let i = 0; i < 20 && sim.stats().counters.slowConsumerDrops === 0; i++) {
+      sim.inject({ type: 'slow_consumer', messages: 2000 });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(sim.stats().counters.slowConsumerDrops, 1);
+    await c.waitFor(() => sim.stats().sessions.length === 0, 2000, 'the session to be gone');
+    await sim.stop();
+  });
+});

@@ -32,6 +32,8 @@ export interface RpcContext {
   minHeartbeatMs: number;
   maxChannelsPerRequest: number;
   counters: { badRequests: number; rateLimited: number };
+  /** Called once per rejected request (counted above); the server logs each kind once. */
+  onBadRequest?: (kind: string, context: Record<string, unknown>) => void;
 }
 
 function reply(session: Session, text: string): void {
@@ -61,6 +63,11 @@ export function handleFrame(
   const req = parseRequest(text);
   if ('error' in req) {
     ctx.counters.badRequests++;
+    ctx.onBadRequest?.(`code-${req.error.code}`, {
+      session: session.id,
+      code: req.error.code,
+      frame: text.slice(0, 200),
+    });
     reply(session, errorReply(req.id, req.error, usIn));
     return;
   }
@@ -81,6 +88,7 @@ export function handleFrame(
   // public/test answers a test_request; throttling it would turn a heartbeat into a disconnect.
   if (req.method !== 'public/test' && !bucket.take(wallMs)) {
     ctx.counters.rateLimited++;
+    ctx.onBadRequest?.(`rate-limit-${req.method}`, { session: session.id, method: req.method });
     reply(session, errorReply(id, RPC_ERRORS.tooManyRequests, usIn));
     session.close(1000, 'too_many_requests');
     return;
@@ -88,6 +96,11 @@ export function handleFrame(
   const result = dispatch(ctx, session, req.method, req.params, wallMs);
   if (result.error !== undefined) {
     ctx.counters.badRequests++;
+    ctx.onBadRequest?.(`${req.method}-${result.error.code}`, {
+      session: session.id,
+      method: req.method,
+      code: result.error.code,
+    });
     reply(session, errorReply(id, result.error, usIn));
     return;
   }

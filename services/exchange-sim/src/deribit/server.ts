@@ -43,6 +43,8 @@ export interface ServerCounters {
   badRequests: number;
   rateLimited: number;
   heartbeatDrops: number;
+  /** Connections dropped because their unsent bytes exceeded `maxBufferedBytes`. */
+  slowConsumerDrops: number;
   connections: number;
   faultsApplied: number;
 }
@@ -54,6 +56,7 @@ export class SimServer {
     badRequests: 0,
     rateLimited: 0,
     heartbeatDrops: 0,
+    slowConsumerDrops: 0,
     connections: 0,
     faultsApplied: 0,
   };
@@ -90,6 +93,8 @@ export class SimServer {
       minHeartbeatMs: this.options.minHeartbeatMs,
       maxChannelsPerRequest: this.options.maxChannelsPerRequest,
       counters: this.counters,
+      onBadRequest: (kind, context) =>
+        this.#once.warn(`bad-request-${kind}`, context, 'client request rejected'),
     };
   }
 
@@ -176,6 +181,14 @@ export class SimServer {
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       socket.setNoDelay(true);
       const session = new Session(this.#nextId++, ws, socket, this.options.limits, Date.now());
+      session.onOverflow = () => {
+        this.counters.slowConsumerDrops++;
+        this.#once.warn(
+          'slow-consumer',
+          { session: session.id },
+          'dropped a connection that did not keep up',
+        );
+      };
       this.sessions.set(session.id, session);
       this.counters.connections++;
       ws.on('message', (data, isBinary) => {

@@ -68,7 +68,7 @@ export class Session implements Subscriber {
     this.#pending.push(frame);
     this.#pendingBytes += frame.length;
     // A stalled session queues in memory; past the limit it is dropped like a slow consumer.
-    if (this.#pendingBytes > this.limits.maxBufferedBytes) this.terminate();
+    if (this.#pendingBytes > this.limits.maxBufferedBytes) this.#overflow();
     return true;
   }
 
@@ -83,7 +83,7 @@ export class Session implements Subscriber {
     this.#pendingBytes = 0;
     this.sentSinceBeat = true;
     if (this.socket.writableLength > this.limits.maxBufferedBytes) {
-      this.terminate();
+      this.#overflow();
       return false;
     }
     this.socket.write(data);
@@ -97,6 +97,15 @@ export class Session implements Subscriber {
 
   pendingFrames(): number {
     return this.#pending.length;
+  }
+
+  /** Set by the server to count and log slow-consumer drops. */
+  onOverflow: () => void = () => {};
+
+  #overflow(): void {
+    if (this.closed) return;
+    this.onOverflow();
+    this.terminate();
   }
 
   /** Drops the TCP connection without a close frame (what a crashed venue or a kicked client sees). */
