@@ -71,7 +71,12 @@ function openBus(logger: Logger): Bus {
 }
 
 async function main(): Promise<void> {
-  const logger = createLogger({ service: 'pipeline', level: data.logLevel as 'info' });
+  // Logs on stderr like the CLI's (stdout is for command output); the thread's stderr is forwarded.
+  const logger = createLogger({
+    service: 'pipeline',
+    level: data.logLevel as 'info',
+    destination: process.stderr,
+  });
   const bus = openBus(logger);
   const workers = {} as Record<Stage, RunningWorker>;
   for (const stage of STAGES) {
