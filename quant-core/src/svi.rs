@@ -71,17 +71,19 @@ impl SviRaw {
 
     /// Gatheral–Jacquier g(k); −∞ where w ≤ 0 (no density exists there).
     pub fn g(&self, k: f64) -> f64 {
+        // Two reciprocals instead of four divisions: this runs ~1,200 times per fitted slice.
         let x = k - self.m;
-        let r2 = x * x + self.sigma * self.sigma;
-        let r = r2.sqrt();
+        let r = (x * x + self.sigma * self.sigma).sqrt();
         let w = self.a + self.b * (self.rho * x + r);
         if !(w > 0.0) {
             return f64::NEG_INFINITY;
         }
-        let w1 = self.b * (self.rho + x / r);
-        let w2 = self.b * self.sigma * self.sigma / (r2 * r);
-        let t = 1.0 - k * w1 / (2.0 * w);
-        t * t - 0.25 * w1 * w1 * (1.0 / w + 0.25) + 0.5 * w2
+        let inv_r = 1.0 / r;
+        let inv_w = 1.0 / w;
+        let w1 = self.b * (self.rho + x * inv_r);
+        let w2 = self.b * self.sigma * self.sigma * inv_r * inv_r * inv_r;
+        let t = 1.0 - 0.5 * k * w1 * inv_w;
+        t * t - 0.25 * w1 * w1 * (inv_w + 0.25) + 0.5 * w2
     }
 
     /// Risk-neutral density of ln(K/F), p(k) = g/√(2πw)·exp(−d₋²/2).

@@ -2,8 +2,9 @@
 //! 2009; docs QUANT.md §2): for fixed (m, σ), with y = (k−m)/σ,
 //!   w(y) = a + d·y + c·√(y²+1),   c = bσ, d = ρbσ,
 //! is linear in (a, c, d), fitted by weighted least squares on the domain
-//!   0 ≤ c ≤ Sσ, |d| ≤ min(c, Sσ − c), 0 ≤ a ≤ max wᵢ
-//! (S = 4 in the paper; we pass Lee's wing bound S = 2 by default, see svi.rs).
+//!   0 ≤ c ≤ Sσ, |d| ≤ min(c, Sσ − c), a_min ≤ a ≤ max wᵢ
+//! (S = 4 and a_min = 0 in the paper; svi_fit passes Lee's wing bound S = 2 and may relax
+//! a_min, see there).
 //!
 //! Why the rotation: with u = c + d = bσ(1+ρ) and v = c − d = bσ(1−ρ) the (c, d) diamond
 //! becomes the box 0 ≤ u, v ≤ Sσ, so the domain is a 3-D box and its 6 faces, 12 edges and 8
@@ -71,11 +72,12 @@ fn objective(mo: &Moments, x: &[f64; 3]) -> f64 {
     q.max(0.0)
 }
 
-/// Solves the box-constrained problem: the unconstrained optimum if it is feasible, else the
+/// Solves the problem on the box a ∈ [a_min, a_max], u, v ∈ [0, uv_max]: the unconstrained
+/// optimum if it is feasible, else the
 /// best feasible optimum over all faces, edges and corners (the problem is convex, so the
 /// global optimum is among these candidates).
-pub fn solve_box(mo: &Moments, a_max: f64, uv_max: f64) -> InnerSolution {
-    let lo = [0.0, 0.0, 0.0];
+pub fn solve_box(mo: &Moments, a_min: f64, a_max: f64, uv_max: f64) -> InnerSolution {
+    let lo = [a_min, 0.0, 0.0];
     let hi = [a_max, uv_max, uv_max];
     if let Some(x) = solve_with_fixed(mo, [None, None, None]) {
         if feasible(&x, &lo, &hi) {
