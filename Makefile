@@ -27,6 +27,9 @@ setup: system-deps $(NODE_MODULES_STAMP) wasm
 run: setup
 	node bin/volstream.mjs run $(ARGS)
 
+up: setup
+	bash scripts/up.sh
+
 lint: $(NODE_MODULES_STAMP)
 	npx biome check .
 
