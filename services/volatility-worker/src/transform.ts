@@ -340,40 +340,28 @@ export class VolatilityTransform {
   #quote(job: Job, i: number, greeks: Float64Array[], newestMs: bigint): VolQuoteInitLike {
     const q = job.state.input;
     const v = job.vols!;
-    job.state.published = {
-      forward: job.forward,
-      vols: v,
-      ...(job.errors === undefined ? {} : { errors: job.errors }),
-    };
+    const published: VolPoint = { forward: job.forward, vols: v };
+    if (job.errors !== undefined) published.errors = job.errors;
+    job.state.published = published;
     job.state.forwardSource = job.forwardSource;
     const hasForward = Number.isFinite(job.forward);
-    const any = v.some((x) => Number.isFinite(x));
+    const any =
+      Number.isFinite(v[0]!) || Number.isFinite(v[1]!) || Number.isFinite(v[2]!) || Number.isFinite(v[3]!);
     const skipReason = !hasForward ? 'no_forward' : any ? '' : q.synced ? 'no_price' : 'unsynced_book';
     const bid = q.prices[0]!;
     const ask = q.prices[1]!;
-    const opt = <K extends string>(key: K, x: number | undefined) =>
-      x === undefined || !Number.isFinite(x) ? {} : { [key]: x };
-    const g = (k: number) => (any ? greeks[k]?.[i] : undefined);
-    return {
+    // Built field by field (no spreads, no closures): this runs 10,000 times per full recompute.
+    const g: Record<string, number> = {};
+    if (any && greeks.length === GREEK_FIELDS.length) {
+      for (let k = 0; k < GREEK_FIELDS.length; k++) setFinite(g, GREEK_FIELDS[k]!, greeks[k]![i]);
+    }
+    const out: Record<string, unknown> = {
       instrumentName: q.name,
       strike: q.strike,
       optionType: q.isCall ? OptionType.CALL : OptionType.PUT,
       expiryMs: q.expiryMs,
-      ...opt('bidIv', v[0]),
-      ...opt('askIv', v[1]),
-      ...opt('midIv', v[2]),
-      ...opt('markIv', v[3]),
-      ...opt('bidPrice', bid),
-      ...opt('askPrice', ask),
-      ...opt('markPrice', q.prices[3]),
       priceUnit: q.inverse ? PriceUnit.BASE_COIN : PriceUnit.QUOTE_CURRENCY,
-      greeks: {
-        ...opt('deltaForward', g(0)),
-        ...opt('deltaPremiumAdjusted', g(1)),
-        ...opt('gamma', g(2)),
-        ...opt('vega', g(3)),
-        ...opt('theta', g(4)),
-      },
+      greeks: g,
       forward: hasForward ? job.forward : 0,
       forwardSource: job.forwardSource,
       timeToExpiryYears: job.state.time,
@@ -386,10 +374,18 @@ export class VolatilityTransform {
       crossed: Number.isFinite(bid) && Number.isFinite(ask) && bid >= ask,
       belowTick: hasForward && belowTick(q, job.forward),
       skipReason,
-      ...opt('venueMarkIv', q.venueMarkIv),
-      ...opt('bidAmount', q.bidAmount),
-      ...opt('askAmount', q.askAmount),
     };
+    setFinite(out, 'bidIv', v[0]);
+    setFinite(out, 'askIv', v[1]);
+    setFinite(out, 'midIv', v[2]);
+    setFinite(out, 'markIv', v[3]);
+    setFinite(out, 'bidPrice', bid);
+    setFinite(out, 'askPrice', ask);
+    setFinite(out, 'markPrice', q.prices[3]);
+    setFinite(out, 'venueMarkIv', q.venueMarkIv);
+    setFinite(out, 'bidAmount', q.bidAmount);
+    setFinite(out, 'askAmount', q.askAmount);
+    return out as VolQuoteInitLike;
   }
 
   #batches(
@@ -419,7 +415,7 @@ export class VolatilityTransform {
       const first = group.jobs[0]!.job;
       const q0 = first.state.input;
       const cause = group.cause;
-      const ids = group.jobs.map(({ job }) => job.cause.eventId).sort();
+      const ids = [...new Set(group.jobs.map(({ job }) => job.cause.eventId))].sort();
       out.push(
         create(VolatilityEventSchema, {
           header: newHeader({
@@ -440,9 +436,7 @@ export class VolatilityTransform {
               forwardSource: first.forwardSource,
               timeToExpiryYears: yearsTo(q0.expiryMs, cause.exchangeTimeMs),
               quotes,
-              computedCount: quotes.filter((x) => !x.skipped && !x.approximated).length,
-              approximatedCount: quotes.filter((x) => x.approximated).length,
-              skippedCount: quotes.filter((x) => x.skipped).length,
+              ...countFlags(quotes),
               computeTimeUs: perBatchUs,
             },
           },
@@ -451,6 +445,25 @@ export class VolatilityTransform {
     }
     return out;
   }
+}
+
+const GREEK_FIELDS = ['deltaForward', 'deltaPremiumAdjusted', 'gamma', 'vega', 'theta'] as const;
+
+function countFlags(quotes: readonly VolQuoteInitLike[]) {
+  let computedCount = 0;
+  let approximatedCount = 0;
+  let skippedCount = 0;
+  for (const x of quotes) {
+    if (x.skipped) skippedCount++;
+    else if (x.approximated) approximatedCount++;
+    else computedCount++;
+  }
+  return { computedCount, approximatedCount, skippedCount };
+}
+
+/** Sets `target[key]` only for a finite value: absent stays absent (docs/NORMALIZATION.md). */
+function setFinite(target: Record<string, unknown>, key: string, value: number | undefined): void {
+  if (value !== undefined && Number.isFinite(value)) target[key] = value;
 }
 
 type VolQuoteInitLike = MessageInitShape<typeof VolQuoteSchema> & { skipped: boolean; approximated: boolean };

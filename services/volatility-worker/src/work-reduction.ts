@@ -57,37 +57,58 @@ export type Decision =
 
 const BP = 1e-4;
 
-/** One batch call into WASM for every candidate (8 rows each: 4 sides from published, 4 from anchor). */
+/** One batch call into WASM for every candidate (4 rows from the anchor, 4 more from a differing published point). */
 export function decide(core: SviCore, candidates: readonly Candidate[], o: WorkReductionOptions): Decision[] {
-  const usable = candidates.map((c) => c.inverse && (o.skipBp > 0 || o.approxBudgetBp > 0));
-  const n = usable.includes(true) ? candidates.length * 2 * SIDE_COUNT : 0;
+  const enabled = o.skipBp > 0 || o.approxBudgetBp > 0;
+  // Rows per candidate: 4 from the anchor, plus 4 from what was published when that differs (it was
+  // an approximation); after an exact inversion both are the same point and 4 rows serve both.
+  const pubRow = new Int32Array(candidates.length);
+  const anchorRow = new Int32Array(candidates.length);
+  let n = 0;
+  candidates.forEach((c, i) => {
+    // A linear (USD-quoted) option holds its USD price, not its coin price: no first-order path.
+    if (!enabled || !c.inverse) {
+      anchorRow[i] = -1;
+      return;
+    }
+    anchorRow[i] = n;
+    n += SIDE_COUNT;
+    if (c.published.vols === c.anchor.vols && c.published.forward === c.anchor.forward)
+      pubRow[i] = anchorRow[i]!;
+    else {
+      pubRow[i] = n;
+      n += SIDE_COUNT;
+    }
+  });
   const vol = new Float64Array(n);
   const forwardOld = new Float64Array(n);
   const forwardNew = new Float64Array(n);
   const strike = new Float64Array(n);
   const time = new Float64Array(n);
   const isCall = new Uint8Array(n);
-  if (n > 0)
-    candidates.forEach((c, i) => {
-      for (let j = 0; j < 2 * SIDE_COUNT; j++) {
-        const r = i * 2 * SIDE_COUNT + j;
-        const from = j < SIDE_COUNT ? c.published : c.anchor;
-        // A linear (USD-quoted) option holds its USD price, not its coin price: no first-order path.
-        vol[r] = usable[i] ? from.vols[j % SIDE_COUNT]! : Number.NaN;
-        forwardOld[r] = from.forward;
-        forwardNew[r] = c.forward;
-        strike[r] = c.strike;
-        time[r] = c.time;
-        isCall[r] = c.isCall ? 1 : 0;
-      }
-    });
+  const fill = (row: number, from: VolPoint, c: Candidate): void => {
+    for (let j = 0; j < SIDE_COUNT; j++) {
+      vol[row + j] = from.vols[j]!;
+      forwardOld[row + j] = from.forward;
+      forwardNew[row + j] = c.forward;
+      strike[row + j] = c.strike;
+      time[row + j] = c.time;
+      isCall[row + j] = c.isCall ? 1 : 0;
+    }
+  };
+  candidates.forEach((c, i) => {
+    if (anchorRow[i]! < 0) return;
+    fill(anchorRow[i]!, c.anchor, c);
+    if (pubRow[i] !== anchorRow[i]) fill(pubRow[i]!, c.published, c);
+  });
   const { vols, errors } =
     n === 0
       ? { vols: new Float64Array(0), errors: new Float64Array(0) }
       : core.ivUpdateCoinHeld({ vol, forwardOld, forwardNew, strike, time, isCall });
   return candidates.map((c, i): Decision => {
-    if (!usable[i]) return { kind: 'invert' };
-    const base = i * 2 * SIDE_COUNT;
+    if (anchorRow[i]! < 0) return { kind: 'invert' };
+    const pb = pubRow[i]!;
+    const ab = anchorRow[i]!;
     let skip = o.skipBp > 0;
     let approx = o.approxBudgetBp > 0 && Math.abs(c.forward / c.anchor.forward - 1) <= o.maxMove;
     const out = new Float64Array(SIDE_COUNT).fill(Number.NaN);
@@ -103,12 +124,12 @@ export function decide(core: SviCore, candidates: readonly Candidate[], o: WorkR
       if (Number.isFinite(pubVol)) {
         // What was published may itself be an approximation: its bound counts against the skip.
         const pubErr = c.published.errors?.[j] ?? 0;
-        const moved = Math.abs(vols[base + j]! - pubVol) + o.safety * errors[base + j]! + pubErr;
+        const moved = Math.abs(vols[pb + j]! - pubVol) + o.safety * errors[pb + j]! + pubErr;
         if (!(moved < o.skipBp * BP)) skip = false;
       }
       if (Number.isFinite(anchorVol)) {
-        const v = vols[base + SIDE_COUNT + j]!;
-        const bound = o.safety * errors[base + SIDE_COUNT + j]!;
+        const v = vols[ab + j]!;
+        const bound = o.safety * errors[ab + j]!;
         if (!(Number.isFinite(v) && v > 0 && bound <= o.approxBudgetBp * BP)) approx = false;
         out[j] = v;
         bounds[j] = bound;
