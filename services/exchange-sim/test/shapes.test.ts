@@ -120,6 +120,24 @@ describe('message shapes match real Deribit messages', () => {
     assert.ok(Math.abs((t.timestamp as number) - sim.market!.now) < 10_000, 'timestamp in ms');
   });
 
+  it('markprice.options carries every option with a decimal iv, like the real 2026 message', async () => {
+    await c.request('public/subscribe', { channels: ['markprice.options.eth_usd'] });
+    await c.waitFor(() => c.notifications('markprice.options').length > 0, 3000);
+    const data = c.notifications('markprice.options')[0]!.data as unknown as Json[];
+    assert.equal(data.length, sim.market!.currencies.get('ETH')!.options.length);
+    const real = {
+      timestamp: 1785079023870,
+      iv: 0.3706,
+      instrument_name: 'BTC-31JUL26-67000-C',
+      mark_price: 0.005,
+    };
+    assert.deepEqual(shape(data[0]), shape(real));
+    assert.ok(
+      data.every((d) => (d.iv as number) > 0.05 && (d.iv as number) < 5),
+      'iv is a decimal',
+    );
+  });
+
   it('index notifications have the documented keys', async () => {
     await c.request('public/subscribe', { channels: ['deribit_price_index.btc_usd'] });
     await c.waitFor(() => c.notifications('deribit_price_index').length > 0);

@@ -99,7 +99,13 @@ describe('tickers and truth', () => {
   });
 
   it('expires the daily at 08:00 UTC and lists the next calendar expiry', async () => {
-    const c = await TestClient.connect(sim.url);
+    // Its own simulator, 3 s before 08:00, so the expiry cannot happen before the subscribe.
+    const own = await startDeribitSimulator({
+      seed: 'tt-exp',
+      startTime: Date.UTC(2026, 1, 10, 7, 59, 57),
+      currencies: ['BTC'],
+    });
+    const c = await TestClient.connect(own.url);
     await c.request('public/subscribe', { channels: ['instrument.state.any.BTC'] });
     await c.waitFor(
       () => c.notifications('instrument.state').some((n) => n.data.state === 'settled'),
@@ -115,7 +121,8 @@ describe('tickers and truth', () => {
       2000,
       'a new listing',
     );
-    assert.ok(!sim.market!.byName.has(closed[0]!.instrument_name as string));
+    assert.ok(!own.market!.byName.has(closed[0]!.instrument_name as string));
     c.close();
+    await own.stop();
   });
 });

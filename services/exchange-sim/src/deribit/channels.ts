@@ -5,6 +5,7 @@
  * - `ticker.{instrument}.{raw|100ms|agg2}`: the full ticker object each time;
  * - `trades.{instrument}.{raw|100ms|agg2}`: accepted (the 2021 capture subscribes it), no trades are simulated;
  * - `deribit_price_index.{btc_usd|eth_usd}`;
+ * - `markprice.options.{btc_usd|eth_usd}`: every option's mark and mark IV (decimal), once a second;
  * - `instrument.state.{option|future|any}.{BTC|ETH|any}`: created / closed / settled.
  */
 import { textFrame } from '../ws-frame.ts';
@@ -12,7 +13,7 @@ import { notification } from './protocol.ts';
 
 export type ChannelSpec =
   | { kind: 'book' | 'ticker' | 'trades'; instrument: string; interval: string }
-  | { kind: 'index'; currency: 'BTC' | 'ETH' }
+  | { kind: 'index' | 'markprice'; currency: 'BTC' | 'ETH' }
   | { kind: 'state'; instrumentKind: 'option' | 'future' | 'any'; currency: 'BTC' | 'ETH' | 'any' };
 
 const INTERVALS = new Set(['raw', '100ms', 'agg2']);
@@ -29,6 +30,11 @@ export function parseChannel(channel: string): ChannelSpec | undefined {
   if (head === 'deribit_price_index' && parts.length === 2) {
     if (parts[1] === 'btc_usd') return { kind: 'index', currency: 'BTC' };
     if (parts[1] === 'eth_usd') return { kind: 'index', currency: 'ETH' };
+    return undefined;
+  }
+  if (head === 'markprice' && parts[1] === 'options' && parts.length === 3) {
+    if (parts[2] === 'btc_usd') return { kind: 'markprice', currency: 'BTC' };
+    if (parts[2] === 'eth_usd') return { kind: 'markprice', currency: 'ETH' };
     return undefined;
   }
   if (head === 'instrument' && parts[1] === 'state' && parts.length === 4) {

@@ -168,6 +168,21 @@ export function indexData(m: Market, currency: 'BTC' | 'ETH'): Record<string, un
   };
 }
 
+/**
+ * `markprice.options.{index}`: every open option's mark (coin) and mark IV as a **decimal**
+ * (real 2026 message: `{"timestamp":…,"iv":0.3706,"instrument_name":"BTC-31JUL26-67000-C","mark_price":0.005}`).
+ */
+export function markpriceData(m: Market, currency: 'BTC' | 'ETH'): Record<string, unknown>[] {
+  const cm = m.currencies.get(currency);
+  if (cm === undefined) return [];
+  return cm.options.map((o) => ({
+    timestamp: m.now,
+    iv: round(o.markIv, 4),
+    instrument_name: o.name,
+    mark_price: round(o.mark, 8),
+  }));
+}
+
 export function stateData(now: number, name: string, state: string): Record<string, unknown> {
   return { timestamp: now, state, instrument_name: name };
 }

@@ -9,10 +9,20 @@ import { textFrame } from '../ws-frame.ts';
 import type { ChannelSpec, Fanout } from './channels.ts';
 import { CURRENCIES, type Currency, type Instrument, instrumentRow } from './instruments.ts';
 import type { Market, MarketEvent } from './market.ts';
-import { bookChangeData, bookSnapshotData, indexData, stateData, tickerData } from './messages.ts';
+import {
+  bookChangeData,
+  bookSnapshotData,
+  indexData,
+  markpriceData,
+  stateData,
+  tickerData,
+} from './messages.ts';
 import { notification, RPC_ERRORS, type RpcError } from './protocol.ts';
 import type { Backend } from './rpc.ts';
 import type { Session } from './session.ts';
+
+/** markprice.options is published every this many model steps (1 s at 100 ms). */
+const MARKPRICE_EVERY = 10;
 
 export interface SimFeedOptions {
   /** Aggregate notifications per second (book + ticker, all sessions). */
@@ -40,6 +50,8 @@ export class SimFeed implements Backend {
   #active: Instrument[] = [];
   #activeVersion = -1;
   #cursor = 0;
+  /** Step of the last markprice.options message per currency (one per step at most). */
+  readonly #markStep = new Map<string, number>();
 
   constructor(
     readonly market: Market,
@@ -53,8 +65,8 @@ export class SimFeed implements Backend {
 
   accepts(spec: ChannelSpec): boolean {
     if (spec.kind === 'state') return true;
-    if (spec.kind === 'index') return this.market.currencies.has(spec.currency);
-    return this.market.byName.has(spec.instrument);
+    if ('instrument' in spec) return this.market.byName.has(spec.instrument);
+    return this.market.currencies.has(spec.currency);
   }
 
   onSubscribed(session: Session, channels: { channel: string; spec: ChannelSpec }[]): void {
@@ -200,6 +212,12 @@ export class SimFeed implements Backend {
         if (this.fanout.count(channel) > 0)
           this.fanout.publish(channel, JSON.stringify(indexData(m, e.currency)));
         this.stats.indexTicks++;
+        const marks = `markprice.options.${e.currency.toLowerCase()}_usd`;
+        if (m.stepIndex % MARKPRICE_EVERY === 0 && this.#markStep.get(e.currency) !== m.stepIndex) {
+          this.#markStep.set(e.currency, m.stepIndex);
+          if (this.fanout.count(marks) > 0)
+            this.fanout.publish(marks, JSON.stringify(markpriceData(m, e.currency)));
+        }
         continue;
       }
       const json = JSON.stringify(stateData(m.now, e.name, e.state));
