@@ -109,7 +109,7 @@ describe('tickers and truth', () => {
     await c.request('public/subscribe', { channels: ['instrument.state.any.BTC'] });
     await c.waitFor(
       () => c.notifications('instrument.state').some((n) => n.data.state === 'settled'),
-      5000,
+      9000,
       'the 08:00 expiry',
     );
     const states = c.notifications('instrument.state').map((n) => n.data);
