@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { fitSviSlice, impliedVol, init, isInitialised, load, moduleInfo } from 'svi-core';
+import { fitSviSlice, impliedVol, init, initSync, isInitialised, load, moduleInfo } from 'svi-core';
 import { syntheticSlices } from '../src/workload.ts';
 import { ALT_WASM, DEFAULT_WASM } from './helpers.ts';
 
@@ -97,5 +97,46 @@ describe('swapping the fitter module', () => {
     assert.equal(fromBytes.moduleInfo().fitterId, 'volstream-quant-core/qe-svi-1+variant');
     assert.equal(fromUrl.moduleInfo().fitterId, 'volstream-quant-core/qe-svi-1');
     assert.equal(fromBytes.black76(100, 100, 0.5, 0.2, true), fromUrl.black76(100, 100, 0.5, 0.2, true));
+  });
+
+  it('initSync takes bytes (a worker that already holds them) and replaces the module', () => {
+    initSync(readFileSync(ALT_WASM), 'alt-sync');
+    assert.equal(moduleInfo().path, 'alt-sync');
+    assert.equal(moduleInfo().fitterId, 'volstream-quant-core/qe-svi-1+variant');
+    assert.ok(Math.abs(impliedVol(5.637197779701664, 100, 100, 0.5, true) - 0.2) < 1e-12);
+  });
+
+  it('the batch path reuses its wasm buffers: same pointers and memory after the first call', async () => {
+    const core = await load({ wasmPath: DEFAULT_WASM });
+    const n = 10_000;
+    const input = {
+      price: new Float64Array(n).fill(5.637197779701664),
+      forward: new Float64Array(n).fill(100),
+      strike: new Float64Array(n).fill(100),
+      time: new Float64Array(n).fill(0.5),
+      isCall: new Uint8Array(n).fill(1),
+    };
+    // White-box: the arena is internal, read here only to prove there is no per-call allocation.
+    const inner = core as unknown as {
+      arena: { slots: Array<{ ptr: number } | undefined> };
+      exports: { memory: { buffer: ArrayBuffer } };
+    };
+    core.impliedVols(input);
+    const pointers = inner.arena.slots.map((s) => s?.ptr);
+    const bytes = inner.exports.memory.buffer.byteLength;
+    for (let i = 0; i < 20; i++) core.impliedVols(input);
+    core.impliedVols({
+      ...input,
+      price: input.price.subarray(0, 10),
+      forward: input.forward.subarray(0, 10),
+      strike: input.strike.subarray(0, 10),
+      time: input.time.subarray(0, 10),
+      isCall: input.isCall.subarray(0, 10),
+    });
+    assert.deepEqual(
+      inner.arena.slots.map((s) => s?.ptr),
+      pointers,
+    );
+    assert.equal(inner.exports.memory.buffer.byteLength, bytes);
   });
 });
