@@ -46,10 +46,14 @@ export async function workerMain(
   const logger = createLogger({ service: name, level: config.logLevel });
   const bus = openWorkerBus(config, logger, name);
   const worker = await start(config, { bus, logger });
+  // Periodic stats; the timer also keeps the process alive on the in-process bus, whose idle
+  // consumer waits on a promise only.
+  const statsTimer = setInterval(() => logger.info({ stats: worker.stats() }, 'worker stats'), 30_000);
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
+  clearInterval(statsTimer);
   logger.info({ signal }, 'Shutting down');
   process.once('SIGTERM', () => process.exit(1));
   process.once('SIGINT', () => process.exit(1));
