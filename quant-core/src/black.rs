@@ -109,42 +109,49 @@ pub fn normalised_vega(x: f64, s: f64) -> f64 {
 
 /// Normalised OTM call price b(x, s) for x ≤ 0, s ≥ 0.
 pub(crate) fn otm_call(x: f64, s: f64) -> f64 {
-    otm_call_impl(x, s).0
+    otm_call_impl(x, s, (0.5 * x).exp(), true).0
 }
 
-/// b(x, s) and the normalised vega b'(s) together: in three of the four regions both share the
-/// Gaussian factor exp(−(h² + t²)/2), which is the expensive part.
-pub(crate) fn otm_call_with_vega(x: f64, s: f64) -> (f64, f64) {
-    otm_call_impl(x, s)
+/// b(x, s) and the normalised vega b'(s) together (they share the Gaussian factor
+/// exp(−(h² + t²)/2)), for the IV iteration: b_max = e^{x/2} is passed in, and the Gaussian
+/// factor is a plain exp. Its ~h²·ε relative error is what a one-ulp change of s does to the
+/// price anyway (∂ln b/∂ln s ≈ 1 + h²), so the root moves by about an ulp of s at most.
+pub(crate) fn otm_call_with_vega_solver(x: f64, s: f64, b_max: f64) -> (f64, f64) {
+    otm_call_impl(x, s, b_max, false)
 }
 
 #[inline(always)]
-fn otm_call_impl(x: f64, s: f64) -> (f64, f64) {
+fn otm_call_impl(x: f64, s: f64, b_max: f64, precise: bool) -> (f64, f64) {
     debug_assert!(x <= 0.0 || x.is_nan());
     if s <= 0.0 {
         return (0.0, if x == 0.0 { FRAC_1_SQRT_2PI } else { 0.0 });
     }
     if s.is_infinite() {
-        return ((0.5 * x).exp(), 0.0);
+        return (b_max, 0.0);
     }
     let h = x / s;
     let t = 0.5 * s;
+    let g = if precise {
+        gauss_factor(x, s, h, t)
+    } else {
+        (-0.5 * (h * h + t * t)).exp()
+    };
+    let v = FRAC_1_SQRT_2PI * g;
     if h + t < ASYMPTOTIC_THRESHOLD {
-        let v = FRAC_1_SQRT_2PI * gauss_factor(x, s, h, t);
         return (v * asymptotic_bracket(h, t), v);
     }
     if t < SMALL_T_THRESHOLD {
-        let v = FRAC_1_SQRT_2PI * gauss_factor(x, s, h, t);
         return (v * small_t_bracket(h, t), v);
     }
     if h + t <= ERFCX_THRESHOLD {
-        let g = gauss_factor(x, s, h, t);
         let d = erfcx(-(h + t) * FRAC_1_SQRT_2) - erfcx(-(h - t) * FRAC_1_SQRT_2);
-        return (0.5 * g * d, FRAC_1_SQRT_2PI * g);
+        return (0.5 * g * d, v);
     }
-    let e = (0.5 * x).exp();
-    let b = e * norm_cdf(h + t) - norm_cdf(h - t) / e;
-    (b, FRAC_1_SQRT_2PI * (-0.5 * (h * h + t * t)).exp())
+    // b = b_max − (b_max − b), and the distance to the bound is a sum of two positive erfcx
+    // terms sharing the Gaussian factor (see `otm_call_complement`); here b ≥ ~0.6 b_max, so
+    // the subtraction loses at most a bit.
+    let c = 0.5 * g * (erfcx((h + t) * FRAC_1_SQRT_2) + erfcx((t - h) * FRAC_1_SQRT_2));
+    (b_max - c, v)
 }
 
 /// Veltkamp split and Dekker product: a·b = p + e exactly (no fma: on wasm32 it is emulated).
@@ -187,8 +194,9 @@ fn gauss_factor(x: f64, s: f64, h: f64, t: f64) -> f64 {
     (-0.5 * big).exp() * (1.0 - 0.5 * small)
 }
 
-/// b_max − b(x, s) = e^{x/2} Φ(−h−t) + e^{−x/2} Φ(h−t) for the OTM call (x ≤ 0): the distance
-/// to the upper bound, as a sum of two positive terms (no cancellation when b is near b_max).
+/// b_max − b(x, s) for the OTM call (x ≤ 0): the distance to the upper bound as a sum of two
+/// positive terms (no cancellation when b is near b_max):
+/// e^{x/2} Φ(−h−t) + e^{−x/2} Φ(h−t) = ½ e^{−(h²+t²)/2} [erfcx((h+t)/√2) + erfcx((t−h)/√2)].
 pub(crate) fn otm_call_complement(x: f64, s: f64) -> f64 {
     if s <= 0.0 {
         return (0.5 * x).exp();
@@ -198,8 +206,13 @@ pub(crate) fn otm_call_complement(x: f64, s: f64) -> f64 {
     }
     let h = x / s;
     let t = 0.5 * s;
-    let half = 0.5 * x;
-    half.exp() * norm_cdf(-h - t) + (-half).exp() * norm_cdf(h - t)
+    if h + t < -5.0 {
+        // erfcx of a large negative argument overflows; Φ is fine here.
+        let half = 0.5 * x;
+        return half.exp() * norm_cdf(-h - t) + (-half).exp() * norm_cdf(h - t);
+    }
+    let g = gauss_factor(x, s, h, t);
+    0.5 * g * (erfcx((h + t) * FRAC_1_SQRT_2) + erfcx((t - h) * FRAC_1_SQRT_2))
 }
 
 /// Y(h+t) − Y(h−t) for h + t < −10 from the asymptotic series

@@ -24,7 +24,9 @@
 //! Deviation from the paper's 2017+ revisions: no closed form at x = 0 and no special "lowest
 //! price" objective refinements; the tests measure the resulting accuracy and iteration counts.
 
-use crate::black::{log_moneyness, normalised_intrinsic, otm_call_complement, otm_call_with_vega};
+use crate::black::{
+    log_moneyness, normalised_intrinsic, otm_call_complement, otm_call_with_vega_solver,
+};
 use crate::lbr_guess::{initial_guess, Objective};
 
 /// Why no implied volatility exists for an input (reason codes of the batch API; 0 = ok).
@@ -207,7 +209,7 @@ fn otm_call_implied_s(beta: f64, x: f64, b_max: f64) -> (f64, u32) {
     let mut i = 0;
     while i < limit {
         i += 1;
-        let (b, bp) = otm_call_with_vega(x, s);
+        let (b, bp) = otm_call_with_vega_solver(x, s, b_max);
         if b > beta && s < s_right {
             s_right = s;
         } else if b < beta && s > s_left {

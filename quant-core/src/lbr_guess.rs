@@ -14,11 +14,12 @@
 //! control parameter r is chosen to match a known second derivative at one end, but never below
 //! the value that keeps the interpolant monotone and convex (shape preservation).
 
-use crate::black::{otm_call_with_vega, FRAC_1_SQRT_2PI};
-use crate::normal::{erfcx, inv_norm_cdf_fast, norm_cdf};
+use crate::black::{otm_call_with_vega_solver, FRAC_1_SQRT_2PI};
+use crate::normal::{erfcx, inv_norm_cdf_fast, inv_norm_cdf_fast_from_log};
 
 const SQRT_2PI: f64 = 2.506_628_274_631_000_5;
 const TWO_PI: f64 = std::f64::consts::TAU;
+const FRAC_1_SQRT_2: f64 = std::f64::consts::FRAC_1_SQRT_2;
 const SQRT_3: f64 = 1.732_050_807_568_877_2;
 /// 2π/√27
 const TWO_PI_OVER_SQRT_27: f64 = 1.209_199_576_156_145_2;
@@ -177,15 +178,22 @@ fn lower_map(x: f64, s: f64) -> (f64, f64, f64) {
     let ax = x.abs();
     let z = ax / (SQRT_3 * s);
     let y = z * z;
-    let phi_m = norm_cdf(-z);
+    // Two exponentials serve all three values: Φ(−z) = ½ erfcx(z/√2)/q with q = e^{y/2}, and
+    // e^{y+s²/8} = q²r, e^{5y/2+s²/4} = q⁵r² with r = e^{s²/8}. Overflow for huge y yields a
+    // non-finite derivative, which the caller replaces by a simpler interpolant.
+    let q = (0.5 * y).exp();
+    let r = (0.125 * s * s).exp();
+    let phi_m = 0.5 * erfcx(z * FRAC_1_SQRT_2) / q;
     let f = TWO_PI_OVER_SQRT_27 * ax * phi_m * phi_m * phi_m;
-    let fp = TWO_PI * y * phi_m * phi_m * (y + 0.125 * s * s).exp();
-    let pdf = FRAC_1_SQRT_2PI * (-0.5 * y).exp();
+    let fp = TWO_PI * y * (phi_m * q) * (phi_m * q) * r;
+    let pdf = FRAC_1_SQRT_2PI / q;
+    let q2 = q * q;
     let fpp = TWO_PI
         * SQRT_2PI
         * (y / s)
-        * phi_m
-        * (2.5 * y + 0.25 * s * s).exp()
+        * (phi_m * q)
+        * (q2 * q2)
+        * (r * r)
         * (2.0 * z * pdf + (0.25 * s * s - 2.0 - 2.0 * y) * phi_m);
     (f, fp, fpp)
 }
@@ -196,17 +204,21 @@ fn inverse_lower_map(x: f64, f: f64) -> f64 {
         return 0.0;
     }
     let ax = x.abs();
-    let p = (f / (TWO_PI_OVER_SQRT_27 * ax)).cbrt();
-    ax / (SQRT_3 * -inv_norm_cdf_fast(p))
+    // Φ(−z) = (f/((2π/√27)|x|))^{1/3}, passed as a logarithm (no cube root needed).
+    let ln_p = (f / (TWO_PI_OVER_SQRT_27 * ax)).ln() * (1.0 / 3.0);
+    ax / (SQRT_3 * -inv_norm_cdf_fast_from_log(ln_p))
 }
 
 /// Upper map f_u(s) = Φ(−s/2) and derivatives with respect to β:
 /// df/dβ = −½ e^{x²/(2s²)}, d²f/dβ² = ½√(2π)(x²/s³) e^{x²/s² + s²/8}.
 fn upper_map(x: f64, s: f64) -> (f64, f64, f64) {
-    let f = norm_cdf(-0.5 * s);
     let w = (x / s) * (x / s);
-    let fp = -0.5 * (0.5 * w).exp();
-    let fpp = 0.5 * SQRT_2PI * (w / s) * (w + 0.125 * s * s).exp();
+    let r = (0.125 * s * s).exp();
+    let e = (0.5 * w).exp();
+    // Φ(−s/2) = ½ erfcx(s/(2√2)) e^{−s²/8}.
+    let f = 0.5 * erfcx(0.5 * s * FRAC_1_SQRT_2) / r;
+    let fp = -0.5 * e;
+    let fpp = 0.5 * SQRT_2PI * (w / s) * (e * e) * r;
     (f, fp, fpp)
 }
 
@@ -220,7 +232,7 @@ pub(crate) fn initial_guess(beta: f64, x: f64, b_max: f64) -> Guess {
     let v_c = FRAC_1_SQRT_2PI * b_max;
     if beta < b_c {
         let s_l = s_c - b_c / v_c;
-        let (b_l, v_l) = otm_call_with_vega(x, s_l);
+        let (b_l, v_l) = otm_call_with_vega_solver(x, s_l, b_max);
         if beta < b_l {
             let (f_l, fp_l, fpp_l) = lower_map(x, s_l);
             let mut f = if fpp_l.is_finite() && fp_l.is_finite() {
@@ -255,7 +267,7 @@ pub(crate) fn initial_guess(beta: f64, x: f64, b_max: f64) -> Guess {
     } else {
         f64::MAX
     };
-    let (b_u, v_u) = otm_call_with_vega(x, s_u);
+    let (b_u, v_u) = otm_call_with_vega_solver(x, s_u, b_max);
     if beta <= b_u {
         let r = r_fit_left(b_c, b_u, s_c, s_u, 1.0 / v_c, 1.0 / v_u, 0.0, false);
         let s = rational_cubic(beta, b_c, b_u, s_c, s_u, 1.0 / v_c, 1.0 / v_u, r);

@@ -250,19 +250,39 @@ const ACK_P_LOW: f64 = 0.02425;
 /// Acklam's approximation for p <= 0.5 (relative error below 1.15e-9).
 fn acklam_lower(p: f64) -> f64 {
     if p < ACK_P_LOW {
-        let q = (-2.0 * p.ln()).sqrt();
-        let c = &ACK_C;
-        let d = &ACK_D;
-        (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
-            / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0)
+        acklam_tail(p.ln())
     } else {
-        let q = p - 0.5;
-        let r = q * q;
-        let a = &ACK_A;
-        let b = &ACK_B;
-        (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
-            / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0)
+        acklam_central(p)
     }
+}
+
+/// Acklam's lower-tail branch from ln p (p < 0.02425).
+fn acklam_tail(ln_p: f64) -> f64 {
+    let q = (-2.0 * ln_p).sqrt();
+    let c = &ACK_C;
+    let d = &ACK_D;
+    (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+        / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0)
+}
+
+/// Φ⁻¹(e^{ln_p}) for ln_p ≤ ln ½ with Acklam's accuracy; the logarithmic argument lets callers
+/// skip a root or exponential when they have ln p already.
+pub(crate) fn inv_norm_cdf_fast_from_log(ln_p: f64) -> f64 {
+    if ln_p < -3.719_339_513_113_372 {
+        // ln(0.02425)
+        acklam_tail(ln_p)
+    } else {
+        acklam_central(ln_p.exp().min(0.5))
+    }
+}
+
+fn acklam_central(p: f64) -> f64 {
+    let q = p - 0.5;
+    let r = q * q;
+    let a = &ACK_A;
+    let b = &ACK_B;
+    (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+        / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0)
 }
 
 /// Acklam's approximation alone (relative error < 1.15e-9), for initial guesses; NaN outside
