@@ -2,13 +2,14 @@ import type { Command } from './command.ts';
 import { fitterCheckCommand } from './commands/fitter-check.ts';
 import { runCommand } from './commands/run.ts';
 import { tapCommand } from './commands/tap.ts';
+import { workerCommand } from './commands/worker.ts';
 
 /**
  * Every subcommand of `volstream`, in help order. Adding one is a file in `commands/` plus one
  * line here. Command modules must stay cheap to import (help never loads kafkajs, protobuf or
  * WASM): heavy dependencies are imported inside `run`.
  */
-export const COMMANDS: readonly Command[] = [runCommand, tapCommand, fitterCheckCommand];
+export const COMMANDS: readonly Command[] = [runCommand, tapCommand, workerCommand, fitterCheckCommand];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);
