@@ -35,6 +35,10 @@ describe('heartbeat', () => {
     assert.equal((await c.request('public/set_heartbeat', { interval: 0.05 })).result, 'ok');
     await c.waitFor(() => answered >= 5, 3000, 'five test_requests');
     assert.equal(c.closed, false);
+    const beats = c.messages.filter(
+      (m) => m.method === 'heartbeat' && (m.params as { type: string }).type === 'heartbeat',
+    );
+    assert.ok(beats.length >= 4, 'plain heartbeat messages between the test_requests');
     c.close();
   });
 
@@ -43,7 +47,9 @@ describe('heartbeat', () => {
     const before = sim.stats().counters.heartbeatDrops;
     await c.request('public/set_heartbeat', { interval: 0.05 });
     await c.waitFor(() => c.closed, 3000, 'the server to close the connection');
-    const requests = c.messages.filter((m) => m.method === 'heartbeat');
+    const requests = c.messages.filter(
+      (m) => m.method === 'heartbeat' && (m.params as { type: string }).type === 'test_request',
+    );
     assert.equal(requests.length, 1, 'one unanswered test_request, then the close');
     assert.equal(sim.stats().counters.heartbeatDrops, before + 1);
   });

@@ -26,6 +26,30 @@ describe('deribit simulator protocol', () => {
     c.close();
   });
 
+  it('answers get_order_book, get_index_price and ticker requests', async () => {
+    const c = await TestClient.connect(sim.url);
+    const name = [...sim.market!.byName.keys()].find((n) => n.endsWith('-P'))!;
+    const book = (await c.request('public/get_order_book', { instrument_name: name, depth: 2 }))
+      .result as Record<string, unknown>;
+    assert.equal(book.instrument_name, name);
+    assert.equal(book.change_id, sim.books([name])[name]!.changeId);
+    assert.deepEqual(book.asks, sim.books([name])[name]!.asks.slice(0, 2));
+    assert.equal(book.best_ask_price, (book.asks as number[][])[0]![0]);
+    const index = (await c.request('public/get_index_price', { index_name: 'eth_usd' })).result as Record<
+      string,
+      number
+    >;
+    assert.equal(index.index_price, sim.market!.currencies.get('ETH')!.index);
+    const ticker = (await c.request('public/ticker', { instrument_name: name })).result as Record<
+      string,
+      unknown
+    >;
+    assert.equal(ticker.instrument_name, name);
+    const missing = await c.request('public/ticker', { instrument_name: 'BTC-1JAN20-1-C' });
+    assert.equal((missing.error as { code: number }).code, -32602);
+    c.close();
+  });
+
   it('rejects unknown methods, bad JSON and bad params with JSON-RPC errors', async () => {
     const c = await TestClient.connect(sim.url);
     const unknown = await c.request('public/no_such_method');

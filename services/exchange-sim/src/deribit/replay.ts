@@ -148,6 +148,10 @@ export class ReplayFeed implements TickingBackend {
     return { ...RPC_ERRORS.methodNotFound, data: { reason: 'not recorded' } };
   }
 
+  orderBook(): unknown {
+    return { ...RPC_ERRORS.methodNotFound, data: { reason: 'not recorded' } };
+  }
+
   tick(_simNow: number, wallMs: number): void {
     if (this.#wallStart === undefined || this.#stats.done) return;
     const fast = !(this.speed > 0) || !Number.isFinite(this.speed);

@@ -22,6 +22,7 @@ export interface Backend {
   getInstruments(params: Record<string, unknown>): unknown[] | RpcError;
   getIndexPrice(params: Record<string, unknown>): unknown;
   ticker(params: Record<string, unknown>): unknown;
+  orderBook(params: Record<string, unknown>): unknown;
   /** Simulated clock, ms. */
   now(): number;
 }
@@ -141,6 +142,7 @@ function dispatch(
       }
       session.heartbeatMs = interval * 1000;
       session.nextHeartbeatAt = wallMs + session.heartbeatMs;
+      session.nextBeatAt = wallMs + session.heartbeatMs / 2;
       session.awaitingTest = false;
       return { value: 'ok' };
     }
@@ -169,6 +171,8 @@ function dispatch(
       return wrap(ctx.backend.getIndexPrice(params));
     case 'public/ticker':
       return wrap(ctx.backend.ticker(params));
+    case 'public/get_order_book':
+      return wrap(ctx.backend.orderBook(params));
     default:
       return { error: RPC_ERRORS.methodNotFound };
   }

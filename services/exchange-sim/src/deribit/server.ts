@@ -157,9 +157,18 @@ export class SimServer {
     }
   }
 
+  /**
+   * Deribit's heartbeat: a `test_request` every interval, which must be answered with `public/test`
+   * before the next one or the connection is closed, and a plain `heartbeat` half-way between.
+   */
   #heartbeats(wall: number): void {
     for (const s of this.sessions.values()) {
-      if (s.closed || s.heartbeatMs === undefined || wall < s.nextHeartbeatAt || s.silent) continue;
+      if (s.closed || s.heartbeatMs === undefined || s.silent) continue;
+      if (wall >= s.nextBeatAt) {
+        s.push(textFrame(heartbeatMessage('heartbeat')), false);
+        s.nextBeatAt = wall + s.heartbeatMs;
+      }
+      if (wall < s.nextHeartbeatAt) continue;
       if (s.awaitingTest) {
         // No public/test since the last test_request: Deribit closes the connection.
         this.counters.heartbeatDrops++;

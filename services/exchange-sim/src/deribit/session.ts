@@ -34,6 +34,8 @@ export class Session implements Subscriber {
   /** Heartbeat interval in ms, undefined when disabled. */
   heartbeatMs: number | undefined;
   nextHeartbeatAt = 0;
+  /** When the next plain `heartbeat` message is due (half-way between test_requests). */
+  nextBeatAt = 0;
   awaitingTest = false;
   /** Whether anything was sent since the last heartbeat check (to skip idle `heartbeat` messages). */
   sentSinceBeat = false;

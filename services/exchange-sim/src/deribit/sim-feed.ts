@@ -113,6 +113,30 @@ export class SimFeed implements Backend {
     return { index_price: price, estimated_delivery_price: price };
   }
 
+  /**
+   * `public/get_order_book`: the ticker fields plus the book as `[price, amount]` levels (best
+   * first, `depth` per side, default 20) and its current `change_id`.
+   */
+  orderBook(params: Record<string, unknown>): unknown {
+    const inst =
+      typeof params.instrument_name === 'string' ? this.market.byName.get(params.instrument_name) : undefined;
+    if (inst === undefined) {
+      return {
+        ...RPC_ERRORS.invalidParams,
+        data: { reason: 'instrument not found', param: 'instrument_name' },
+      };
+    }
+    const depth = typeof params.depth === 'number' && params.depth > 0 ? Math.floor(params.depth) : 20;
+    const ticker = tickerData(this.market, inst);
+    const snap = inst.book.snapshot();
+    return {
+      ...ticker,
+      change_id: inst.book.changeId,
+      bids: snap.bids.slice(0, depth).map((e) => [e[1], e[2]]),
+      asks: snap.asks.slice(0, depth).map((e) => [e[1], e[2]]),
+    };
+  }
+
   ticker(params: Record<string, unknown>): unknown {
     const inst =
       typeof params.instrument_name === 'string' ? this.market.byName.get(params.instrument_name) : undefined;
