@@ -27,25 +27,36 @@ async function readNodeFile(pathOrUrl) {
   try {
     return await readFile(pathOrUrl);
   } catch (error) {
-    throw new SviCoreError('QUANT_MODULE_INVALID', `Expected a readable .wasm file at ${String(pathOrUrl)}`, {
-      path: String(pathOrUrl),
-    }, error);
+    throw new SviCoreError(
+      'QUANT_MODULE_INVALID',
+      `Expected a readable .wasm file at ${String(pathOrUrl)}`,
+      {
+        path: String(pathOrUrl),
+      },
+      error,
+    );
   }
 }
 
 /** Resolves the options to { bytes | module, path } without instantiating. */
 async function resolveSource(options) {
-  if (options.module instanceof WebAssembly.Module) return { module: options.module, path: options.label ?? 'module' };
+  if (options.module instanceof WebAssembly.Module)
+    return { module: options.module, path: options.label ?? 'module' };
   if (options.wasmBytes !== undefined) return { bytes: options.wasmBytes, path: options.label ?? 'bytes' };
   const envPath = isNode ? process.env.FITTER_WASM : undefined;
   const path = options.wasmPath ?? (envPath !== undefined && envPath !== '' ? envPath : undefined);
   if (path !== undefined) {
-    if (!isNode) throw new SviCoreError('QUANT_MODULE_INVALID', 'Expected wasmUrl or wasmBytes in a browser, was wasmPath');
+    if (!isNode)
+      throw new SviCoreError(
+        'QUANT_MODULE_INVALID',
+        'Expected wasmUrl or wasmBytes in a browser, was wasmPath',
+      );
     const { resolve } = await import('node:path');
     const abs = resolve(path);
     return { bytes: await readNodeFile(abs), path: abs };
   }
-  const url = options.wasmUrl === undefined ? DEFAULT_WASM_URL : new URL(String(options.wasmUrl), DEFAULT_WASM_URL);
+  const url =
+    options.wasmUrl === undefined ? DEFAULT_WASM_URL : new URL(String(options.wasmUrl), DEFAULT_WASM_URL);
   if (url.protocol === 'file:' && isNode) {
     const { fileURLToPath } = await import('node:url');
     const abs = fileURLToPath(url);
@@ -53,7 +64,10 @@ async function resolveSource(options) {
   }
   const response = await fetch(url);
   if (!response.ok) {
-    throw new SviCoreError('QUANT_MODULE_INVALID', `Expected HTTP 200 for ${url.href}, was ${response.status}`);
+    throw new SviCoreError(
+      'QUANT_MODULE_INVALID',
+      `Expected HTTP 200 for ${url.href}, was ${response.status}`,
+    );
   }
   return { bytes: new Uint8Array(await response.arrayBuffer()), path: url.href };
 }
@@ -62,22 +76,35 @@ async function resolveSource(options) {
 function wrap(instance, path) {
   const missing = missingExports(instance.exports);
   if (missing.length > 0) {
-    throw new SviCoreError('QUANT_MODULE_INVALID', `Expected ${path} to export ${missing.join(', ')}; it does not`, {
-      path,
-      missing,
-    });
+    throw new SviCoreError(
+      'QUANT_MODULE_INVALID',
+      `Expected ${path} to export ${missing.join(', ')}; it does not`,
+      {
+        path,
+        missing,
+      },
+    );
   }
   let version;
   try {
     version = instance.exports.vs_abi_version() >>> 0;
   } catch (error) {
-    throw new SviCoreError('QUANT_MODULE_INVALID', `Expected vs_abi_version() of ${path} to return`, { path }, error);
+    throw new SviCoreError(
+      'QUANT_MODULE_INVALID',
+      `Expected vs_abi_version() of ${path} to return`,
+      { path },
+      error,
+    );
   }
   if (version !== ABI_VERSION) {
-    throw new SviCoreError('QUANT_MODULE_INVALID', `Expected ABI version ${ABI_VERSION} from ${path}, was ${version}`, {
-      path,
-      version,
-    });
+    throw new SviCoreError(
+      'QUANT_MODULE_INVALID',
+      `Expected ABI version ${ABI_VERSION} from ${path}, was ${version}`,
+      {
+        path,
+        version,
+      },
+    );
   }
   return new SviCore(instance, { path, abiVersion: version });
 }
@@ -88,9 +115,14 @@ async function instantiate(source) {
     const result = await WebAssembly.instantiate(source.bytes, {});
     return result.instance;
   } catch (error) {
-    throw new SviCoreError('QUANT_MODULE_INVALID', `Expected ${source.path} to be a loadable wasm module`, {
-      path: source.path,
-    }, error);
+    throw new SviCoreError(
+      'QUANT_MODULE_INVALID',
+      `Expected ${source.path} to be a loadable wasm module`,
+      {
+        path: source.path,
+      },
+      error,
+    );
   }
 }
 
@@ -124,7 +156,8 @@ function core() {
 }
 
 export const moduleInfo = () => core().moduleInfo();
-export const black76 = (forward, strike, time, vol, isCall) => core().black76(forward, strike, time, vol, isCall);
+export const black76 = (forward, strike, time, vol, isCall) =>
+  core().black76(forward, strike, time, vol, isCall);
 export const black76s = (input, out) => core().black76s(input, out);
 export const impliedVol = (price, forward, strike, time, isCall) =>
   core().impliedVol(price, forward, strike, time, isCall);

@@ -26,7 +26,12 @@ export const FIT_OUT_LEN = 16;
 export const GREEKS_FIELDS = Object.freeze(['delta', 'deltaPa', 'gamma', 'vega', 'theta']);
 
 /** eSSVI fit status codes (ABI.md "vs_essvi_fit") → names. */
-export const ESSVI_STATUSES = Object.freeze({ 0: 'ok', 20: 'no_slices', 21: 'unsorted', 22: 'slice_invalid' });
+export const ESSVI_STATUSES = Object.freeze({
+  0: 'ok',
+  20: 'no_slices',
+  21: 'unsorted',
+  22: 'slice_invalid',
+});
 
 /** Field order of vs_surface_metrics / vs_tenor_metrics records. */
 export const METRICS_FIELDS = Object.freeze([
@@ -72,11 +77,17 @@ function lengthOf(input, names) {
   for (const name of names) {
     const arr = input[name];
     if (arr === undefined || typeof arr.length !== 'number') {
-      throw new SviCoreError('QUANT_BAD_INPUT', `Expected input.${name} to be a typed array, was ${typeof arr}`);
+      throw new SviCoreError(
+        'QUANT_BAD_INPUT',
+        `Expected input.${name} to be a typed array, was ${typeof arr}`,
+      );
     }
     if (n === -1) n = arr.length;
     else if (arr.length !== n) {
-      throw new SviCoreError('QUANT_BAD_INPUT', `Expected input.${name} to have ${n} entries, was ${arr.length}`);
+      throw new SviCoreError(
+        'QUANT_BAD_INPUT',
+        `Expected input.${name} to have ${n} entries, was ${arr.length}`,
+      );
     }
   }
   return n;
@@ -278,7 +289,10 @@ export class SviCore {
   checkCalendar(slices) {
     const m = slices.length;
     const a = this.arena;
-    const pT = a.putF64(0, Float64Array.from(slices, (s) => s.time));
+    const pT = a.putF64(
+      0,
+      Float64Array.from(slices, (s) => s.time),
+    );
     const pP = a.putF64(1, paramsArray(slices));
     const pOut = a.reserve(2, Math.max(m - 1, 0) * 5 * 8);
     const pCount = a.reserve(3, 8);
@@ -297,7 +311,10 @@ export class SviCore {
   repairCalendar(slices) {
     const m = slices.length;
     const a = this.arena;
-    const pT = a.putF64(0, Float64Array.from(slices, (s) => s.time));
+    const pT = a.putF64(
+      0,
+      Float64Array.from(slices, (s) => s.time),
+    );
     const pP = a.putF64(1, paramsArray(slices));
     const pOut = a.reserve(2, m * 5 * 8);
     const pLift = a.reserve(3, m * 8);
@@ -306,7 +323,13 @@ export class SviCore {
     const lifts = a.readF64(pLift, m);
     const repaired = slices.map((s, i) => ({
       time: s.time,
-      params: { a: raw[5 * i], b: raw[5 * i + 1], rho: raw[5 * i + 2], m: raw[5 * i + 3], sigma: raw[5 * i + 4] },
+      params: {
+        a: raw[5 * i],
+        b: raw[5 * i + 1],
+        rho: raw[5 * i + 2],
+        m: raw[5 * i + 3],
+        sigma: raw[5 * i + 4],
+      },
     }));
     return { ok: status === 0, slices: repaired, lifts };
   }
@@ -322,7 +345,10 @@ export class SviCore {
     let at = 0;
     for (const s of slices) {
       if (s.w.length !== s.k.length || (withWeights && s.weights.length !== s.k.length)) {
-        throw new SviCoreError('QUANT_BAD_INPUT', `Expected k, w and weights of equal length, was ${s.k.length}/${s.w.length}`);
+        throw new SviCoreError(
+          'QUANT_BAD_INPUT',
+          `Expected k, w and weights of equal length, was ${s.k.length}/${s.w.length}`,
+        );
       }
       k.set(s.k, at);
       w.set(s.w, at);
@@ -335,7 +361,10 @@ export class SviCore {
       counts[i] = s.k.length;
     });
     const pC = a.putU8(0, new Uint8Array(counts.buffer));
-    const pT = a.putF64(1, Float64Array.from(slices, (s) => s.time));
+    const pT = a.putF64(
+      1,
+      Float64Array.from(slices, (s) => s.time),
+    );
     const pK = a.putF64(2, k);
     const pW = a.putF64(3, w);
     const pWt = withWeights ? a.putF64(4, wt) : 0;
@@ -345,7 +374,13 @@ export class SviCore {
     const o = a.readF64(pOut, outLen);
     const fitted = [];
     for (let i = 0; i < m; i++) {
-      fitted.push({ time: slices[i].time, theta: o[4 * i], rho: o[4 * i + 1], psi: o[4 * i + 2], rmseVol: o[4 * i + 3] });
+      fitted.push({
+        time: slices[i].time,
+        theta: o[4 * i],
+        rho: o[4 * i + 1],
+        psi: o[4 * i + 2],
+        rmseVol: o[4 * i + 3],
+      });
     }
     const tail = 4 * m;
     return {
@@ -362,7 +397,10 @@ export class SviCore {
   surfaceMetrics(slices, options) {
     const m = slices.length;
     const a = this.arena;
-    const pT = a.putF64(0, Float64Array.from(slices, (s) => s.time));
+    const pT = a.putF64(
+      0,
+      Float64Array.from(slices, (s) => s.time),
+    );
     const pP = a.putF64(1, paramsArray(slices));
     const pOut = a.reserve(2, m * METRICS_FIELDS.length * 8);
     callChecked(this.exports, 'vs_surface_metrics', m, pT, pP, conventionCode(options), pOut);
@@ -374,7 +412,10 @@ export class SviCore {
     const m = slices.length;
     const n = tenors.length;
     const a = this.arena;
-    const pT = a.putF64(0, Float64Array.from(slices, (s) => s.time));
+    const pT = a.putF64(
+      0,
+      Float64Array.from(slices, (s) => s.time),
+    );
     const pP = a.putF64(1, paramsArray(slices));
     const pTau = a.putF64(2, Float64Array.from(tenors));
     const pOut = a.reserve(3, n * METRICS_FIELDS.length * 8);

@@ -99,9 +99,13 @@ export class Arena {
     const ptr = this.exports.vs_alloc(size) >>> 0;
     if (ptr === 0 || ptr % 8 !== 0) {
       this.slots[slot] = undefined;
-      throw new SviCoreError('QUANT_OUT_OF_MEMORY', `Expected an 8-aligned buffer of ${size} bytes, was ${ptr}`, {
-        bytes: size,
-      });
+      throw new SviCoreError(
+        'QUANT_OUT_OF_MEMORY',
+        `Expected an 8-aligned buffer of ${size} bytes, was ${ptr}`,
+        {
+          bytes: size,
+        },
+      );
     }
     this.slots[slot] = { ptr, bytes: size };
     return ptr;
@@ -148,15 +152,24 @@ export function callChecked(exports, name, ...args) {
   try {
     status = fn(...args);
   } catch (error) {
-    throw new SviCoreError('QUANT_WASM_TRAP', `Expected ${name} to return, it trapped: ${String(error)}`, {
-      export: name,
-    }, error);
+    throw new SviCoreError(
+      'QUANT_WASM_TRAP',
+      `Expected ${name} to return, it trapped: ${String(error)}`,
+      {
+        export: name,
+      },
+      error,
+    );
   }
   if (status === STATUS.BAD_POINTER || status === STATUS.BAD_LENGTH) {
-    throw new SviCoreError('QUANT_ABI_ERROR', `Expected ${name} to accept its buffers, it returned status ${status}`, {
-      export: name,
-      status,
-    });
+    throw new SviCoreError(
+      'QUANT_ABI_ERROR',
+      `Expected ${name} to accept its buffers, it returned status ${status}`,
+      {
+        export: name,
+        status,
+      },
+    );
   }
   return status;
 }
