@@ -22,6 +22,7 @@ export interface CompositeState {
   currency: string;
   trackers: Map<bigint, FitTracker>;
   lastDisplayTick: number;
+  shown: Set<bigint>;
 }
 
 /** Venue disagreement of one expiry: each venue's own ATM vol and the max − min spread. */

@@ -102,17 +102,18 @@ export function buildSmile(p: SmileParts, id: Identity): Smile {
   });
 }
 
-export function smileEvent(
-  smile: Smile,
-  displayMs: number,
-  id: Identity,
-  receiveNs: bigint,
-  nowNs: bigint,
-): SurfaceEvent {
+const sviKey = (s: Smile): string => {
+  const p = s.svi;
+  return p === undefined ? '' : `${p.a},${p.b},${p.rho},${p.m},${p.sigma}`;
+};
+
+export function smileEvent(smile: Smile, id: Identity, receiveNs: bigint, nowNs: bigint): SurfaceEvent {
   return create(SurfaceEventSchema, {
     header: newHeader({
       venue: smile.venue,
       producerId: id.producerId,
+      // From what the smile is (its newest input's time and the fitted parameters), not from when it
+      // is shown: a replay that re-derives the same fit re-derives the same id.
       eventId: eventId(
         'smile',
         id.runId,
@@ -120,7 +121,7 @@ export function smileEvent(
         smile.currency,
         expiryKey(smile.expiryMs),
         smile.asOfMs,
-        displayMs,
+        sviKey(smile),
       ),
       exchangeTimeMs: smile.asOfMs,
       receiveTimeNs: receiveNs,
@@ -181,7 +182,15 @@ export function surfaceEvent(p: SurfaceParts, id: Identity, nowNs: bigint): Surf
     header: newHeader({
       venue: p.venue,
       producerId: id.producerId,
-      eventId: eventId('surface', id.runId, p.venue, p.currency, p.displayMs),
+      // Display time plus what is shown: two surfaces of one tick (a first smile appeared) differ.
+      eventId: eventId(
+        'surface',
+        id.runId,
+        p.venue,
+        p.currency,
+        p.displayMs,
+        p.smiles.map((s) => `${s.expiryMs}:${s.asOfMs}:${sviKey(s)}`).join(','),
+      ),
       exchangeTimeMs: p.asOfMs,
       receiveTimeNs: p.receiveNs,
       publishTimeNs: nowNs,

@@ -115,7 +115,7 @@ export function buildSurface(deps: BuilderDeps, req: SurfaceRequest): BuiltSurfa
       identity,
     );
     deps.published.set(key, { stamp, smile });
-    events.push(smileEvent(smile, req.displayMs, identity, fit.receiveNs, nowNs));
+    events.push(smileEvent(smile, identity, fit.receiveNs, nowNs));
     return smile;
   });
   // Expiries whose latest fit failed the butterfly check keep their previous smile (if any) and

@@ -12,11 +12,12 @@ import type { WindowResult, WorkerDefinition, WorkerInput } from '@volstream/wor
 import type { SviCore } from 'svi-core';
 import { type CompositeState, disagreement, updateComposite, type VenueDisagreement } from './composite.ts';
 import { Counts } from './counts.ts';
+import type { FitTracker } from './fit-tracker.ts';
 import type { Identity } from './messages.ts';
 import { MetricsCache } from './metrics-cache.ts';
 import { resolveOptions, type SurfaceOptions, type SurfaceOptionsInit } from './options.ts';
 import { type BuilderDeps, buildSurface } from './surface-builder.ts';
-import { applyBatch, type VenueSurfaceState, validateBatch } from './venue-state.ts';
+import { applyBatch, hasNewSmile, type VenueSurfaceState, validateBatch } from './venue-state.ts';
 
 export interface SurfaceTransformDeps {
   core: SviCore;
@@ -108,6 +109,7 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
           expiries: new Map(),
           clockMs: Number.NEGATIVE_INFINITY,
           lastDisplayTick: Number.NEGATIVE_INFINITY,
+          shown: new Set(),
         };
         this.#venues.set(key, vs);
       }
@@ -120,8 +122,11 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
     const currencies = new Set<string>();
     for (const vs of touched) {
       const tick = Math.floor(vs.clockMs / this.options.displayIntervalMs);
-      if (tick <= vs.lastDisplayTick) continue;
-      vs.lastDisplayTick = tick;
+      const trackers = [...vs.expiries.values()].map((s): [bigint, FitTracker] => [s.expiryMs, s.tracker]);
+      // Display cadence, except that a smile appearing for the first time (start, rebuild after a
+      // restart, a new listing) is shown at once rather than up to one display interval later.
+      if (tick <= vs.lastDisplayTick && !hasNewSmile(trackers, vs.shown)) continue;
+      vs.lastDisplayTick = Math.max(tick, vs.lastDisplayTick);
       outputs.push(...this.#publishVenue(vs, counters));
       currencies.add(vs.currency);
     }
@@ -196,6 +201,9 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
       convention: coin ? 'premium-adjusted' : 'forward',
       contributions: [],
     });
+    vs.shown = new Set(
+      [...vs.expiries.values()].filter((s) => s.tracker.fit !== undefined).map((s) => s.expiryMs),
+    );
     if (built === undefined) return [];
     this.#count(built, counters);
     return built.events;
@@ -207,13 +215,14 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
     if (venues.length < 2) return [];
     let comp = this.#composites.get(currency);
     if (comp === undefined) {
-      comp = { currency, trackers: new Map(), lastDisplayTick: Number.NEGATIVE_INFINITY };
+      comp = { currency, trackers: new Map(), lastDisplayTick: Number.NEGATIVE_INFINITY, shown: new Set() };
       this.#composites.set(currency, comp);
     }
     const update = updateComposite(this.#core, this.options, this.#clockUs, counters, comp, venues);
     const tick = Math.floor(update.clockMs / this.options.displayIntervalMs);
-    if (!force && tick <= comp.lastDisplayTick) return [];
-    comp.lastDisplayTick = tick;
+    if (!force && tick <= comp.lastDisplayTick && !hasNewSmile(comp.trackers, comp.shown)) return [];
+    comp.lastDisplayTick = Math.max(tick, comp.lastDisplayTick);
+    comp.shown = new Set(update.entries.filter((e) => e.tracker.fit !== undefined).map((e) => e.expiryMs));
     const built = buildSurface(this.#builder, {
       currency,
       venue: 'composite',

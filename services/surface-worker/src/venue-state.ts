@@ -40,6 +40,17 @@ export interface VenueSurfaceState {
   /** Newest event time seen for this (currency, venue). */
   clockMs: number;
   lastDisplayTick: number;
+  /** Expiries in the last published surface: a new smile is shown at once, not at the next tick. */
+  shown: Set<bigint>;
+}
+
+/** Whether an expiry has a smile that the last published surface did not show. */
+export function hasNewSmile(
+  entries: Iterable<[bigint, { fit: unknown }]>,
+  shown: ReadonlySet<bigint>,
+): boolean {
+  for (const [expiry, tracker] of entries) if (tracker.fit !== undefined && !shown.has(expiry)) return true;
+  return false;
 }
 
 export interface DropSink {
