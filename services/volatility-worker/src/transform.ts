@@ -168,6 +168,7 @@ export class VolatilityTransform {
     this.#invert(jobs.filter((j) => j.vols === undefined));
     const greeks = this.#greeks(jobs);
     const outputs = this.#batches(jobs, greeks, newestMs, this.#perfNow() - started);
+    this.#sweepExpired(newestMs);
     return {
       outputs,
       dropped: this.#dropped,
@@ -178,6 +179,22 @@ export class VolatilityTransform {
         work_inverted: this.#saved.inverted - before.inverted,
       },
     };
+  }
+
+  /** Forgets expiries the event clock has passed (their quotes can never be valued again). */
+  #sweepExpired(nowMs: bigint): void {
+    for (const [ek, states] of this.#byExpiry) {
+      const first = states.values().next().value;
+      if (first !== undefined && first.input.expiryMs > nowMs) continue;
+      for (const state of states) this.#quotes.delete(state.input.key);
+      this.#byExpiry.delete(ek);
+      this.#forwards.delete(ek);
+    }
+  }
+
+  /** Instruments and expiries currently held (diagnostics, tests). */
+  size(): { quotes: number; expiries: number } {
+    return { quotes: this.#quotes.size, expiries: this.#byExpiry.size };
   }
 
   #forward(f: Forward, header: EventHeader, moved: Map<string, EventHeader>): void {

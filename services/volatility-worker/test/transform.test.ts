@@ -296,6 +296,22 @@ describe('flags and bad input', () => {
     assert.equal(n?.skipReason, 'no_forward');
   });
 
+  it('an expiry the event clock has passed is forgotten', () => {
+    const vt = make();
+    const soon = T0 + 1000;
+    vt.apply([
+      fwd(60_000, soon, T0),
+      fwd(60_000, expiry, T0),
+      top({ name: 'A', strike: 60_000, call: true, expiryMs: soon, timeMs: T0, mark: 0.001 }),
+      top({ name: 'B', strike: 60_000, call: true, expiryMs: expiry, timeMs: T0, mark: 0.05 }),
+    ]);
+    assert.deepEqual(vt.size(), { quotes: 2, expiries: 2 });
+    vt.apply([
+      top({ name: 'B', strike: 60_000, call: true, expiryMs: expiry, timeMs: soon + 1, mark: 0.05 }),
+    ]);
+    assert.deepEqual(vt.size(), { quotes: 1, expiries: 1 });
+  });
+
   it('NaN, zero/negative time to expiry, unknown instrument, stale forward: counted and dropped', () => {
     const vt = make();
     const out = vt.apply([
