@@ -138,18 +138,30 @@ export function slicesFromIvs(
     idx.sort((a, b) => quotes[a]!.strike - quotes[b]!.strike);
     const first = quotes[idx[0]!]!;
     const time = median(idx.map((i) => timeOf(quotes[i]!)));
-    const pick = (f: (i: number) => number) => Float64Array.from(idx, f);
-    slices.push({
+    // Plain loops: Float64Array.from(iterable, fn) is several times slower in V8.
+    const m = idx.length;
+    const slice: ChainSlice = {
       currency: first.currency,
       expiryMs: first.expiryMs,
       time,
-      k: pick((i) => Math.log(quotes[i]!.strike / quotes[i]!.forward)),
-      w: pick((i) => mid[i]! * mid[i]! * time),
-      weights: pick((i) => 1 / Math.max(ask[i]! - bid[i]!, 0.002)),
-      midIv: pick((i) => mid[i]!),
-      bidIv: pick((i) => bid[i]!),
-      askIv: pick((i) => ask[i]!),
-    });
+      k: new Float64Array(m),
+      w: new Float64Array(m),
+      weights: new Float64Array(m),
+      midIv: new Float64Array(m),
+      bidIv: new Float64Array(m),
+      askIv: new Float64Array(m),
+    };
+    for (let j = 0; j < m; j++) {
+      const i = idx[j]!;
+      const q = quotes[i]!;
+      slice.k[j] = Math.log(q.strike / q.forward);
+      slice.w[j] = mid[i]! * mid[i]! * time;
+      slice.weights[j] = 1 / Math.max(ask[i]! - bid[i]!, 0.002);
+      slice.midIv[j] = mid[i]!;
+      slice.bidIv[j] = bid[i]!;
+      slice.askIv[j] = ask[i]!;
+    }
+    slices.push(slice);
   }
   return slices.sort((a, b) => a.currency.localeCompare(b.currency) || a.expiryMs - b.expiryMs);
 }
