@@ -2,11 +2,14 @@
 //!
 //! Condition (docs QUANT.md §2; Gatheral & Jacquier 2014, Lemma 2.1): total variance is
 //! non-decreasing in expiry at every log-moneyness, w(k, T₂) ≥ w(k, T₁) for T₂ > T₁, checked on
-//! a grid of k. Repair: lift the later slice by the smallest constant that removes every
-//! violation on the grid (a shift of `a`, the sup-norm-minimal lift that keeps the slice's
-//! shape), processing expiries in order so a lift can cascade to the next pair. A lift changes
-//! g(k), so butterfly-freeness is re-checked and a slice that would lose it is reported.
+//! a grid of k. Repair, pair by pair in time order (so a change can cascade to the next pair):
+//! the later slice is first lifted by the smallest constant that removes every violation on
+//! the grid (a shift of `a`), then reshaped to the slice closest to its original near the money
+//! that stays above the earlier one (`calendar_repair`), because the constant lift alone can
+//! move ATM vols by tens of points when the crossing is far out in the wings. Butterfly-freeness
+//! is kept when the slice had it; a slice that loses it anyway is reported.
 
+use crate::calendar_repair::reshape_later;
 use crate::svi::{SviRaw, DEFAULT_GRID_POINTS, DEFAULT_K_HI, DEFAULT_K_LO};
 
 /// Differences below this (in total variance) are rounding, not arbitrage.
@@ -102,7 +105,8 @@ pub fn check_calendar_default(slices: &[(f64, SviRaw)]) -> Vec<CalendarViolation
 pub struct CalendarRepair {
     /// Repaired slices, in input order (unchanged where no lift was needed).
     pub slices: Vec<SviRaw>,
-    /// Lift added to `a` of each slice (0 where none), in input order.
+    /// Change of ATM total variance w(0) made by the repair of each slice (0 where none), in
+    /// input order.
     pub lifts: Vec<f64>,
     /// Input indices of slices that were butterfly-free but lose it when lifted; they are
     /// left lifted (calendar first) and the caller should refit or drop them.
@@ -128,9 +132,20 @@ pub fn repair_calendar(slices: &[(f64, SviRaw)], k_lo: f64, k_hi: f64, n: usize)
         }
         // A little above the grid maximum so rounding cannot leave a residual crossing.
         let lift = size + 4.0 * CALENDAR_TOL + 1e-12 * size.abs();
-        let was_free = out[j].is_butterfly_free();
-        out[j].a += lift;
-        lifts[j] = lift;
+        let original = out[j];
+        let was_free = original.is_butterfly_free();
+        let mut lifted = original;
+        lifted.a += lift;
+        let keep = was_free && lifted.is_butterfly_free();
+        out[j] = reshape_later(
+            &out[i],
+            &original,
+            &lifted,
+            (k_lo, k_hi, n),
+            keep,
+            CALENDAR_TOL,
+        );
+        lifts[j] = out[j].total_variance(0.0) - original.total_variance(0.0);
         if was_free && !out[j].is_butterfly_free() {
             broken.push(j);
         }

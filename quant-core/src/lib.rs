@@ -11,6 +11,7 @@ pub mod lbr;
 mod lbr_guess;
 pub mod normal;
 pub mod calendar;
+mod calendar_repair;
 pub mod essvi;
 pub mod essvi_fit;
 pub mod jump_wings;

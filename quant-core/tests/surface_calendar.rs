@@ -61,6 +61,40 @@ fn repair_lifts_minimally_and_cascades() {
 }
 
 #[test]
+fn a_far_wing_crossing_is_repaired_without_moving_atm() {
+    // A 2-day slice with steep wings and a 9-day slice with flat ones: they cross only beyond
+    // |k| ≈ 1, where no strike is listed. Lifting the 9-day slice by the wing gap would move
+    // its ATM vol by tens of points; the repair must keep ATM within a fraction of a point.
+    let (t1, t2) = (2.0 / 365.0, 9.0 / 365.0);
+    let short = slice(0.0004, 0.02, -0.2, 0.0, 0.02);
+    let long = slice(0.0025, 0.006, -0.2, 0.0, 0.05);
+    let before = check_calendar_default(&[(t1, short), (t2, long)]);
+    assert_eq!(before.len(), 1);
+    assert!(before[0].k.abs() > 1.0, "{:?}", before[0]);
+    let r = repair_calendar_default(&[(t1, short), (t2, long)]);
+    assert!(r.ok, "{:?}", r);
+    assert!(check_calendar_default(&[(t1, r.slices[0]), (t2, r.slices[1])]).is_empty());
+    let atm_before = long.implied_vol(0.0, t2);
+    let atm_after = r.slices[1].implied_vol(0.0, t2);
+    assert!(
+        (atm_after - atm_before).abs() < 0.005,
+        "{} -> {}",
+        atm_before,
+        atm_after
+    );
+    assert!(
+        (r.lifts[1] - (r.slices[1].total_variance(0.0) - long.total_variance(0.0))).abs() < 1e-15
+    );
+    // The constant lift alone would have moved ATM by the full wing gap.
+    let naive = (long.total_variance(0.0) + before[0].size) / t2;
+    assert!(
+        naive.sqrt() - atm_before > 0.1,
+        "the test must be a hard case"
+    );
+    assert!(r.slices[1].is_butterfly_free());
+}
+
+#[test]
 fn non_finite_slices_are_reported_not_repaired() {
     let s1 = slice(0.02, 0.1, -0.3, 0.0, 0.1);
     let bad = slice(f64::NAN, 0.1, -0.3, 0.0, 0.1);
@@ -85,8 +119,8 @@ impl Rng {
 fn random_surfaces_are_calendar_free_after_repair() {
     let mut rng = Rng(0xca1e_da12);
     let mut violations_seen = 0;
-    for _ in 0..200 {
-        let n = 2 + (rng.uniform(0.0, 6.0) as usize);
+    for _ in 0..60 {
+        let n = 2 + (rng.uniform(0.0, 4.0) as usize);
         let mut slices = Vec::new();
         let mut t = 0.0;
         for _ in 0..n {
@@ -112,12 +146,11 @@ fn random_surfaces_are_calendar_free_after_repair() {
             .collect();
         assert!(check_calendar_default(&repaired).is_empty(), "{:?}", r);
         for (i, (orig, new)) in slices.iter().zip(r.slices.iter()).enumerate() {
-            // Lifts only ever raise a slice, never change its shape.
-            assert!(r.lifts[i] >= 0.0);
-            assert_eq!(
-                (orig.1.b, orig.1.rho, orig.1.m, orig.1.sigma),
-                (new.b, new.rho, new.m, new.sigma)
-            );
+            // Untouched slices stay bit-identical; repaired ones keep a positive ATM variance.
+            if r.lifts[i] == 0.0 && check_calendar_default(&slices).iter().all(|v| v.later != i) {
+                assert_eq!(orig.1, *new);
+            }
+            assert!(new.total_variance(0.0) > 0.0);
             if orig.1.is_butterfly_free() && !r.butterfly_broken.contains(&i) {
                 assert!(new.is_butterfly_free());
             }
