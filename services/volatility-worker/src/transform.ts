@@ -4,25 +4,18 @@
 // prices via B = c·F, QUANT.md §1), quotes whose only change is the forward go through the work
 // reduction (work-reduction.ts), greeks come from ONE batch call. Clock: EXCHANGE_TIME, the
 // exchange time of the book top (docs/PIPELINE.md).
-import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import {
   type EventHeader,
-  eventId,
   type Forward,
   ForwardSource,
-  newHeader,
   nowNs,
-  OptionType,
   type OrderBookEvent,
-  PriceUnit,
-  ValuationClock,
   type VolatilityEvent,
-  VolatilityEventSchema,
-  type VolQuoteSchema,
 } from '@volstream/contracts';
 import type { WindowResult } from '@volstream/worker-runtime';
 import type { SviCore } from 'svi-core';
-import { belowTick, type QuoteInput, quoteInput, SIDE_COUNT, yearsTo } from './quote-input.ts';
+import { expiryKeyOf, type ForwardState, type Job, type QuoteState, quoteBatches } from './quote-batch.ts';
+import { type QuoteInput, quoteInput, SIDE_COUNT, yearsTo } from './quote-input.ts';
 import {
   type Candidate,
   DEFAULT_WORK_REDUCTION,
@@ -53,41 +46,12 @@ export interface WorkSaved {
   inverted: number;
 }
 
-interface ForwardState {
-  value: number;
-  source: ForwardSource;
-  asOfMs: bigint;
-}
-
-interface QuoteState {
-  input: QuoteInput;
-  time: number;
-  forwardSource: ForwardSource;
-  anchor?: VolPoint | undefined;
-  published?: VolPoint | undefined;
-}
-
-interface Job {
-  state: QuoteState;
-  forward: number;
-  forwardSource: ForwardSource;
-  /** Vols to publish; undefined = to be inverted. */
-  vols?: Float64Array;
-  /** Error bounds of approximated vols. */
-  errors?: Float64Array;
-  approximated: boolean;
-  cause: EventHeader;
-}
-
 export const VOLATILITY_DROP_REASONS = [
   'bad_value',
   'non_positive_time',
   'stale_forward',
   'unknown_instrument',
 ] as const;
-
-const expiryKeyOf = (venue: string, currency: string, expiryMs: bigint): string =>
-  `${venue}:${currency}:${expiryMs}`;
 
 export class VolatilityTransform {
   readonly #core: SviCore;
@@ -167,7 +131,19 @@ export class VolatilityTransform {
     // 3. One inversion call, one greeks call.
     this.#invert(jobs.filter((j) => j.vols === undefined));
     const greeks = this.#greeks(jobs);
-    const outputs = this.#batches(jobs, greeks, newestMs, this.#perfNow() - started);
+    const outputs = quoteBatches(jobs, greeks, {
+      producerId: this.#producerId,
+      clock: this.#clock,
+      staleQuoteMs: this.#staleQuoteMs,
+      newestMs,
+      elapsedMs: this.#perfNow() - started,
+    });
+    for (const job of jobs) {
+      const published: VolPoint = { forward: job.forward, vols: job.vols! };
+      if (job.errors !== undefined) published.errors = job.errors;
+      job.state.published = published;
+      job.state.forwardSource = job.forwardSource;
+    }
     this.#sweepExpired(newestMs);
     return {
       outputs,
@@ -353,134 +329,4 @@ export class VolatilityTransform {
     const g = this.#core.greeks({ forward, strike, time, vol, isCall });
     return [g.delta, g.deltaPa, g.gamma, g.vega, g.theta];
   }
-
-  #quote(job: Job, i: number, greeks: Float64Array[], newestMs: bigint): VolQuoteInitLike {
-    const q = job.state.input;
-    const v = job.vols!;
-    const published: VolPoint = { forward: job.forward, vols: v };
-    if (job.errors !== undefined) published.errors = job.errors;
-    job.state.published = published;
-    job.state.forwardSource = job.forwardSource;
-    const hasForward = Number.isFinite(job.forward);
-    const any =
-      Number.isFinite(v[0]!) || Number.isFinite(v[1]!) || Number.isFinite(v[2]!) || Number.isFinite(v[3]!);
-    const skipReason = !hasForward ? 'no_forward' : any ? '' : q.synced ? 'no_price' : 'unsynced_book';
-    const bid = q.prices[0]!;
-    const ask = q.prices[1]!;
-    // Built field by field (no spreads, no closures): this runs 10,000 times per full recompute.
-    const g: Record<string, number> = {};
-    if (any && greeks.length === GREEK_FIELDS.length) {
-      for (let k = 0; k < GREEK_FIELDS.length; k++) setFinite(g, GREEK_FIELDS[k]!, greeks[k]![i]);
-    }
-    const out: Record<string, unknown> = {
-      instrumentName: q.name,
-      strike: q.strike,
-      optionType: q.isCall ? OptionType.CALL : OptionType.PUT,
-      expiryMs: q.expiryMs,
-      priceUnit: q.inverse ? PriceUnit.BASE_COIN : PriceUnit.QUOTE_CURRENCY,
-      greeks: g,
-      forward: hasForward ? job.forward : 0,
-      forwardSource: job.forwardSource,
-      timeToExpiryYears: job.state.time,
-      valuationClock: ValuationClock.EXCHANGE_TIME,
-      valuationTimeMs: q.valuationMs,
-      logMoneyness: hasForward ? Math.log(q.strike / job.forward) : 0,
-      approximated: job.approximated,
-      skipped: skipReason !== '',
-      stale: newestMs - q.valuationMs > this.#staleQuoteMs,
-      crossed: Number.isFinite(bid) && Number.isFinite(ask) && bid >= ask,
-      belowTick: hasForward && belowTick(q, job.forward),
-      skipReason,
-    };
-    setFinite(out, 'bidIv', v[0]);
-    setFinite(out, 'askIv', v[1]);
-    setFinite(out, 'midIv', v[2]);
-    setFinite(out, 'markIv', v[3]);
-    setFinite(out, 'bidPrice', bid);
-    setFinite(out, 'askPrice', ask);
-    setFinite(out, 'markPrice', q.prices[3]);
-    setFinite(out, 'venueMarkIv', q.venueMarkIv);
-    setFinite(out, 'bidAmount', q.bidAmount);
-    setFinite(out, 'askAmount', q.askAmount);
-    return out as VolQuoteInitLike;
-  }
-
-  #batches(
-    jobs: readonly Job[],
-    greeks: Float64Array[],
-    newestMs: bigint,
-    elapsedMs: number,
-  ): VolatilityEvent[] {
-    const groups = new Map<string, { jobs: { job: Job; i: number }[]; cause: EventHeader }>();
-    jobs.forEach((job, i) => {
-      const q = job.state.input;
-      const key = expiryKeyOf(q.venue, q.currency, q.expiryMs);
-      const group = groups.get(key) ?? { jobs: [], cause: job.cause };
-      group.jobs.push({ job, i });
-      if (job.cause.exchangeTimeMs >= group.cause.exchangeTimeMs) group.cause = job.cause;
-      groups.set(key, group);
-    });
-    const perBatchUs = groups.size === 0 ? 0 : (elapsedMs * 1000) / groups.size;
-    const out: VolatilityEvent[] = [];
-    for (const group of groups.values()) {
-      group.jobs.sort(
-        (a, b) =>
-          a.job.state.input.strike - b.job.state.input.strike ||
-          Number(b.job.state.input.isCall) - Number(a.job.state.input.isCall),
-      );
-      const quotes = group.jobs.map(({ job, i }) => this.#quote(job, i, greeks, newestMs));
-      const first = group.jobs[0]!.job;
-      const q0 = first.state.input;
-      const cause = group.cause;
-      const ids = [...new Set(group.jobs.map(({ job }) => job.cause.eventId))].sort();
-      out.push(
-        create(VolatilityEventSchema, {
-          header: newHeader({
-            venue: cause.venue,
-            producerId: this.#producerId,
-            eventId: eventId('volatility', 'quote_batch', cause.venue, q0.currency, q0.expiryMs, ...ids),
-            exchangeTimeMs: cause.exchangeTimeMs,
-            receiveTimeNs: cause.receiveTimeNs,
-            publishTimeNs: this.#clock(),
-            runId: cause.runId || 'live',
-          }),
-          payload: {
-            case: 'quoteBatch',
-            value: {
-              currency: q0.currency,
-              expiryMs: q0.expiryMs,
-              forward: Number.isFinite(first.forward) ? first.forward : 0,
-              forwardSource: first.forwardSource,
-              timeToExpiryYears: yearsTo(q0.expiryMs, cause.exchangeTimeMs),
-              quotes,
-              ...countFlags(quotes),
-              computeTimeUs: perBatchUs,
-            },
-          },
-        }),
-      );
-    }
-    return out;
-  }
 }
-
-const GREEK_FIELDS = ['deltaForward', 'deltaPremiumAdjusted', 'gamma', 'vega', 'theta'] as const;
-
-function countFlags(quotes: readonly VolQuoteInitLike[]) {
-  let computedCount = 0;
-  let approximatedCount = 0;
-  let skippedCount = 0;
-  for (const x of quotes) {
-    if (x.skipped) skippedCount++;
-    else if (x.approximated) approximatedCount++;
-    else computedCount++;
-  }
-  return { computedCount, approximatedCount, skippedCount };
-}
-
-/** Sets `target[key]` only for a finite value: absent stays absent (docs/NORMALIZATION.md). */
-function setFinite(target: Record<string, unknown>, key: string, value: number | undefined): void {
-  if (value !== undefined && Number.isFinite(value)) target[key] = value;
-}
-
-type VolQuoteInitLike = MessageInitShape<typeof VolQuoteSchema> & { skipped: boolean; approximated: boolean };
