@@ -46,3 +46,24 @@ const out40 = new Float64Array(m);
 const recompute = timeRuns(() => core.impliedVols(sub, out40), 15);
 const recomputeTs = timeRuns(() => impliedVolsTs(sub, out40), 15);
 figure('svi-core 40,000-vol recompute', median(recompute), 'ms', median(recomputeTs), { target: 15 });
+
+// The same 40,000 vols after a 0.1 % forward move through the first-order coin-held update
+// (QUANT.md §4, the volatility worker's bounded fast path) against full re-inversion.
+const moved = {
+  vol: w.vol.subarray(0, m),
+  forwardOld: sub.forward,
+  forwardNew: sub.forward.map((f) => f * 1.001),
+  strike: sub.strike,
+  time: sub.time,
+  isCall: sub.isCall,
+};
+const update = timeRuns(() => core.ivUpdateCoinHeld(moved), 15);
+figure(
+  'svi-core 40,000-vol update after a 0.1% forward move (first-order)',
+  median(update),
+  'ms',
+  median(recompute),
+  {
+    target: 15,
+  },
+);
