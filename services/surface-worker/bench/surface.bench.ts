@@ -14,9 +14,10 @@ const core = await load();
 const chain = simChain(core, 7);
 const ROUNDS = 100;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+// The minimum over rounds: on a shared 2-core machine the median mostly measures how often the
+// scheduler took the CPU away; the minimum is the cost of the work itself (both sides alike).
+function best(xs: number[]): number {
+  return Math.min(...xs);
 }
 
 const captured: SviSliceInput[] = [];
@@ -98,5 +99,5 @@ const line = (bench: string, value: number, baseline: number) =>
       quotes,
     }),
   );
-line('surface_full_update', median(full), median(base));
-line('surface_tick_one_expiry_moved', median(tick), median(oneBase));
+line('surface_full_update', best(full), best(base));
+line('surface_tick_one_expiry_moved', best(tick), best(oneBase));
