@@ -2,31 +2,23 @@
 // top-N books (BookTop, latest per instrument per window) and forwards per expiry, both keyed
 // currency:expiry. State (books, ticker fields, forwards) lives here and is rebuilt from the input
 // topic (docs/PIPELINE.md). Nothing here does I/O or reads a clock except the publish time.
-import { create } from '@bufbuild/protobuf';
 import {
   type BookDelta,
   type BookSnapshot,
   type EventHeader,
-  eventId,
   InstrumentKind,
   InstrumentState,
   type MarketDataEvent,
-  newHeader,
   nowNs,
   type OrderBookEvent,
-  OrderBookEventSchema,
   type Ticker,
 } from '@volstream/contracts';
 import type { WindowResult } from '@volstream/worker-runtime';
-import {
-  chooseForward,
-  type ForwardChoice,
-  type ParityPair,
-  parityFromPairs,
-  type VenueForward,
-} from './forwards.ts';
-import { InstrumentBook, type InstrumentMeta, metaFromInstrument, tickAt } from './instruments.ts';
+import { type ExpiryState, futureMid, type InstrumentSlot, parityPairs } from './book-state.ts';
+import { chooseForward, type ForwardChoice, parityFromPairs } from './forwards.ts';
+import { InstrumentBook, type InstrumentMeta, metaFromInstrument } from './instruments.ts';
 import { L2Book, validLevels } from './l2-book.ts';
+import { bookTopEvent, forwardEvent, type PublishContext } from './publish.ts';
 
 export interface OrderBookTransformOptions {
   /** Producer id written into every header (default `orderbook-worker-0`). */
@@ -39,35 +31,6 @@ export interface OrderBookTransformOptions {
   parityStrikes?: number;
   /** Publish-time clock, epoch ns (default nowNs; tests pin it for byte-identical output). */
   clock?: () => bigint;
-}
-
-/** Latest ticker fields merged into the book top. */
-interface TickerFields {
-  markPrice?: number | undefined;
-  markIv?: number | undefined;
-  bidIv?: number | undefined;
-  askIv?: number | undefined;
-  underlyingPrice?: number | undefined;
-  indexPrice?: number | undefined;
-}
-
-interface InstrumentSlot {
-  meta: InstrumentMeta;
-  book: L2Book;
-  ticker: TickerFields;
-  /** Exchange time of the newest input that touched it. */
-  asOfMs: bigint;
-}
-
-interface ExpiryState {
-  venue: string;
-  currency: string;
-  expiryMs: bigint;
-  options: Map<string, InstrumentSlot>;
-  futures: Map<string, InstrumentSlot>;
-  venueForward?: VenueForward;
-  newestMs: bigint;
-  published?: { value: number; source: number };
 }
 
 const REMOVED_STATES = new Set([
@@ -103,11 +66,10 @@ export const ORDERBOOK_DROP_REASONS = [
 export type OrderBookDropReason = (typeof ORDERBOOK_DROP_REASONS)[number];
 
 export class OrderBookTransform {
-  readonly #producerId: string;
+  readonly #publish: PublishContext;
   readonly #depth: number;
   readonly #maxVenueAgeMs: number;
   readonly #parityStrikes: number;
-  readonly #clock: () => bigint;
   readonly #instruments = new InstrumentBook();
   readonly #slots = new Map<string, InstrumentSlot>();
   readonly #expiries = new Map<string, ExpiryState>();
@@ -120,11 +82,14 @@ export class OrderBookTransform {
   #counters: Record<string, number> = {};
 
   constructor(options: OrderBookTransformOptions = {}) {
-    this.#producerId = options.producerId ?? 'orderbook-worker-0';
     this.#depth = options.depth ?? 10;
+    this.#publish = {
+      producerId: options.producerId ?? 'orderbook-worker-0',
+      clock: options.clock ?? nowNs,
+      depth: this.#depth,
+    };
     this.#maxVenueAgeMs = options.maxVenueForwardAgeMs ?? 30_000;
     this.#parityStrikes = options.parityStrikes ?? 3;
-    this.#clock = options.clock ?? nowNs;
   }
 
   /** Applies one window of marketdata events (offset order) and returns what to publish. */
@@ -140,7 +105,10 @@ export class OrderBookTransform {
       const forward = this.#forwardEvent(expiry, cause);
       if (forward !== undefined) outputs.push(forward);
     }
-    for (const [slot, cause] of this.#dirtyBooks) outputs.push(this.#bookTopEvent(slot, cause));
+    for (const [slot, cause] of this.#dirtyBooks) {
+      const index = this.#index.get(`${slot.meta.venue}:${slot.meta.currency}`);
+      outputs.push(bookTopEvent(slot, index, cause, this.#publish));
+    }
     return { outputs, dropped: this.#dropped, dropExamples: this.#examples, counters: this.#counters };
   }
 
@@ -349,55 +317,16 @@ export class OrderBookTransform {
     this.#touch(slot, header, true);
   }
 
-  #parityPairs(expiry: ExpiryState): ParityPair[] {
-    const byStrike = new Map<number, { call?: number; put?: number; asOfMs: bigint }>();
-    for (const slot of expiry.options.values()) {
-      const strike = slot.meta.strike;
-      const mid = slot.book.synced ? slot.book.mid() : undefined;
-      if (strike === undefined || mid === undefined) continue;
-      const entry = byStrike.get(strike) ?? { asOfMs: 0n };
-      if (slot.meta.optionType === 1) entry.call = mid;
-      else entry.put = mid;
-      if (slot.asOfMs > entry.asOfMs) entry.asOfMs = slot.asOfMs;
-      byStrike.set(strike, entry);
-    }
-    const pairs: ParityPair[] = [];
-    for (const [strike, e] of byStrike) {
-      if (e.call !== undefined && e.put !== undefined)
-        pairs.push({ strike, call: e.call, put: e.put, asOfMs: e.asOfMs });
-    }
-    return pairs;
-  }
-
   #choose(expiry: ExpiryState): ForwardChoice | undefined {
-    let future: { mid: number; asOfMs: bigint; name: string } | undefined;
-    for (const slot of expiry.futures.values()) {
-      const mid = slot.book.synced ? slot.book.mid() : undefined;
-      if (mid !== undefined) future = { mid, asOfMs: slot.asOfMs, name: slot.meta.name };
-    }
+    const future = futureMid(expiry);
     const unit = expiry.options.values().next().value?.meta.priceUnit;
     return chooseForward({
       ...(expiry.venueForward === undefined ? {} : { venue: expiry.venueForward }),
       parity: () =>
-        unit === undefined
-          ? undefined
-          : parityFromPairs(this.#parityPairs(expiry), unit, this.#parityStrikes),
+        unit === undefined ? undefined : parityFromPairs(parityPairs(expiry), unit, this.#parityStrikes),
       ...(future === undefined ? {} : { future }),
       nowMs: expiry.newestMs,
       maxVenueAgeMs: this.#maxVenueAgeMs,
-    });
-  }
-
-  #header(kind: string, cause: EventHeader, sequence: bigint): EventHeader {
-    return newHeader({
-      venue: cause.venue,
-      producerId: this.#producerId,
-      eventId: eventId('orderbook', kind, cause.venue, cause.eventId),
-      exchangeTimeMs: cause.exchangeTimeMs,
-      receiveTimeNs: cause.receiveTimeNs,
-      sourceSequence: sequence,
-      publishTimeNs: this.#clock(),
-      runId: cause.runId || 'live',
     });
   }
 
@@ -408,56 +337,6 @@ export class OrderBookTransform {
     if (last !== undefined && last.value === choice.value && last.source === choice.source) return undefined;
     expiry.published = { value: choice.value, source: choice.source };
     const index = this.#index.get(`${expiry.venue}:${expiry.currency}`);
-    return create(OrderBookEventSchema, {
-      header: this.#header(`forward:${choice.source}`, cause, 0n),
-      payload: {
-        case: 'forward',
-        value: {
-          currency: expiry.currency,
-          expiryMs: expiry.expiryMs,
-          forward: choice.value,
-          source: choice.source,
-          asOfMs: choice.asOfMs,
-          underlyingIndex: choice.underlyingIndex,
-          ...(index === undefined ? {} : { indexPrice: index }),
-        },
-      },
-    });
-  }
-
-  #bookTopEvent(slot: InstrumentSlot, cause: EventHeader): OrderBookEvent {
-    const { meta, book, ticker } = slot;
-    const top = book.top(this.#depth);
-    const index = ticker.indexPrice ?? this.#index.get(`${meta.venue}:${meta.currency}`);
-    const tick = tickAt(meta, book.bestAsk() ?? ticker.markPrice);
-    const opt = <K extends string>(key: K, v: number | undefined) => (v === undefined ? {} : { [key]: v });
-    return create(OrderBookEventSchema, {
-      header: this.#header('book_top', cause, book.changeId ?? book.seq ?? 0n),
-      payload: {
-        case: 'bookTop',
-        value: {
-          instrumentName: meta.name,
-          currency: meta.currency,
-          kind: meta.kind,
-          ...(meta.expiryMs === undefined ? {} : { expiryMs: meta.expiryMs }),
-          ...opt('strike', meta.strike),
-          optionType: meta.optionType,
-          priceUnit: meta.priceUnit,
-          bids: top.bids,
-          asks: top.asks,
-          depth: this.#depth,
-          synced: book.synced,
-          ...(book.changeId === undefined ? {} : { changeId: book.changeId }),
-          ...(book.seq === undefined ? {} : { seq: book.seq }),
-          ...opt('markPrice', ticker.markPrice),
-          ...opt('venueMarkIv', ticker.markIv),
-          ...opt('venueBidIv', ticker.bidIv),
-          ...opt('venueAskIv', ticker.askIv),
-          ...opt('underlyingPrice', ticker.underlyingPrice),
-          ...opt('indexPrice', index),
-          ...opt('tickSize', tick),
-        },
-      },
-    });
+    return forwardEvent(expiry, choice, index, cause, this.#publish);
   }
 }

@@ -1,0 +1,68 @@
+// What the order-book worker keeps per instrument and per (venue, currency, expiry), and the
+// inputs of the put-call parity forward drawn from it (forwards.ts).
+import { OptionType } from '@volstream/contracts';
+import type { ParityPair, VenueForward } from './forwards.ts';
+import type { InstrumentMeta } from './instruments.ts';
+import type { L2Book } from './l2-book.ts';
+
+/** Latest ticker fields merged into the book top. */
+export interface TickerFields {
+  markPrice?: number | undefined;
+  markIv?: number | undefined;
+  bidIv?: number | undefined;
+  askIv?: number | undefined;
+  underlyingPrice?: number | undefined;
+  indexPrice?: number | undefined;
+}
+
+export interface InstrumentSlot {
+  meta: InstrumentMeta;
+  book: L2Book;
+  ticker: TickerFields;
+  /** Exchange time of the newest input that touched it. */
+  asOfMs: bigint;
+}
+
+export interface ExpiryState {
+  venue: string;
+  currency: string;
+  expiryMs: bigint;
+  options: Map<string, InstrumentSlot>;
+  futures: Map<string, InstrumentSlot>;
+  venueForward?: VenueForward;
+  /** Newest exchange time of any input of the expiry. */
+  newestMs: bigint;
+  /** Last published forward (a Forward is published only when it changes). */
+  published?: { value: number; source: number };
+}
+
+/** Call and put mids of every strike with both legs on synced books. */
+export function parityPairs(expiry: ExpiryState): ParityPair[] {
+  const byStrike = new Map<number, { call?: number; put?: number; asOfMs: bigint }>();
+  for (const slot of expiry.options.values()) {
+    const strike = slot.meta.strike;
+    const mid = slot.book.synced ? slot.book.mid() : undefined;
+    if (strike === undefined || mid === undefined) continue;
+    const entry = byStrike.get(strike) ?? { asOfMs: 0n };
+    if (slot.meta.optionType === OptionType.CALL) entry.call = mid;
+    else entry.put = mid;
+    if (slot.asOfMs > entry.asOfMs) entry.asOfMs = slot.asOfMs;
+    byStrike.set(strike, entry);
+  }
+  const pairs: ParityPair[] = [];
+  for (const [strike, e] of byStrike) {
+    if (e.call !== undefined && e.put !== undefined)
+      pairs.push({ strike, call: e.call, put: e.put, asOfMs: e.asOfMs });
+  }
+  return pairs;
+}
+
+/** Mid of a synced future of the expiry, if any. */
+export function futureMid(expiry: ExpiryState): { mid: number; asOfMs: bigint; name: string } | undefined {
+  let future: { mid: number; asOfMs: bigint; name: string } | undefined;
+  for (const slot of expiry.futures.values()) {
+    const mid = slot.book.synced ? slot.book.mid() : undefined;
+    if (mid !== undefined) future = { mid, asOfMs: slot.asOfMs, name: slot.meta.name };
+  }
+  return future;
+}
