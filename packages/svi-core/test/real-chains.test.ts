@@ -15,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { basename } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { init, load, type SviCore } from 'svi-core';
+import { IV_REASONS, init, load, type SviCore } from 'svi-core';
 import { buildSlices, invertCoin, type TimeOf } from '../src/chain-slices.ts';
 import { type ChainQuote, readChain } from '../src/deribit-chain.ts';
 import { minGOnGrid } from '../src/workload.ts';
@@ -132,6 +132,40 @@ describe('real Deribit chains: our IVs against the venue', () => {
       assert.ok(c.all.median <= 0.04 && c.all.median > r.all.median, `collector-T median ${c.all.median}`);
     });
   }
+
+  it('2026 bid and ask (no venue IV): ordered, failures explained, venue mark IV inside our bid-ask', () => {
+    for (const file of CHAINS_2026) {
+      const quotes = readChain(file).filter((q) => q.bid > 0 && q.ask > 0);
+      const input = (price: (q: ChainQuote) => number) => ({
+        price: Float64Array.from(quotes, price),
+        forward: Float64Array.from(quotes, (q) => q.forward),
+        strike: Float64Array.from(quotes, (q) => q.strike),
+        time: Float64Array.from(quotes, (q) => q.time),
+        isCall: Uint8Array.from(quotes, (q) => (q.isCall ? 1 : 0)),
+      });
+      const bid = core.impliedVolsInverseDetailed(input((q) => q.bid));
+      const ask = core.impliedVolsInverseDetailed(input((q) => q.ask));
+      let both = 0;
+      let otm = 0;
+      let markInside = 0;
+      quotes.forEach((q, i) => {
+        // A bid below intrinsic (deep ITM) is the only reason a quote of this file has no IV.
+        if (bid.reasons[i] !== 0) assert.equal(IV_REASONS[bid.reasons[i]!], 'below_intrinsic', q.instrument);
+        if (ask.reasons[i] !== 0) assert.equal(IV_REASONS[ask.reasons[i]!], 'below_intrinsic', q.instrument);
+        if (bid.reasons[i] !== 0 || ask.reasons[i] !== 0) return;
+        both++;
+        assert.ok(bid.vols[i]! <= ask.vols[i]!, `${q.instrument}: bid IV above ask IV`);
+        if (q.isCall !== q.strike >= q.forward) return;
+        otm++;
+        if (q.markIv >= bid.vols[i]! - 0.0005 && q.markIv <= ask.vols[i]! + 0.0005) markInside++;
+      });
+      console.log(
+        `2026 ${basename(file, '.csv').slice(-16)}: ${quotes.length} two-sided, ${both} with bid and ask IV, venue mark inside our bid-ask on ${markInside}/${otm} OTM quotes`,
+      );
+      assert.ok(both > 900);
+      assert.ok(markInside >= 0.95 * otm, `${markInside} of ${otm}`);
+    }
+  });
 
   it('fits every expiry with ≥ 8 two-sided quotes butterfly-free and reports RMSE vs mid IV', () => {
     const rows: string[] = [];
