@@ -70,7 +70,7 @@ describe('book channels', () => {
   let sim: DeribitSimulator;
   let names: string[];
   before(async () => {
-    sim = await startDeribitSimulator({ seed: 'books', rate: 4000, minIntervalMs: 20 });
+    sim = await startDeribitSimulator({ seed: 'books', rate: 4000, minIntervalMs: 20, currencies: ['BTC'] });
     names = [...sim.market!.byName.keys()]
       .filter((n) => n.startsWith('BTC') && /-[CP]$/.test(n))
       .slice(40, 70);

@@ -174,6 +174,7 @@ describe('slow consumers', () => {
     const sim = await startDeribitSimulator({
       seed: 'slow',
       rate: 5000,
+      currencies: ['BTC'],
       maxBufferedBytes: 512 * 1024,
       highWaterBytes: 128 * 1024,
     });

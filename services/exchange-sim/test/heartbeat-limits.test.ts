@@ -6,14 +6,14 @@ import { TestClient } from './client.ts';
 describe('heartbeat', () => {
   let sim: DeribitSimulator;
   before(async () => {
-    sim = await startDeribitSimulator({ seed: 'hb', minHeartbeatIntervalS: 0.05 });
+    sim = await startDeribitSimulator({ seed: 'hb', minHeartbeatIntervalS: 0.05, currencies: ['BTC'] });
   });
   after(async () => {
     await sim.stop();
   });
 
   it('refuses intervals below the minimum (Deribit: 10 s)', async () => {
-    const strict = await startDeribitSimulator({ seed: 'hb2' });
+    const strict = await startDeribitSimulator({ seed: 'hb2', currencies: ['BTC'] });
     const c = await TestClient.connect(strict.url);
     const r = await c.request('public/set_heartbeat', { interval: 5 });
     assert.equal((r.error as { code: number }).code, -32602);
@@ -70,7 +70,7 @@ describe('subscribe limits', () => {
   let sim: DeribitSimulator;
   let names: string[];
   before(async () => {
-    sim = await startDeribitSimulator({ seed: 'limits', rate: 100 });
+    sim = await startDeribitSimulator({ seed: 'limits', rate: 100, currencies: ['BTC'] });
     names = [...sim.market!.byName.keys()];
   });
   after(async () => {

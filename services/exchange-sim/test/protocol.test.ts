@@ -8,7 +8,12 @@ const START = Date.UTC(2026, 0, 7, 9, 30);
 describe('deribit simulator protocol', () => {
   let sim: DeribitSimulator;
   before(async () => {
-    sim = await startDeribitSimulator({ seed: 'protocol', startTime: START, rate: 5000 });
+    sim = await startDeribitSimulator({
+      seed: 'protocol',
+      startTime: START,
+      rate: 5000,
+      currencies: ['BTC'],
+    });
   });
   after(async () => {
     await sim.stop();
@@ -35,11 +40,11 @@ describe('deribit simulator protocol', () => {
     assert.equal(book.change_id, sim.books([name])[name]!.changeId);
     assert.deepEqual(book.asks, sim.books([name])[name]!.asks.slice(0, 2));
     assert.equal(book.best_ask_price, (book.asks as number[][])[0]![0]);
-    const index = (await c.request('public/get_index_price', { index_name: 'eth_usd' })).result as Record<
+    const index = (await c.request('public/get_index_price', { index_name: 'btc_usd' })).result as Record<
       string,
       number
     >;
-    assert.equal(index.index_price, sim.market!.currencies.get('ETH')!.index);
+    assert.equal(index.index_price, sim.market!.currencies.get('BTC')!.index);
     const ticker = (await c.request('public/ticker', { instrument_name: name })).result as Record<
       string,
       unknown

@@ -1,12 +1,3 @@
-/**
- * The simulated Deribit market for BTC and ETH: an index that diffuses with jumps, a carry
- * (basis) giving the forward per expiry (the dated futures' marks and the options'
- * `underlying_price`), an eSSVI truth surface that evolves slowly (truth.ts), options listed on
- * Deribit's calendar (calendar.ts) and quoted around the truth (quoter.ts), and listings and
- * expiries as the clock passes 08:00 UTC. Everything is driven by one seeded PRNG, so the same
- * seed, start time and sequence of calls give the same market.
- */
-import { black76s } from 'svi-core';
 import { Prng } from '../prng.ts';
 import type { BookEntry } from './book.ts';
 import {
@@ -28,16 +19,9 @@ import {
   type OptionInstrument,
   PERPETUAL_EXPIRY,
 } from './instruments.ts';
-import { allocBatch, priceBatch } from './pricing.ts';
-import { nudge, quoteLevels } from './quoter.ts';
-import {
-  buildSlices,
-  evolveSurface,
-  initialSurface,
-  type Slice,
-  type SurfaceState,
-  truthVol,
-} from './truth.ts';
+import { futureTarget, nudge, optionTarget } from './quoter.ts';
+import { repriceCurrency } from './reprice.ts';
+import { evolveSurface, initialSurface, type Slice, type SurfaceState } from './truth.ts';
 
 export interface MarketOptions {
   seed: string | number;
@@ -174,57 +158,11 @@ export class Market {
 
   /**
    * Recomputes slices and marks of every open instrument (one batched Black-76), and the greeks
-   * (six evaluations per option) only every `GREEKS_EVERY` steps or when `withGreeks`: greeks
-   * move slowly and cost most of the pricing time.
+   * only every `GREEKS_EVERY` steps or when `withGreeks` (reprice.ts).
    */
   reprice(withGreeks = this.stepIndex % GREEKS_EVERY === 0): void {
-    for (const cm of this.currencies.values()) {
-      const exps = cm.expiries.map((e) => e.timestamp);
-      const slices = buildSlices(
-        cm.surface,
-        this.now,
-        exps,
-        exps.map((e) => this.forward(cm, e)),
-      );
-      cm.slices = new Map(slices.map((s) => [s.expiry, s]));
-      const n = cm.options.length;
-      const batch = allocBatch(n);
-      let fresh = false;
-      for (let i = 0; i < n; i++) {
-        const o = cm.options[i]!;
-        const s = cm.slices.get(o.expiry)!;
-        o.forward = s.forward;
-        o.years = s.years;
-        o.markIv = truthVol(s, o.strike);
-        batch.forward[i] = s.forward;
-        batch.strike[i] = o.strike;
-        batch.time[i] = s.years;
-        batch.vol[i] = o.markIv;
-        batch.isCall[i] = o.isCall ? 1 : 0;
-        if (o.vega === 0) fresh = true;
-      }
-      if (withGreeks || fresh) {
-        const priced = priceBatch(batch, n);
-        for (let i = 0; i < n; i++) {
-          const o = cm.options[i]!;
-          o.mark = Math.max(priced.usd[i]! / o.forward, 0);
-          o.delta = priced.delta[i]!;
-          o.gamma = priced.gamma[i]!;
-          o.vega = priced.vega[i]!;
-          o.theta = priced.theta[i]!;
-          o.rho = priced.rho[i]!;
-        }
-      } else {
-        const usd = black76s(batch);
-        for (let i = 0; i < n; i++) {
-          const o = cm.options[i]!;
-          o.mark = Math.max(usd[i]! / o.forward, 0);
-        }
-      }
-      for (const f of cm.futures) {
-        f.mark = f.period === 'perpetual' ? cm.index * 1.0002 : this.forward(cm, f.expiry);
-      }
-    }
+    for (const cm of this.currencies.values())
+      repriceCurrency(cm, this.now, withGreeks, (e) => this.forward(cm, e));
   }
 
   /**
@@ -233,7 +171,7 @@ export class Market {
    */
   updateBook(inst: Instrument): BookUpdate {
     this.ensureBook(inst);
-    const target = inst.kind === 'option' ? this.#optionTarget(inst) : this.#futureTarget(inst);
+    const target = inst.kind === 'option' ? optionTarget(inst) : futureTarget(inst);
     let diff = inst.book.moveTo(target.bids, target.asks);
     if (diff.bids.length === 0 && diff.asks.length === 0) {
       nudge(
@@ -252,7 +190,7 @@ export class Market {
   ensureBook(inst: Instrument): void {
     if (inst.booted) return;
     inst.booted = true;
-    const target = inst.kind === 'option' ? this.#optionTarget(inst) : this.#futureTarget(inst);
+    const target = inst.kind === 'option' ? optionTarget(inst) : futureTarget(inst);
     inst.book.moveTo(target.bids, target.asks);
     // Yesterday's settlement and a last trade near today's mark, like a listed instrument has.
     const decimals = inst.kind === 'option' ? 4 : 2;
@@ -263,49 +201,6 @@ export class Market {
       inst.lastPrice = Math.max(Math.round(inst.mark * r.uniform(0.95, 1.05) * f) / f, 1 / f);
       inst.volume = Math.round(r.uniform(0.1, 300) * 10) / 10;
     }
-  }
-
-  #optionTarget(o: OptionInstrument): { bids: Map<number, number>; asks: Map<number, number> } {
-    const sd = o.markIv * Math.sqrt(Math.max(o.years, 1e-6));
-    return quoteLevels(
-      {
-        mark: o.mark,
-        vegaCoin: o.vega / o.forward,
-        years: o.years,
-        z: Math.log(o.strike / o.forward) / sd,
-        depth: o.depth,
-        lot: o.currency === 'BTC' ? 0.1 : 1,
-      },
-      o.book,
-      o.book.prng,
-    );
-  }
-
-  #futureTarget(f: FutureInstrument): { bids: Map<number, number>; asks: Map<number, number> } {
-    const tick = f.book.pip;
-    const mid = Math.round(f.mark / tick);
-    const bids = new Map<number, number>();
-    const asks = new Map<number, number>();
-    const lot = f.currency === 'BTC' ? 10 : 1;
-    for (let i = 0; i < 5; i++) {
-      const bp = mid - 1 - i;
-      const ap = mid + 1 + i;
-      const keepB = f.book.bids.get(bp);
-      const keepA = f.book.asks.get(ap);
-      bids.set(
-        bp,
-        keepB !== undefined && !f.book.prng.chance(0.2)
-          ? keepB
-          : lot * (1 + Math.floor(f.book.prng.next() * 5000)),
-      );
-      asks.set(
-        ap,
-        keepA !== undefined && !f.book.prng.chance(0.2)
-          ? keepA
-          : lot * (1 + Math.floor(f.book.prng.next() * 5000)),
-      );
-    }
-    return { bids, asks };
   }
 
   /** Lists every expiry of the calendar at the current time that is not listed yet. */

@@ -6,6 +6,7 @@
  */
 import type { Prng } from '../prng.ts';
 import { ceilOptionPips, floorOptionPips, pipsAbove, pipsBelow } from './book.ts';
+import type { FutureInstrument, OptionInstrument } from './instruments.ts';
 
 export interface QuoteInput {
   /** Truth (mark) price in coin. */
@@ -86,4 +87,38 @@ export function nudge(
   let next = randomAmount(prng, lot);
   if (next === before) next = Math.round((next + lot) * 10) / 10;
   side.set(p, next);
+}
+
+type Levels = { bids: Map<number, number>; asks: Map<number, number> };
+
+/** An option's target levels around its current mark (quoteLevels with the instrument's state). */
+export function optionTarget(o: OptionInstrument): Levels {
+  const sd = o.markIv * Math.sqrt(Math.max(o.years, 1e-6));
+  return quoteLevels(
+    {
+      mark: o.mark,
+      vegaCoin: o.vega / o.forward,
+      years: o.years,
+      z: Math.log(o.strike / o.forward) / sd,
+      depth: o.depth,
+      lot: o.currency === 'BTC' ? 0.1 : 1,
+    },
+    o.book,
+    o.book.prng,
+  );
+}
+
+/** A future's target levels: five one-tick-apart levels each side of its mark, sizes in USD. */
+export function futureTarget(f: FutureInstrument): Levels {
+  const mid = Math.round(f.mark / f.book.pip);
+  const bids = new Map<number, number>();
+  const asks = new Map<number, number>();
+  const lot = f.currency === 'BTC' ? 10 : 1;
+  const size = (had: number | undefined): number =>
+    had !== undefined && !f.book.prng.chance(0.2) ? had : lot * (1 + Math.floor(f.book.prng.next() * 5000));
+  for (let i = 0; i < 5; i++) {
+    bids.set(mid - 1 - i, size(f.book.bids.get(mid - 1 - i)));
+    asks.set(mid + 1 + i, size(f.book.asks.get(mid + 1 + i)));
+  }
+  return { bids, asks };
 }
