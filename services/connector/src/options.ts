@@ -1,12 +1,13 @@
 import { COMMON_OPTIONS, enumOf, int, list, string, url } from '@volstream/config';
-import { venueNames } from './registry.ts';
+import { VENUE_NAMES } from './venue-names.ts';
 
 /**
  * Settings of `volstream connector` and of the service's main.ts (flags > env > defaults).
+ * Import-light on purpose (exported as `@volstream/connector/options`): `--help` loads no venue.
  * Venue tuning that tests need (short heartbeats) is not a flag: it goes through `tuning` in code.
  */
 export const CONNECTOR_OPTIONS = {
-  venue: enumOf(venueNames())
+  venue: enumOf(VENUE_NAMES)
     .default('deribit')
     .env('VOLSTREAM_VENUE')
     .flag('venue')

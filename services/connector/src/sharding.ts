@@ -13,11 +13,3 @@ export function shardOf(key: string, shards: number): number {
   }
   return (hash >>> 0) % shards;
 }
-
-/** Splits a channel list into subscribe requests of at most `size` channels (Deribit: 250). */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  if (size < 1) throw new RangeError(`Expected a chunk size >= 1, was ${size}`);
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}

@@ -1,10 +1,13 @@
 // The connector's real main.ts in its own process: heartbeats under CPU saturation, and SIGTERM.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type DeribitSimulator, startDeribitSimulator } from '@volstream/exchange-sim';
+import type { ConnectorStats } from '../src/metrics.ts';
 import { spawnBusyLoops, spawnConnector } from './helpers/child.ts';
 import { sleep, waitFor } from './helpers/harness.ts';
 
@@ -92,6 +95,63 @@ describe('connector process', () => {
     assert.equal(final.bufferedEvents, 0);
     assert.equal(final.messagesIn, final.controlFrames + final.droppedTotal + countFrames(lines));
     await waitFor('the venue to see the sockets closed', () => sim.stats().sessions.length === 0, 5000);
+  });
+});
+
+describe('volstream connector (CLI)', () => {
+  it('runs against the simulator until SIGINT, then prints the final stats and exits 0', async () => {
+    const sim = await startDeribitSimulator({
+      seed: 9,
+      rate: 200,
+      currencies: ['ETH'],
+      minHeartbeatIntervalS: 1,
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'volstream-connector-cli-'));
+    try {
+      const file = join(dir, 'md.jsonl');
+      const bin = join(new URL('../../../', import.meta.url).pathname, 'bin', 'volstream.mjs');
+      const child = spawn(
+        process.execPath,
+        [
+          bin,
+          'connector',
+          '--url',
+          sim.url,
+          '--currencies',
+          'ETH',
+          '--connections',
+          '2',
+          '--sink',
+          `file:${file}`,
+        ],
+        { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, LOG_LEVEL: 'warn' } },
+      );
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      await waitFor(
+        'the CLI connector to subscribe',
+        () => sim.stats().sessions.some((s) => s.subscriptions > 100),
+        30_000,
+      );
+      await sleep(500);
+      child.kill('SIGINT');
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 0);
+      const final = (JSON.parse(stdout.trim().split('\n').at(-1)!) as { final: ConnectorStats }).final;
+      assert.equal(final.venue, 'deribit');
+      assert.ok(final.instruments > 100);
+      assert.equal(
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '').length,
+        final.eventsOut,
+      );
+    } finally {
+      await sim.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -41,7 +41,7 @@ import {
 import { DeribitShard } from './shard.ts';
 import {
   bookChannel,
-  channelInstrument,
+  channelIsFor,
   channelKind,
   currencyChannels,
   type DeribitInterval,
@@ -321,7 +321,7 @@ export class DeribitFeed {
       return;
     }
     const name = data.instrument_name;
-    if (!this.registry.has(name) || channelInstrument(channel) !== name) {
+    if (!this.registry.has(name) || !channelIsFor(channel, 5, name)) {
       this.#drop('unknown_instrument', { channel, instrument: name });
       return;
     }
@@ -355,7 +355,7 @@ export class DeribitFeed {
   #onTicker(channel: string, data: DeribitTickerData, receiveNs: bigint): void {
     const name = data.instrument_name;
     const info = typeof name === 'string' ? this.registry.get(name) : undefined;
-    if (info === undefined || channelInstrument(channel) !== name) {
+    if (info === undefined || !channelIsFor(channel, 7, name)) {
       this.#drop('unknown_instrument', { channel, instrument: name });
       return;
     }

@@ -1,77 +1,71 @@
-// Pure mapping of Deribit wire messages to `volstream.marketdata.v1` contract events.
-// Docs: https://docs.deribit.com/#subscriptions ; units and "no value" rules in docs/EXCHANGES.md §0-1
-// and docs/NORMALIZATION.md. One place normalises units, once:
-// - option prices stay in coin (BTC/ETH per 1-coin option) with PRICE_UNIT_BASE_COIN and the
-//   instrument flagged inverse; futures prices are USD (PRICE_UNIT_QUOTE_CURRENCY);
+// Pure mapping of Deribit market-data messages to `volstream.marketdata.v1` contract events.
+// Docs: https://docs.deribit.com/#subscriptions ; units and "no value" rules in docs/EXCHANGES.md
+// §0-1 and docs/NORMALIZATION.md. Units are normalised here, once:
+// - option prices stay in coin (BTC/ETH per 1-coin option, PRICE_UNIT_BASE_COIN; the Instrument
+//   says inverse); futures prices are USD (PRICE_UNIT_QUOTE_CURRENCY);
 // - option amounts are coin (contract size 1); inverse futures amounts are USD;
 // - ticker IVs are percent on the wire and decimals in the contract (76.57 -> 0.7657);
-// - "no value" becomes absent: bid_iv 0, ask_iv 0 (or 500 on expired options) without a quote,
+// - "no value" becomes absent: bid_iv/ask_iv without a quote (0, or 500 on expired options),
 //   best prices 0, nulls, the string "expired" in estimated_delivery_price.
 // Every function is total: bad input gives a `Rejection` with a drop reason, never an exception.
+// Messages are cloned from templates (message-template.ts) and filled field by field: no
+// init objects and no spreads on the hot path (they cost more than the JSON.parse of the frame).
 import { create } from '@bufbuild/protobuf';
 import {
-  AmountUnit,
   BookAction,
-  ContractType,
-  eventId,
-  InstrumentKind,
+  type BookDelta,
+  BookDeltaSchema,
+  type BookSnapshot,
+  BookSnapshotSchema,
+  type EventHeader,
+  EventHeaderSchema,
+  IndexPriceSchema,
   InstrumentState,
+  InstrumentStateChangeSchema,
+  type LevelUpdate,
+  LevelUpdateSchema,
+  LIVE_RUN_ID,
   type MarketDataEvent,
   MarketDataEventSchema,
   newHeader,
-  OptionType,
+  nowNs,
+  type PriceLevel,
+  PriceLevelSchema,
   PriceUnit,
+  SCHEMA_VERSION,
+  TickerSchema,
+  VenueGreeksSchema,
 } from '@volstream/contracts';
-import type { DropReason } from '../../metrics.ts';
+import { EventIdCache, fastEventId } from '../../event-id.ts';
+import { templateOf } from '../../message-template.ts';
+import {
+  badNonNegative,
+  finite,
+  isRejection,
+  type Parsed,
+  positive,
+  type Rejection,
+  reject,
+  validTimestamp,
+} from '../../values.ts';
 import type { InstrumentInfo } from './instruments.ts';
 import type {
   DeribitBookData,
   DeribitBookLevel,
   DeribitIndexData,
-  DeribitInstrument,
   DeribitInstrumentStateData,
   DeribitTickerData,
 } from './messages.ts';
+import { type ParseContext, VENUE } from './parse-instrument.ts';
 
-export const VENUE = 'deribit';
-
-export interface Rejection {
-  readonly rejected: DropReason;
-  readonly detail: string;
-}
-
-export type Parsed<T> = T | Rejection;
-
-export function isRejection(value: unknown): value is Rejection {
-  return typeof value === 'object' && value !== null && 'rejected' in value;
-}
-
-function reject(rejected: DropReason, detail: string): Rejection {
-  return { rejected, detail };
-}
-
-export interface ParseContext {
-  /** Id of this connector process instance, e.g. `connector-deribit-0`. */
-  producerId: string;
-}
-
-// ---- value helpers: the one rule for missing values ----
-
-/** A finite number, else undefined (null, missing, strings, NaN become absent). */
-function finite(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-/** A price or amount where 0 means "none" (Deribit best bid/ask): positive finite, else absent. */
-function positive(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
-}
-
-/** True when a present value is not a usable non-negative number (NaN strings, negatives). */
-function badNonNegative(value: unknown): boolean {
-  if (value === undefined || value === null) return false;
-  return typeof value !== 'number' || !Number.isFinite(value) || value < 0;
-}
+export {
+  instrumentInfo,
+  type ParseContext,
+  parseInstrument,
+  VENUE,
+  validateInstrument,
+} from './parse-instrument.ts';
+export { isRejection, type Parsed, type Rejection };
 
 /**
  * Percent -> decimal. Deribit sends IVs with two decimals in percent; rounding at 1e-8 (six
@@ -80,10 +74,6 @@ function badNonNegative(value: unknown): boolean {
  */
 export function percentToDecimal(percent: number): number {
   return Math.round(percent * 1e6) / 1e8;
-}
-
-function validTimestamp(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }
 
 const STATES: Record<string, InstrumentState> = {
@@ -103,116 +93,53 @@ export function normaliseState(state: unknown): InstrumentState {
     : InstrumentState.UNSPECIFIED;
 }
 
-// ---- instruments ----
+/**
+ * The header of a market-data event: what `newHeader` of the contracts builds (schema version,
+ * live run id, publish time now), filled field by field because this runs once per venue frame.
+ */
+const newEventHeader = templateOf(EventHeaderSchema);
+const newEnvelope = templateOf(MarketDataEventSchema);
+const newSnapshot = templateOf(BookSnapshotSchema);
+const newDelta = templateOf(BookDeltaSchema);
+const newLevel = templateOf(PriceLevelSchema);
+const newUpdate = templateOf(LevelUpdateSchema);
+const newTicker = templateOf(TickerSchema);
+const newGreeks = templateOf(VenueGreeksSchema);
 
-function settlementOf(row: DeribitInstrument): string {
-  if (typeof row.settlement_currency === 'string') return row.settlement_currency;
-  const style = row.future_type ?? row.instrument_type;
-  return style === 'linear' ? row.quote_currency : row.base_currency;
-}
+/** Per-kind event-id caches (memoised hash prefixes: same ids as `eventId`, see event-id.ts). */
+const IDS = {
+  book_snapshot: new EventIdCache(VENUE, 'book_snapshot'),
+  book_delta: new EventIdCache(VENUE, 'book_delta'),
+  ticker: new EventIdCache(VENUE, 'ticker'),
+  index: new EventIdCache(VENUE, 'index'),
+};
 
-/** Compact hot-path view of an instrument row (see InstrumentInfo). */
-export function instrumentInfo(row: DeribitInstrument, shard: number): InstrumentInfo {
-  return {
-    name: row.instrument_name,
-    kind: row.kind,
-    currency: row.base_currency.toUpperCase(),
-    inverse: settlementOf(row) === row.base_currency,
-    expiryMs: row.settlement_period === 'perpetual' ? 0 : row.expiration_timestamp,
-    shard,
-  };
-}
-
-/** Checks the fields the connector relies on; the rest is optional and mapped when present. */
-export function validateInstrument(row: unknown): Rejection | undefined {
-  if (typeof row !== 'object' || row === null) return reject('bad_value', 'instrument row is not an object');
-  const r = row as Partial<DeribitInstrument>;
-  if (typeof r.instrument_name !== 'string' || r.instrument_name === '')
-    return reject('bad_value', 'instrument_name');
-  if (
-    typeof r.kind !== 'string' ||
-    typeof r.base_currency !== 'string' ||
-    typeof r.quote_currency !== 'string'
-  ) {
-    return reject('bad_value', `kind/base/quote of ${r.instrument_name}`);
-  }
-  if (!validTimestamp(r.expiration_timestamp))
-    return reject('bad_value', `expiration_timestamp of ${r.instrument_name}`);
-  if (positive(r.tick_size) === undefined || positive(r.contract_size) === undefined) {
-    return reject('bad_value', `tick_size/contract_size of ${r.instrument_name}`);
-  }
-  if (
-    r.kind === 'option' &&
-    (positive(r.strike) === undefined || (r.option_type !== 'call' && r.option_type !== 'put'))
-  ) {
-    return reject('bad_value', `strike/option_type of ${r.instrument_name}`);
-  }
-  return undefined;
-}
-
-function instrumentKind(row: DeribitInstrument): InstrumentKind {
-  if (row.kind === 'option') return InstrumentKind.OPTION;
-  if (row.kind === 'future') {
-    return row.settlement_period === 'perpetual' ? InstrumentKind.PERPETUAL : InstrumentKind.FUTURE;
-  }
-  if (row.kind === 'spot') return InstrumentKind.SPOT;
-  return InstrumentKind.UNSPECIFIED;
-}
-
-/** `public/get_instruments` row -> Instrument event (call `validateInstrument` first). */
-export function parseInstrument(
-  row: DeribitInstrument,
+function header(
+  kind: keyof typeof IDS,
+  name: string,
+  exchangeTimeMs: number,
+  sequence: number,
   receiveNs: bigint,
   ctx: ParseContext,
-): MarketDataEvent {
-  const settlement = settlementOf(row);
-  const inverse = settlement === row.base_currency;
-  const option = row.kind === 'option';
-  const perpetual = row.settlement_period === 'perpetual';
-  const created = finite(row.creation_timestamp);
-  const exchangeTimeMs = created ?? 0;
-  return create(MarketDataEventSchema, {
-    header: newHeader({
-      venue: VENUE,
-      producerId: ctx.producerId,
-      eventId: eventId(VENUE, 'instrument', row.instrument_name, row.expiration_timestamp, row.tick_size),
-      exchangeTimeMs,
-      receiveTimeNs: receiveNs,
-    }),
-    payload: {
-      case: 'instrument',
-      value: {
-        instrumentName: row.instrument_name,
-        kind: instrumentKind(row),
-        currency: row.base_currency.toUpperCase(),
-        underlying: row.price_index ?? `${row.base_currency.toLowerCase()}_usd`,
-        quoteCurrency: row.quote_currency,
-        settlementCurrency: settlement,
-        contractType: inverse ? ContractType.INVERSE : ContractType.LINEAR,
-        priceUnit: option && inverse ? PriceUnit.BASE_COIN : PriceUnit.QUOTE_CURRENCY,
-        // Options are sized in coin; inverse futures in USD notional; linear futures in coin.
-        amountUnit: option || !inverse ? AmountUnit.BASE_COIN : AmountUnit.QUOTE_CURRENCY,
-        ...(option && row.strike !== undefined ? { strike: row.strike } : {}),
-        ...(perpetual ? {} : { expiryMs: BigInt(row.expiration_timestamp) }),
-        optionType:
-          row.option_type === 'call'
-            ? OptionType.CALL
-            : row.option_type === 'put'
-              ? OptionType.PUT
-              : OptionType.UNSPECIFIED,
-        tickSize: row.tick_size,
-        tickSizeSteps: (row.tick_size_steps ?? []).map((s) => ({
-          abovePrice: s.above_price,
-          tickSize: s.tick_size,
-        })),
-        contractSize: row.contract_size,
-        ...(finite(row.min_trade_amount) === undefined ? {} : { minTradeAmount: row.min_trade_amount }),
-        state: row.is_active ? InstrumentState.OPEN : InstrumentState.DEACTIVATED,
-        ...(created === undefined ? {} : { creationTimeMs: BigInt(created) }),
-        venue: VENUE,
-      },
-    },
-  });
+): EventHeader {
+  const h = newEventHeader();
+  h.exchangeTimeMs = BigInt(exchangeTimeMs);
+  h.receiveTimeNs = receiveNs;
+  h.venue = VENUE;
+  h.sourceSequence = BigInt(sequence);
+  h.producerId = ctx.producerId;
+  h.eventId = IDS[kind].id(name, sequence === 0 ? exchangeTimeMs : sequence);
+  h.schemaVersion = SCHEMA_VERSION;
+  h.publishTimeNs = nowNs();
+  h.runId = LIVE_RUN_ID;
+  return h;
+}
+
+function envelope(header: EventHeader, payload: MarketDataEvent['payload']): MarketDataEvent {
+  const event = newEnvelope();
+  event.header = header;
+  event.payload = payload;
+  return event;
 }
 
 // ---- books ----
@@ -246,8 +173,8 @@ function checkLevels(levels: unknown, side: string, name: string): Rejection | u
 export function validateBook(data: unknown): Rejection | undefined {
   if (typeof data !== 'object' || data === null) return reject('bad_value', 'book data is not an object');
   const d = data as Partial<DeribitBookData>;
-  const name = String(d.instrument_name);
   if (typeof d.instrument_name !== 'string') return reject('bad_value', 'book instrument_name');
+  const name = d.instrument_name;
   if (!validTimestamp(d.timestamp)) return reject('bad_value', `book timestamp of ${name}`);
   if (typeof d.change_id !== 'number' || !Number.isSafeInteger(d.change_id) || d.change_id <= 0) {
     return reject('bad_value', `change_id ${String(d.change_id)} of ${name}`);
@@ -259,28 +186,15 @@ export function validateBook(data: unknown): Rejection | undefined {
   return checkLevels(d.bids, 'bid', name) ?? checkLevels(d.asks, 'ask', name);
 }
 
-function header(
-  kind: string,
-  name: string,
-  exchangeTimeMs: number,
-  sequence: number,
-  receiveNs: bigint,
-  ctx: ParseContext,
-) {
-  return newHeader({
-    venue: VENUE,
-    producerId: ctx.producerId,
-    eventId: eventId(VENUE, kind, name, sequence === 0 ? exchangeTimeMs : sequence),
-    exchangeTimeMs,
-    receiveTimeNs: receiveNs,
-    sourceSequence: sequence,
-  });
-}
-
-function snapshotLevels(levels: readonly DeribitBookLevel[], descending: boolean) {
-  const out: { price: number; amount: number }[] = [];
-  for (const level of levels)
-    if (level[0] !== 'delete' && level[2] > 0) out.push({ price: level[1], amount: level[2] });
+function snapshotLevels(levels: readonly DeribitBookLevel[], descending: boolean): PriceLevel[] {
+  const out: PriceLevel[] = [];
+  for (const level of levels) {
+    if (level[0] === 'delete' || level[2] <= 0) continue;
+    const l = newLevel();
+    l.price = level[1];
+    l.amount = level[2];
+    out.push(l);
+  }
   out.sort(descending ? (a, b) => b.price - a.price : (a, b) => a.price - b.price);
   return out;
 }
@@ -291,45 +205,49 @@ export function parseBookSnapshot(
   receiveNs: bigint,
   ctx: ParseContext,
 ): MarketDataEvent {
-  return create(MarketDataEventSchema, {
-    header: header('book_snapshot', data.instrument_name, data.timestamp, data.change_id, receiveNs, ctx),
-    payload: {
+  const value: BookSnapshot = newSnapshot();
+  value.instrumentName = data.instrument_name;
+  value.bids = snapshotLevels(data.bids, true);
+  value.asks = snapshotLevels(data.asks, false);
+  value.changeId = BigInt(data.change_id);
+  if (data.prev_change_id) value.prevChangeId = BigInt(data.prev_change_id);
+  return envelope(
+    header('book_snapshot', data.instrument_name, data.timestamp, data.change_id, receiveNs, ctx),
+    {
       case: 'bookSnapshot',
-      value: {
-        instrumentName: data.instrument_name,
-        bids: snapshotLevels(data.bids, true),
-        asks: snapshotLevels(data.asks, false),
-        changeId: BigInt(data.change_id),
-        ...(data.prev_change_id ? { prevChangeId: BigInt(data.prev_change_id) } : {}),
-      },
+      value,
     },
-  });
+  );
 }
 
-function updates(levels: readonly DeribitBookLevel[]) {
-  const out: { action: BookAction; price: number; amount: number }[] = new Array(levels.length);
+function updates(levels: readonly DeribitBookLevel[]): LevelUpdate[] {
+  const out: LevelUpdate[] = new Array(levels.length);
   for (let i = 0; i < levels.length; i += 1) {
     const level = levels[i]!;
-    out[i] = { action: ACTIONS[level[0]]!, price: level[1], amount: level[0] === 'delete' ? 0 : level[2] };
+    const u = newUpdate();
+    u.action = ACTIONS[level[0]]!;
+    u.price = level[1];
+    u.amount = level[0] === 'delete' ? 0 : level[2];
+    out[i] = u;
   }
   return out;
 }
 
 /** A validated, in-sequence change -> BookDelta. */
 export function parseBookDelta(data: DeribitBookData, receiveNs: bigint, ctx: ParseContext): MarketDataEvent {
-  return create(MarketDataEventSchema, {
-    header: header('book_delta', data.instrument_name, data.timestamp, data.change_id, receiveNs, ctx),
-    payload: {
+  const value: BookDelta = newDelta();
+  value.instrumentName = data.instrument_name;
+  value.bids = updates(data.bids);
+  value.asks = updates(data.asks);
+  value.changeId = BigInt(data.change_id);
+  value.prevChangeId = BigInt(data.prev_change_id ?? 0);
+  return envelope(
+    header('book_delta', data.instrument_name, data.timestamp, data.change_id, receiveNs, ctx),
+    {
       case: 'bookDelta',
-      value: {
-        instrumentName: data.instrument_name,
-        bids: updates(data.bids),
-        asks: updates(data.asks),
-        changeId: BigInt(data.change_id),
-        prevChangeId: BigInt(data.prev_change_id ?? 0),
-      },
+      value,
     },
-  });
+  );
 }
 
 /**
@@ -345,25 +263,20 @@ export function bookUnsyncedMarker(
   receiveNs: bigint,
   ctx: ParseContext,
 ): MarketDataEvent {
-  return create(MarketDataEventSchema, {
-    header: newHeader({
-      venue: VENUE,
-      producerId: ctx.producerId,
-      eventId: eventId(VENUE, 'book_unsynced', instrument, lastChangeId ?? 0, receiveNs),
-      exchangeTimeMs,
-      receiveTimeNs: receiveNs,
-      sourceSequence: lastChangeId ?? 0,
-    }),
-    payload: {
-      case: 'bookSnapshot',
-      value: {
-        instrumentName: instrument,
-        bids: [],
-        asks: [],
-        ...(lastChangeId === undefined ? {} : { prevChangeId: BigInt(lastChangeId) }),
-      },
-    },
+  const value = newSnapshot();
+  value.instrumentName = instrument;
+  value.bids = [];
+  value.asks = [];
+  if (lastChangeId !== undefined) value.prevChangeId = BigInt(lastChangeId);
+  const head = newHeader({
+    venue: VENUE,
+    producerId: ctx.producerId,
+    eventId: fastEventId(VENUE, 'book_unsynced', instrument, lastChangeId ?? 0, receiveNs),
+    exchangeTimeMs,
+    receiveTimeNs: receiveNs,
+    sourceSequence: lastChangeId ?? 0,
   });
+  return envelope(head, { case: 'bookSnapshot', value });
 }
 
 /** True for the marker above (for consumers and tests). */
@@ -373,19 +286,22 @@ export function isUnsyncedMarker(event: MarketDataEvent): boolean {
 
 // ---- tickers ----
 
-const NUMERIC_TICKER_FIELDS = [
-  'mark_price',
-  'best_bid_price',
-  'best_bid_amount',
-  'best_ask_price',
-  'best_ask_amount',
-  'underlying_price',
-  'index_price',
-  'open_interest',
-  'mark_iv',
-  'bid_iv',
-  'ask_iv',
-] as const;
+/** The first numeric ticker field that is present but not a usable number >= 0, if any. */
+function badTickerField(d: DeribitTickerData): string | undefined {
+  // Named reads, not a loop over key names: this runs per ticker and keyed reads are megamorphic.
+  if (badNonNegative(d.mark_price)) return `mark_price ${String(d.mark_price)}`;
+  if (badNonNegative(d.best_bid_price)) return `best_bid_price ${String(d.best_bid_price)}`;
+  if (badNonNegative(d.best_bid_amount)) return `best_bid_amount ${String(d.best_bid_amount)}`;
+  if (badNonNegative(d.best_ask_price)) return `best_ask_price ${String(d.best_ask_price)}`;
+  if (badNonNegative(d.best_ask_amount)) return `best_ask_amount ${String(d.best_ask_amount)}`;
+  if (badNonNegative(d.underlying_price)) return `underlying_price ${String(d.underlying_price)}`;
+  if (badNonNegative(d.index_price)) return `index_price ${String(d.index_price)}`;
+  if (badNonNegative(d.open_interest)) return `open_interest ${String(d.open_interest)}`;
+  if (badNonNegative(d.mark_iv)) return `mark_iv ${String(d.mark_iv)}`;
+  if (badNonNegative(d.bid_iv)) return `bid_iv ${String(d.bid_iv)}`;
+  if (badNonNegative(d.ask_iv)) return `ask_iv ${String(d.ask_iv)}`;
+  return undefined;
+}
 
 /** `ticker.{instrument}.{interval}` data -> Ticker, or a rejection (NaN/negative values, crossed quote). */
 export function parseTicker(
@@ -396,59 +312,66 @@ export function parseTicker(
 ): Parsed<MarketDataEvent> {
   const name = data.instrument_name;
   if (!validTimestamp(data.timestamp)) return reject('bad_value', `ticker timestamp of ${name}`);
-  for (const field of NUMERIC_TICKER_FIELDS) {
-    if (badNonNegative(data[field]))
-      return reject('bad_value', `ticker ${field} ${String(data[field])} of ${name}`);
-  }
+  const bad = badTickerField(data);
+  if (bad !== undefined) return reject('bad_value', `ticker ${bad} of ${name}`);
   const bid = positive(data.best_bid_price);
   const ask = positive(data.best_ask_price);
   if (bid !== undefined && ask !== undefined && bid >= ask) {
     return reject('crossed_book', `ticker bid ${bid} >= ask ${ask} of ${name}`);
   }
-  const greeks = data.greeks;
-  const bidIv = bid === undefined ? undefined : positive(data.bid_iv);
-  const askIv = ask === undefined ? undefined : positive(data.ask_iv);
+  const t = newTicker();
+  t.instrumentName = name;
+  t.priceUnit = info.kind === 'option' && info.inverse ? PriceUnit.BASE_COIN : PriceUnit.QUOTE_CURRENCY;
+  t.underlyingIndex = typeof data.underlying_index === 'string' ? data.underlying_index : '';
+  t.state = normaliseState(data.state);
+  if (bid !== undefined) {
+    t.bestBidPrice = bid;
+    const amount = finite(data.best_bid_amount);
+    if (amount !== undefined) t.bestBidAmount = amount;
+    const iv = positive(data.bid_iv);
+    if (iv !== undefined) t.bidIv = percentToDecimal(iv);
+  }
+  if (ask !== undefined) {
+    t.bestAskPrice = ask;
+    const amount = finite(data.best_ask_amount);
+    if (amount !== undefined) t.bestAskAmount = amount;
+    const iv = positive(data.ask_iv);
+    if (iv !== undefined) t.askIv = percentToDecimal(iv);
+  }
   const markIv = positive(data.mark_iv);
-  const value = {
-    instrumentName: name,
-    priceUnit: info.kind === 'option' && info.inverse ? PriceUnit.BASE_COIN : PriceUnit.QUOTE_CURRENCY,
-    underlyingIndex: typeof data.underlying_index === 'string' ? data.underlying_index : '',
-    state: normaliseState(data.state),
-    ...opt('bestBidPrice', bid),
-    ...opt('bestBidAmount', bid === undefined ? undefined : finite(data.best_bid_amount)),
-    ...opt('bestAskPrice', ask),
-    ...opt('bestAskAmount', ask === undefined ? undefined : finite(data.best_ask_amount)),
-    ...opt('markPrice', finite(data.mark_price)),
-    ...opt('lastPrice', finite(data.last_price)),
-    ...opt('bidIv', bidIv === undefined ? undefined : percentToDecimal(bidIv)),
-    ...opt('askIv', askIv === undefined ? undefined : percentToDecimal(askIv)),
-    ...opt('markIv', markIv === undefined ? undefined : percentToDecimal(markIv)),
-    ...opt('underlyingPrice', positive(data.underlying_price)),
-    ...opt('indexPrice', positive(data.index_price)),
-    ...opt('openInterest', finite(data.open_interest)),
-    ...opt('interestRate', finite(data.interest_rate)),
-    ...opt('settlementPrice', finite(data.settlement_price)),
-    ...opt('estimatedDeliveryPrice', finite(data.estimated_delivery_price)),
-    ...(greeks === undefined || greeks === null
-      ? {}
-      : {
-          greeks: {
-            ...opt('delta', finite(greeks.delta)),
-            ...opt('gamma', finite(greeks.gamma)),
-            ...opt('vega', finite(greeks.vega)),
-            ...opt('theta', finite(greeks.theta)),
-            ...opt('rho', finite(greeks.rho)),
-          },
-        }),
-  };
-  return create(MarketDataEventSchema, {
-    header: header('ticker', name, data.timestamp, 0, receiveNs, ctx),
-    payload: { case: 'ticker', value },
-  });
-}
-
-function opt<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: number };
+  if (markIv !== undefined) t.markIv = percentToDecimal(markIv);
+  let v = finite(data.mark_price);
+  if (v !== undefined) t.markPrice = v;
+  v = finite(data.last_price);
+  if (v !== undefined) t.lastPrice = v;
+  v = positive(data.underlying_price);
+  if (v !== undefined) t.underlyingPrice = v;
+  v = positive(data.index_price);
+  if (v !== undefined) t.indexPrice = v;
+  v = finite(data.open_interest);
+  if (v !== undefined) t.openInterest = v;
+  v = finite(data.interest_rate);
+  if (v !== undefined) t.interestRate = v;
+  v = finite(data.settlement_price);
+  if (v !== undefined) t.settlementPrice = v;
+  v = finite(data.estimated_delivery_price);
+  if (v !== undefined) t.estimatedDeliveryPrice = v;
+  const greeks = data.greeks;
+  if (typeof greeks === 'object' && greeks !== null) {
+    const g = newGreeks();
+    v = finite(greeks.delta);
+    if (v !== undefined) g.delta = v;
+    v = finite(greeks.gamma);
+    if (v !== undefined) g.gamma = v;
+    v = finite(greeks.vega);
+    if (v !== undefined) g.vega = v;
+    v = finite(greeks.theta);
+    if (v !== undefined) g.theta = v;
+    v = finite(greeks.rho);
+    if (v !== undefined) g.rho = v;
+    t.greeks = g;
+  }
+  return envelope(header('ticker', name, data.timestamp, 0, receiveNs, ctx), { case: 'ticker', value: t });
 }
 
 // ---- index and instrument state ----
@@ -466,10 +389,13 @@ export function parseIndex(
   const price = positive(data.price);
   if (price === undefined)
     return reject('bad_value', `index price ${String(data.price)} of ${data.index_name}`);
-  const currency = data.index_name.split('_')[0]!.toUpperCase();
-  return create(MarketDataEventSchema, {
-    header: header('index', data.index_name, data.timestamp, 0, receiveNs, ctx),
-    payload: { case: 'indexPrice', value: { indexName: data.index_name, currency, price } },
+  const value = create(IndexPriceSchema);
+  value.indexName = data.index_name;
+  value.currency = data.index_name.split('_')[0]!.toUpperCase();
+  value.price = price;
+  return envelope(header('index', data.index_name, data.timestamp, 0, receiveNs, ctx), {
+    case: 'indexPrice',
+    value,
   });
 }
 
@@ -485,21 +411,16 @@ export function parseInstrumentState(
   if (!validTimestamp(data.timestamp) || typeof data.state !== 'string') {
     return reject('bad_value', `instrument state timestamp/state of ${data.instrument_name}`);
   }
-  return create(MarketDataEventSchema, {
-    header: newHeader({
-      venue: VENUE,
-      producerId: ctx.producerId,
-      eventId: eventId(VENUE, 'instrument_state', data.instrument_name, data.state, data.timestamp),
-      exchangeTimeMs: data.timestamp,
-      receiveTimeNs: receiveNs,
-    }),
-    payload: {
-      case: 'instrumentState',
-      value: {
-        instrumentName: data.instrument_name,
-        state: normaliseState(data.state),
-        venueState: data.state,
-      },
-    },
+  const value = create(InstrumentStateChangeSchema);
+  value.instrumentName = data.instrument_name;
+  value.state = normaliseState(data.state);
+  value.venueState = data.state;
+  const head = newHeader({
+    venue: VENUE,
+    producerId: ctx.producerId,
+    eventId: fastEventId(VENUE, 'instrument_state', data.instrument_name, data.state, data.timestamp),
+    exchangeTimeMs: data.timestamp,
+    receiveTimeNs: receiveNs,
   });
+  return envelope(head, { case: 'instrumentState', value });
 }

@@ -67,10 +67,11 @@ export function channelKind(channel: string): DeribitChannelKind {
   }
 }
 
-/** The instrument part of `book.X.100ms` / `ticker.X.100ms`, or undefined. */
-export function channelInstrument(channel: string): string | undefined {
-  const first = channel.indexOf('.');
-  const last = channel.lastIndexOf('.');
-  if (first < 0 || last <= first + 1) return undefined;
-  return channel.slice(first + 1, last);
+/** True when `channel` is `{prefix}{instrument}.{interval}` for this instrument (no allocation). */
+export function channelIsFor(channel: string, prefixLength: number, instrument: string): boolean {
+  return (
+    channel.startsWith(instrument, prefixLength) &&
+    channel.charCodeAt(prefixLength + instrument.length) === 46 && // '.'
+    channel.indexOf('.', prefixLength + instrument.length + 1) < 0
+  );
 }
