@@ -1,4 +1,5 @@
 import type { Command } from './command.ts';
+import { connectorCommand } from './commands/connector.ts';
 import { fitterCheckCommand } from './commands/fitter-check.ts';
 import { runCommand } from './commands/run.ts';
 import { tapCommand } from './commands/tap.ts';
@@ -9,7 +10,13 @@ import { workerCommand } from './commands/worker.ts';
  * line here. Command modules must stay cheap to import (help never loads kafkajs, protobuf or
  * WASM): heavy dependencies are imported inside `run`.
  */
-export const COMMANDS: readonly Command[] = [runCommand, tapCommand, workerCommand, fitterCheckCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  tapCommand,
+  workerCommand,
+  fitterCheckCommand,
+  connectorCommand,
+];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);
