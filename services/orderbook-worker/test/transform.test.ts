@@ -228,6 +228,51 @@ describe('order-book sequencing', () => {
   });
 });
 
+describe('generic venue sequences (seq / prev_seq)', () => {
+  it('continue, duplicate and gap on a non-Deribit venue with an Instrument event', () => {
+    const t = pinned();
+    const name = 'BTC-USD-260327-70000-C';
+    const inst = option(name, 70_000, true);
+    inst.header!.venue = 'okx';
+    if (inst.payload.case === 'instrument') inst.payload.value.venue = 'okx';
+    const snap = md(
+      {
+        case: 'bookSnapshot',
+        value: {
+          instrumentName: name,
+          bids: [{ price: 0.05, amount: 1 }],
+          asks: [{ price: 0.052, amount: 1 }],
+          seq: 10n,
+        },
+      } as never,
+      T0,
+      'okx',
+    );
+    const d = (prev: bigint, seq: bigint, price: number) =>
+      md(
+        {
+          case: 'bookDelta',
+          value: {
+            instrumentName: name,
+            bids: [{ action: 1, price, amount: 2 }],
+            asks: [],
+            seq,
+            prevSeq: prev,
+          },
+        } as never,
+        T0,
+        'okx',
+      );
+    const ok = t.apply([inst, snap, d(10n, 11n, 0.051)]);
+    assert.deepEqual(ok.dropped, {});
+    assert.deepEqual(t.book('okx', name)?.bids[0], { price: 0.051, amount: 2 });
+    assert.deepEqual(t.apply([d(10n, 11n, 0.051)]).dropped, { duplicate: 1 });
+    const gap = t.apply([d(12n, 13n, 0.0512)]);
+    assert.deepEqual(gap.dropped, { gap: 1 });
+    assert.equal(t.book('okx', name)?.synced, false);
+  });
+});
+
 describe('forwards', () => {
   it('from put-call parity (coin prices) at the strikes nearest the money when no venue forward', () => {
     const t = pinned();

@@ -241,6 +241,40 @@ describe('work reduction vs full re-inversion', () => {
   );
 });
 
+describe('linear (USD-quoted) options', () => {
+  it('invert the USD price directly: the same IVs as the coin quote x F', () => {
+    const expiry = T0 + 30 * DAY_MS;
+    const F = 60_000;
+    const coin = { bid: 0.03, ask: 0.032, mark: 0.031 };
+    const vt = make();
+    const out = vt.apply([
+      fwd(F, expiry, T0),
+      top({ name: 'COIN', strike: 62_000, call: true, expiryMs: expiry, timeMs: T0, ...coin }),
+      top({
+        name: 'USD',
+        strike: 62_000,
+        call: true,
+        expiryMs: expiry,
+        timeMs: T0,
+        usd: true,
+        bid: coin.bid * F,
+        ask: coin.ask * F,
+        mark: coin.mark * F,
+      }),
+    ]);
+    const byName = new Map(quotes(out.outputs).map((q) => [q.instrumentName, q]));
+    const c = byName.get('COIN')!;
+    const u = byName.get('USD')!;
+    for (const side of ['bidIv', 'askIv', 'midIv', 'markIv'] as const)
+      assert.ok(Math.abs(c[side]! - u[side]!) < 1e-9, side);
+    // A forward move re-inverts the USD quote (no coin-held first-order path for linear options).
+    const moved = vt.apply([fwd(F * 1.001, expiry, T0 + 100)]);
+    const usdAfter = quotes(moved.outputs).find((q) => q.instrumentName === 'USD');
+    assert.equal(usdAfter?.approximated, false);
+    assert.ok(usdAfter !== undefined && usdAfter.markIv !== c.markIv);
+  });
+});
+
 describe('flags and bad input', () => {
   const expiry = T0 + 30 * DAY_MS;
   it('crossed, below tick, unsynced (mark only), no forward', () => {

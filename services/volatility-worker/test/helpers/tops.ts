@@ -40,6 +40,8 @@ export interface TopSpec {
   tick?: number;
   venueMarkIv?: number;
   kind?: InstrumentKind;
+  /** Prices in USD (linear venues) instead of coin. */
+  usd?: boolean;
 }
 
 export function top(s: TopSpec): OrderBookEvent {
@@ -54,7 +56,7 @@ export function top(s: TopSpec): OrderBookEvent {
         expiryMs: BigInt(s.expiryMs),
         ...(Number.isNaN(s.strike) ? {} : { strike: s.strike }),
         optionType: s.call ? OptionType.CALL : OptionType.PUT,
-        priceUnit: PriceUnit.BASE_COIN,
+        priceUnit: s.usd ? PriceUnit.QUOTE_CURRENCY : PriceUnit.BASE_COIN,
         bids: s.bid === undefined ? [] : [{ price: s.bid, amount: 1 }],
         asks: s.ask === undefined ? [] : [{ price: s.ask, amount: 2 }],
         depth: 10,
