@@ -21,7 +21,7 @@
 //! - h + t ≤ 0.85: the erfcx form ½ e^{−(h²+t²)/2} [erfcx(−(h+t)/√2) − erfcx(−(h−t)/√2)];
 //! - otherwise the plain difference of the two Φ terms, which no longer cancel.
 
-use crate::normal::{erfcx, norm_cdf};
+use crate::normal::{erfcx, norm_cdf, one_minus_sqrt_pi_y_erfcx};
 
 const FRAC_1_SQRT_2: f64 = std::f64::consts::FRAC_1_SQRT_2;
 /// 1/sqrt(2 pi)
@@ -30,6 +30,8 @@ pub(crate) const FRAC_1_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
 const SQRT_PI_OVER_2: f64 = 1.253_314_137_315_500_3;
 
 const ASYMPTOTIC_THRESHOLD: f64 = -10.0;
+/// Above this u = −h/√2 the cancellation-free form of a = Y'(h) is used.
+const THRESH_A: f64 = 0.46875;
 const SMALL_T_THRESHOLD: f64 = 0.21;
 const ERFCX_THRESHOLD: f64 = 0.85;
 
@@ -253,7 +255,14 @@ fn asymptotic_bracket(h: f64, t: f64) -> f64 {
 /// Y(h+t) − Y(h−t) = 2 Σ_m t^{2m+1}/(2m+1)! Y^{(2m+1)}(h) for t < 0.21 (truncation < 1e-18),
 /// with Y^{(2m+1)}(h) = P_m(h²) + a Q_m(h²), a = Y'(h) = 1 + hY(h).
 fn small_t_bracket(h: f64, t: f64) -> f64 {
-    let a = 1.0 + h * SQRT_PI_OVER_2 * erfcx(-h * FRAC_1_SQRT_2);
+    // a = Y'(h) = 1 + hY(h) = 1 − √π u erfcx(u), u = −h/√2: the difference cancels for large u,
+    // so there it comes from Cody's rational forms rearranged (`one_minus_sqrt_pi_y_erfcx`).
+    let u = -h * FRAC_1_SQRT_2;
+    let a = if u > THRESH_A {
+        one_minus_sqrt_pi_y_erfcx(u)
+    } else {
+        1.0 + h * SQRT_PI_OVER_2 * erfcx(u)
+    };
     let h2 = h * h;
     let w = t * t;
     let c3 = (-1.0 + a * (h2 + 3.0)) * (1.0 / 6.0);

@@ -12,6 +12,8 @@ const FRAC_1_SQRT_2: f64 = std::f64::consts::FRAC_1_SQRT_2;
 const FRAC_1_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
 /// sqrt(2 pi)
 const SQRT_2PI: f64 = 2.506_628_274_631_000_5;
+/// sqrt(pi)
+const SQRT_PI: f64 = 1.772_453_850_905_516;
 /// 1/sqrt(pi)
 const FRAC_1_SQRT_PI: f64 = 0.564_189_583_547_756_3;
 
@@ -110,6 +112,51 @@ fn erfcx_positive(y: f64) -> f64 {
         let r = ysq * (xnum + P[4]) / (xden + Q[4]);
         (FRAC_1_SQRT_PI - r) / y
     }
+}
+
+// Numerator of 1 − √π y erfcx(y) = N(y)/D(y) on 0.46875 < y ≤ 4: N = D − √π·y·C, with the
+// coefficients formed once in 50-digit arithmetic from Cody's C and D above (ascending powers).
+// All but the three tiny leading ones are positive, so evaluating N does not cancel.
+const N_OMS: [f64; 10] = [
+    1230.3393548037493,
+    1258.6479468114035,
+    727.1773208563878,
+    256.2738517866059,
+    58.169963712043064,
+    7.864101148327068,
+    0.5007368277548784,
+    -4.6950524385900875e-05,
+    1.925875836496077e-06,
+    -3.816297601959867e-08,
+];
+
+/// 1 − √π·y·erfcx(y) for y ≥ 0 without cancellation (it is ~1/(2y²) for large y): N(y)/D(y)
+/// on (0.46875, 4]; above 4, with Cody's form erfcx(y) = (1/√π − r)/y, exactly √π·r with
+/// r = P(1/y²)/(y² Q(1/y²)).
+pub(crate) fn one_minus_sqrt_pi_y_erfcx(y: f64) -> f64 {
+    if y <= THRESH {
+        return 1.0 - SQRT_PI * y * erfcx(y);
+    }
+    if y <= 4.0 {
+        let mut num = N_OMS[9];
+        for i in (0..9).rev() {
+            num = num * y + N_OMS[i];
+        }
+        let mut den = y + D[0];
+        for &d in &D[1..] {
+            den = den * y + d;
+        }
+        return num / den;
+    }
+    let ysq = 1.0 / (y * y);
+    let mut xnum = P[5] * ysq;
+    let mut xden = ysq;
+    for i in 0..4 {
+        xnum = (xnum + P[i]) * ysq;
+        xden = (xden + Q[i]) * ysq;
+    }
+    let r = ysq * (xnum + P[4]) / (xden + Q[4]);
+    SQRT_PI * r
 }
 
 /// exp(-y^2) with y^2 split as (trunc(16y)/16)^2 + del, so the rounding error of y*y is not
@@ -340,6 +387,29 @@ pub fn inv_norm_cdf(p: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_minus_sqrt_pi_y_erfcx_is_continuous_and_matches_the_direct_form() {
+        // Where 1 − √π y erfcx(y) does not cancel much (small y) the two forms agree, and the
+        // piecewise form is continuous at its switch points.
+        for &y in &[0.1, 0.3, 0.46875, 0.5, 0.8] {
+            let direct = 1.0 - SQRT_PI * y * erfcx(y);
+            assert!(
+                (one_minus_sqrt_pi_y_erfcx(y) / direct - 1.0).abs() < 1e-14,
+                "y={y}"
+            );
+        }
+        for &y in &[0.46875f64, 4.0] {
+            let (lo, hi) = (
+                one_minus_sqrt_pi_y_erfcx(y * (1.0 - 1e-15)),
+                one_minus_sqrt_pi_y_erfcx(y * (1.0 + 1e-15)),
+            );
+            assert!((lo / hi - 1.0).abs() < 1e-14, "y={y}: {lo} vs {hi}");
+        }
+        // Large y: 1/(2y²) − 3/(4y⁴) + ...
+        let y = 1e4;
+        assert!((one_minus_sqrt_pi_y_erfcx(y) * 2.0 * y * y - 1.0).abs() < 1e-7);
+    }
 
     #[test]
     fn erf_and_erfc_are_complementary_near_zero() {
