@@ -96,7 +96,7 @@ export class FitTracker {
     counts.add('fits');
     if (!outcome.ok) {
       counts.add(`fit_failed_${outcome.status}`);
-      if (outcome.status === 'butterfly') this.rejected = { minG: outcome.minG, k: 0 };
+      if (outcome.status === 'butterfly') this.rejected = { minG: outcome.minG, k: outcome.minGAt };
       return 'failed';
     }
     if (outcome.repaired) counts.add('fit_butterfly_repaired');

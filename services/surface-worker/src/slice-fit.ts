@@ -134,6 +134,8 @@ export interface FitOutcome {
   rmseVolPoints: number;
   rmseTotalVariance: number;
   minG: number;
+  /** Where g is smallest (reported with a rejected slice). */
+  minGAt: number;
   iterations: number;
   repaired: boolean;
   fitTimeUs: number;
@@ -142,16 +144,27 @@ export interface FitOutcome {
 
 const GRID_POINTS = 601;
 
-/** Minimum of g(k) on [min(−3, k_min), max(3, k_max)] (the butterfly check of every published slice). */
-export function minGOnGrid(core: SviCore, params: SviParams, kMin = -3, kMax = 3): number {
+/** Minimum of g(k) on [min(−3, k_min), max(3, k_max)] and where it is (the butterfly check). */
+export function worstG(core: SviCore, params: SviParams, kMin = -3, kMax = 3): { minG: number; k: number } {
   const lo = Math.min(-3, kMin);
   const hi = Math.max(3, kMax);
   const grid = new Float64Array(GRID_POINTS);
   for (let i = 0; i < GRID_POINTS; i++) grid[i] = lo + ((hi - lo) * i) / (GRID_POINTS - 1);
-  let min = Number.POSITIVE_INFINITY;
-  for (const g of core.sviG(params, grid))
-    min = Number.isNaN(g) ? Number.NEGATIVE_INFINITY : Math.min(min, g);
-  return min;
+  let minG = Number.POSITIVE_INFINITY;
+  let k = 0;
+  core.sviG(params, grid).forEach((g, i) => {
+    const v = Number.isNaN(g) ? Number.NEGATIVE_INFINITY : g;
+    if (v < minG) {
+      minG = v;
+      k = grid[i] ?? 0;
+    }
+  });
+  return { minG, k };
+}
+
+/** Minimum of g(k) on the check grid (≥ 0: butterfly-free), see worstG. */
+export function minGOnGrid(core: SviCore, params: SviParams, kMin = -3, kMax = 3): number {
+  return worstG(core, params, kMin, kMax).minG;
 }
 
 export function fitSlice(core: SviCore, input: FitInput, clockUs: () => number): FitOutcome {
@@ -161,15 +174,16 @@ export function fitSlice(core: SviCore, input: FitInput, clockUs: () => number):
   let repaired = r.repaired;
   const kMin = input.k[0] ?? 0;
   const kMax = input.k[input.k.length - 1] ?? 0;
-  let minG = r.status === 'ok' ? minGOnGrid(core, params, kMin, kMax) : Number.NaN;
-  if (r.status === 'ok' && !(minG >= 0)) {
+  let worst = r.status === 'ok' ? worstG(core, params, kMin, kMax) : { minG: Number.NaN, k: 0 };
+  if (r.status === 'ok' && !(worst.minG >= 0)) {
     const fixed = core.sviGjRepair(params, input.timeYears);
     if (fixed !== null) {
       params = fixed;
       repaired = true;
-      minG = minGOnGrid(core, params, kMin, kMax);
+      worst = worstG(core, params, kMin, kMax);
     }
   }
+  const minG = worst.minG;
   const fitTimeUs = clockUs() - started;
   const ok = r.status === 'ok' && minG >= 0;
   let through = 0;
@@ -190,6 +204,7 @@ export function fitSlice(core: SviCore, input: FitInput, clockUs: () => number):
     rmseVolPoints: r.rmseVol,
     rmseTotalVariance: r.rmse,
     minG,
+    minGAt: worst.k,
     iterations: r.iterations,
     repaired,
     fitTimeUs,
