@@ -31,6 +31,11 @@ export interface MarketOptions {
   calendar?: CalendarShape;
   /** Model step (index move, surface evolution, repricing), ms of simulated time. */
   stepMs?: number;
+  /**
+   * Price options only when something reads them (`ensurePriced`), not on every step: the server
+   * uses this so an idle simulator costs almost nothing. Direct users get eager pricing.
+   */
+  lazyPricing?: boolean;
 }
 
 export interface CurrencyMarket {
@@ -80,6 +85,9 @@ export class Market {
   readonly #books: Prng;
   readonly #calendar: CalendarShape;
   #nextId = 100_000;
+  readonly #lazy: boolean;
+  #stale = false;
+  #greeksStep = Number.NEGATIVE_INFINITY;
 
   constructor(options: MarketOptions) {
     this.#prng = new Prng(options.seed);
@@ -87,6 +95,7 @@ export class Market {
     this.#books = this.#prng.fork('books');
     this.#calendar = options.calendar ?? DEFAULT_CALENDAR;
     this.stepMs = options.stepMs ?? 100;
+    this.#lazy = options.lazyPricing ?? false;
     this.now = options.startTime;
     const setup = this.#prng.fork('setup');
     for (const currency of options.currencies ?? CURRENCIES) {
@@ -133,7 +142,8 @@ export class Market {
       this.stepIndex++;
       this.#evolve(events);
     }
-    this.reprice();
+    if (this.#lazy) this.#stale = true;
+    else this.reprice();
     return events;
   }
 
@@ -158,11 +168,20 @@ export class Market {
 
   /**
    * Recomputes slices and marks of every open instrument (one batched Black-76), and the greeks
-   * only every `GREEKS_EVERY` steps or when `withGreeks` (reprice.ts).
+   * when `GREEKS_EVERY` steps have passed since they were last computed, or when `withGreeks`
+   * (reprice.ts).
    */
-  reprice(withGreeks = this.stepIndex % GREEKS_EVERY === 0): void {
-    for (const cm of this.currencies.values())
+  reprice(withGreeks = this.stepIndex - this.#greeksStep >= GREEKS_EVERY): void {
+    if (withGreeks) this.#greeksStep = this.stepIndex;
+    for (const cm of this.currencies.values()) {
       repriceCurrency(cm, this.now, withGreeks, (e) => this.forward(cm, e));
+    }
+    this.#stale = false;
+  }
+
+  /** Brings slices, marks and greeks up to the clock if a lazy market skipped them. */
+  ensurePriced(): void {
+    if (this.#stale) this.reprice();
   }
 
   /**
@@ -170,6 +189,7 @@ export class Market {
    * that changed (never empty), with the change ids of the message.
    */
   updateBook(inst: Instrument): BookUpdate {
+    this.ensurePriced();
     this.ensureBook(inst);
     const target = inst.kind === 'option' ? optionTarget(inst) : futureTarget(inst);
     let diff = inst.book.moveTo(target.bids, target.asks);
@@ -188,6 +208,7 @@ export class Market {
 
   /** Fills a freshly listed instrument's book silently, so its first snapshot has levels. */
   ensureBook(inst: Instrument): void {
+    this.ensurePriced();
     if (inst.booted) return;
     inst.booted = true;
     const target = inst.kind === 'option' ? optionTarget(inst) : futureTarget(inst);

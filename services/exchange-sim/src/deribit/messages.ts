@@ -173,6 +173,7 @@ export function indexData(m: Market, currency: 'BTC' | 'ETH'): Record<string, un
  * (real 2026 message: `{"timestamp":…,"iv":0.3706,"instrument_name":"BTC-31JUL26-67000-C","mark_price":0.005}`).
  */
 export function markpriceData(m: Market, currency: 'BTC' | 'ETH'): Record<string, unknown>[] {
+  m.ensurePriced();
   const cm = m.currencies.get(currency);
   if (cm === undefined) return [];
   return cm.options.map((o) => ({

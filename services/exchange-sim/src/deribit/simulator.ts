@@ -123,6 +123,7 @@ export async function startDeribitSimulator(
       currencies: options.currencies ?? CURRENCIES,
       ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
       ...(options.stepMs === undefined ? {} : { stepMs: options.stepMs }),
+      lazyPricing: true,
     });
     feed = new SimFeed(market, server.fanout, {
       rate: options.rate ?? 2000,

@@ -83,6 +83,7 @@ function crossing(
 }
 
 export function truthSnapshot(m: Market): TruthSnapshot {
+  m.ensurePriced();
   const currencies: TruthSnapshot['currencies'] = {};
   for (const cm of m.currencies.values()) {
     const expiries: TruthExpiry[] = [];
