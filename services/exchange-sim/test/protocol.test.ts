@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type DeribitSimulator, startDeribitSimulator } from '../src/index.ts';
+import { createLogger } from '@volstream/logging';
+import { createSimulatorComponent, type DeribitSimulator, startDeribitSimulator } from '../src/index.ts';
 import { TestClient } from './client.ts';
 
 const START = Date.UTC(2026, 0, 7, 9, 30);
@@ -89,5 +90,22 @@ describe('determinism over the wire', () => {
       return [rows, c.notifications().slice(0, 2)];
     };
     assert.deepEqual(await run(), await run());
+  });
+});
+
+describe('volstream run component', () => {
+  it('starts, describes itself with its URL, serves, and stops', async () => {
+    const logger = createLogger({ service: 'sim-test', level: 'silent' });
+    const component = createSimulatorComponent({ seed: 'component', currencies: ['BTC'] });
+    assert.equal(component.name, 'sim');
+    const { describe: text } = await component.start({ logger });
+    const sim = component.simulator()!;
+    assert.ok(text.includes(sim.url), text);
+    const c = await TestClient.connect(sim.url);
+    assert.deepEqual((await c.request('public/test')).result, { version: '1.2.26' });
+    c.close();
+    await component.stop();
+    assert.equal(component.simulator(), undefined);
+    await assert.rejects(TestClient.connect(sim.url));
   });
 });
