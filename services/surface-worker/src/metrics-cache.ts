@@ -1,13 +1,13 @@
 /**
  * Caches of the quant core's metric calls, which dominate a display tick once fits are skipped
  * (surfaceMetrics and tenorMetrics root-find 25Δ/10Δ strikes for every slice and tenor): a slice's
- * smile metrics depend only on its T, parameters and the delta convention, and a surface's tenor
- * view only on all of its slices, so unchanged inputs reuse the previous results.
+ * smile metrics depend only on its T, parameters and the delta convention, and a tenor's only on
+ * its bracketing slices, so unchanged inputs reuse the previous results.
  */
 import type { SmileMetrics, SviCore } from 'svi-core';
 import type { DeltaConventionName } from './delta-strike.ts';
 import type { RiskNodeInit, TenorMetricsInit } from './proto-types.ts';
-import { type SurfaceSlice, tenorView } from './surface-metrics.ts';
+import { bracketOf, type SurfaceSlice, tenorView, tenorYears } from './surface-metrics.ts';
 
 const MAX_ENTRIES = 20_000;
 
@@ -21,7 +21,7 @@ interface TenorViewResult {
 
 export class MetricsCache {
   readonly #slices = new Map<string, SmileMetrics>();
-  readonly #views = new Map<string, { key: string; view: TenorViewResult }>();
+  readonly #tenors = new Map<string, SmileMetrics>();
 
   /** Smile metrics of every slice; one core call for the slices not seen before. */
   sliceMetrics(
@@ -49,19 +49,31 @@ export class MetricsCache {
     });
   }
 
-  /** The tenor view of a surface (`surfaceId` = currency|venue), recomputed when any slice changed. */
+  /**
+   * Tenor metrics, risk nodes and forward vols of a surface. Each tenor's metrics depend only on
+   * its bracketing slices (bracketOf: the core interpolates between them), so a tenor is recomputed
+   * only when one of those changed; the cheap TS part (forward vols, node strikes) always runs.
+   */
   tenorView(
     core: SviCore,
-    surfaceId: string,
     slices: readonly SurfaceSlice[],
     tenorsDays: readonly number[],
     convention: DeltaConventionName,
   ): TenorViewResult {
-    const key = `${tenorsDays.join(',')}#${slices.map((s) => `${s.expiryMs}:${sliceKey(s, convention)}`).join(';')}`;
-    const hit = this.#views.get(surfaceId);
-    if (hit !== undefined && hit.key === key) return hit.view;
-    const view = tenorView(core, slices, tenorsDays, convention);
-    this.#views.set(surfaceId, { key, view });
-    return view;
+    const metrics = tenorsDays.map((days) => {
+      const t = tenorYears(days);
+      const bracket = bracketOf(slices, t);
+      const key = `${t}#${bracket.map((s) => sliceKey(s, convention)).join(';')}`;
+      let m = this.#tenors.get(key);
+      if (m === undefined) {
+        if (this.#tenors.size > MAX_ENTRIES) this.#tenors.clear();
+        const timed = bracket.map((s) => ({ time: s.timeYears, params: s.params }));
+        m = core.tenorMetrics(timed, [t], { deltaConvention: convention })[0];
+        if (m === undefined) throw new Error('unreachable: one tenor in, one record out');
+        this.#tenors.set(key, m);
+      }
+      return m;
+    });
+    return tenorView(slices, tenorsDays, convention, metrics);
   }
 }

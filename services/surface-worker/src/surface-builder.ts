@@ -68,13 +68,7 @@ export function buildSurface(deps: BuilderDeps, req: SurfaceRequest): BuiltSurfa
   const surfaceId = `${req.currency}|${req.venue}`;
   const metrics = deps.metrics.sliceMetrics(core, arb.slices, req.convention);
   const expiries = expiryMetrics(arb.slices, metrics);
-  const { tenors, riskNodes } = deps.metrics.tenorView(
-    core,
-    surfaceId,
-    arb.slices,
-    options.tenorsDays,
-    req.convention,
-  );
+  const { tenors, riskNodes } = deps.metrics.tenorView(core, arb.slices, options.tenorsDays, req.convention);
   const nowNs = deps.nowNs();
   const events: SurfaceEvent[] = [];
   const atmByExpiry = new Map<bigint, number>();

@@ -5,11 +5,26 @@
  * total variance linear in time between the bracketing expiries (Cboe VIX method), flat vol
  * outside; forward vol between consecutive points σ_fwd = √((w₂ − w₁)/(T₂ − T₁)) at k = 0.
  */
-import type { SmileMetrics, SviCore, SviParams } from 'svi-core';
+import type { SmileMetrics, SviParams } from 'svi-core';
 import { type DeltaConventionName, normCdf, strikeForDelta } from './delta-strike.ts';
 import type { ExpiryMetricsInit, RiskNodeInit, TenorMetricsInit } from './proto-types.ts';
 
 const DAYS_PER_YEAR = 365;
+
+export const tenorYears = (days: number): number => days / DAYS_PER_YEAR;
+
+/**
+ * The one or two slices a tenor's metrics depend on (total variance is interpolated between the
+ * bracketing expiries and extrapolated flat from the nearest): the pair around it, or the first /
+ * last pair outside the listed range.
+ */
+export function bracketOf(slices: readonly SurfaceSlice[], t: number): SurfaceSlice[] {
+  if (slices.length <= 2) return [...slices];
+  let i = slices.findIndex((s) => s.timeYears >= t);
+  if (i === -1) i = slices.length - 1;
+  if (i === 0) i = 1;
+  return slices.slice(i - 1, i + 1);
+}
 
 export interface SurfaceSlice {
   expiryMs: bigint;
@@ -98,18 +113,13 @@ const NODES: readonly { label: string; delta: number; field: keyof SmileMetrics 
 
 /** Fixed-tenor metrics and the delta × tenor risk grid. */
 export function tenorView(
-  core: SviCore,
   slices: readonly SurfaceSlice[],
   tenorsDays: readonly number[],
   convention: DeltaConventionName,
+  metrics: readonly SmileMetrics[],
 ): { tenors: TenorMetricsInit[]; riskNodes: RiskNodeInit[] } {
   if (slices.length === 0) return { tenors: [], riskNodes: [] };
-  const years = tenorsDays.map((d) => d / DAYS_PER_YEAR);
-  const metrics = core.tenorMetrics(
-    slices.map((s) => ({ time: s.timeYears, params: s.params })),
-    years,
-    { deltaConvention: convention },
-  );
+  const years = tenorsDays.map(tenorYears);
   const tFirst = slices[0]?.timeYears ?? 0;
   const tLast = slices[slices.length - 1]?.timeYears ?? 0;
   const tenors: TenorMetricsInit[] = [];
