@@ -8,45 +8,34 @@ import { type Logger, LogOnce } from '@volstream/logging';
 import type { ReceiveClock } from '../../clock.ts';
 import { ConnectorMetrics, type ConnectorStats, type DropReason, snapshotStats } from '../../metrics.ts';
 import { MicroBatchPublisher } from '../../publisher.ts';
-import { shardOf } from '../../sharding.ts';
 import type { EventSink } from '../../sink.ts';
 import { TokenBucket } from '../../token-bucket.ts';
+import { BookResync } from './book-resync.ts';
 import { DeribitBookSequencer, isSnapshotMessage } from './book-sequencer.ts';
-import { InstrumentRegistry, isFollowedKind } from './instruments.ts';
+import { DeribitInstrumentSync } from './instrument-sync.ts';
+import { InstrumentRegistry } from './instruments.ts';
 import type {
   DeribitBookData,
   DeribitIndexData,
-  DeribitInstrument,
   DeribitInstrumentStateData,
   DeribitRpcError,
   DeribitRpcResult,
   DeribitTickerData,
 } from './messages.ts';
 import {
-  bookUnsyncedMarker,
-  instrumentInfo,
   isRejection,
   type ParseContext,
   parseBookDelta,
   parseBookSnapshot,
   parseIndex,
-  parseInstrument,
   parseInstrumentState,
   parseTicker,
   type Rejection,
   VENUE,
   validateBook,
-  validateInstrument,
 } from './parse.ts';
 import { DeribitShard } from './shard.ts';
-import {
-  bookChannel,
-  channelIsFor,
-  channelKind,
-  currencyChannels,
-  type DeribitInterval,
-  instrumentChannels,
-} from './subscriptions.ts';
+import { channelIsFor, channelKind, type DeribitInterval } from './subscriptions.ts';
 
 export interface DeribitFeedOptions {
   url: string;
@@ -82,9 +71,6 @@ export interface DeribitFeedDeps {
   now?: () => number;
 }
 
-const REMOVED_STATES = new Set(['settled', 'closed', 'terminated', 'deactivated', 'inactive']);
-const LISTED_STATES = new Set(['created', 'started', 'open']);
-
 export class DeribitFeed {
   readonly metrics = new ConnectorMetrics(VENUE);
   readonly registry = new InstrumentRegistry();
@@ -92,22 +78,15 @@ export class DeribitFeed {
   readonly shards: DeribitShard[];
   readonly #publisher: MicroBatchPublisher<MarketDataEvent>;
   readonly #subscribeBucket: TokenBucket;
-  readonly #instrumentBucket: TokenBucket;
   readonly #logOnce: LogOnce;
   readonly #ctx: ParseContext;
-  readonly #resyncPending = new Set<string>();
-  /** Consecutive resyncs of a book without a good snapshot in between. */
-  readonly #resyncAttempts = new Map<string, number>();
+  readonly #resync: BookResync;
   readonly #now: () => number;
-  #instrumentsLoaded = false;
-  #loading: Promise<void> | undefined;
-  #refreshTimer: NodeJS.Timeout | undefined;
-  #sweepTimer: NodeJS.Timeout | undefined;
-  #listingTimer: NodeJS.Timeout | undefined;
+  readonly #instruments: DeribitInstrumentSync;
   #stopped = false;
 
   constructor(
-    private readonly options: DeribitFeedOptions,
+    readonly options: DeribitFeedOptions,
     private readonly deps: DeribitFeedDeps,
   ) {
     this.#now = deps.now ?? Date.now;
@@ -117,8 +96,6 @@ export class DeribitFeed {
       ratePerSec: options.subscribeRatePerSec,
       burst: options.subscribeBurst,
     });
-    // get_instruments: 1 request per 10 s, burst 5 (docs/EXCHANGES.md §1).
-    this.#instrumentBucket = new TokenBucket({ ratePerSec: 0.1, burst: 5 });
     this.#publisher = new MicroBatchPublisher<MarketDataEvent>(deps.sink, {
       maxBuffered: options.maxBufferedEvents,
       onPublished: (count) => {
@@ -162,34 +139,52 @@ export class DeribitFeed {
         ),
       );
     }
+    this.#resync = new BookResync({
+      registry: this.registry,
+      sequencer: this.sequencer,
+      shards: this.shards,
+      metrics: this.metrics,
+      ctx: this.#ctx,
+      interval: options.interval,
+      backoffBaseMs: options.backoffBaseMs,
+      backoffCapMs: options.backoffCapMs,
+      publishUrgent: (event) => this.#publisher.pushUrgent(event),
+      stopped: () => this.#stopped,
+    });
+    this.#instruments = new DeribitInstrumentSync(
+      options,
+      {
+        registry: this.registry,
+        shards: this.shards,
+        publish: (event, name) => this.#push(event, name),
+        reject: (rejection, where) => this.#dropRejection(rejection, where),
+        forget: (name) => {
+          this.sequencer.remove(name);
+          this.#resync.forget(name);
+        },
+      },
+      { logger: deps.logger, clock: deps.clock, now: this.#now, ctx: this.#ctx },
+    );
   }
 
   start(): void {
     this.#stopped = false;
     for (const shard of this.shards) shard.connection.start();
-    this.#sweepTimer = setInterval(() => this.#sweepExpired(), this.options.expirySweepMs);
-    this.#sweepTimer.unref();
-    if (this.options.instrumentRefreshMs > 0) {
-      this.#refreshTimer = setInterval(() => void this.#loadInstruments(), this.options.instrumentRefreshMs);
-      this.#refreshTimer.unref();
-    }
+    this.#instruments.start();
   }
 
   /** Closes every socket, then publishes everything already received (nothing is lost). */
   async stop(): Promise<void> {
     this.#stopped = true;
-    clearInterval(this.#sweepTimer);
-    clearInterval(this.#refreshTimer);
-    clearTimeout(this.#listingTimer);
+    this.#instruments.stop();
     this.#subscribeBucket.close();
-    this.#instrumentBucket.close();
     await Promise.all(this.shards.map((shard) => shard.connection.stop()));
     await this.#publisher.close();
   }
 
   /** True once instruments are loaded and every shard has subscribed everything it should. */
   get converged(): boolean {
-    return this.#instrumentsLoaded && this.shards.every((shard) => shard.converged);
+    return this.#instruments.loaded && this.shards.every((shard) => shard.converged);
   }
 
   /** Resolves when `converged` (polling; for start-up logs and tests). */
@@ -327,8 +322,7 @@ export class DeribitFeed {
     }
     switch (this.sequencer.accept(data)) {
       case 'snapshot':
-        if (this.#resyncPending.delete(name)) this.metrics.resyncsCompleted += 1;
-        this.#resyncAttempts.delete(name);
+        this.#resync.synced(name);
         this.#push(parseBookSnapshot(data, receiveNs, this.#ctx), name);
         return;
       case 'delta':
@@ -339,15 +333,11 @@ export class DeribitFeed {
         return;
       case 'gap':
         this.#drop('book_gap', { instrument: name, prev: data.prev_change_id, change: data.change_id });
-        this.#publishUnsynced(name, data.timestamp, receiveNs);
-        this.#requestResync(name);
+        this.#resync.unsynced(name, data.timestamp, receiveNs, false);
         return;
       case 'crossed':
         this.#drop('crossed_book', { instrument: name, change: data.change_id });
-        this.#publishUnsynced(name, data.timestamp, receiveNs);
-        // A crossed snapshot answers the pending resync: ask again for a fresh one.
-        if (isSnapshotMessage(data)) this.#resyncPending.delete(name);
-        this.#requestResync(name);
+        this.#resync.unsynced(name, data.timestamp, receiveNs, isSnapshotMessage(data));
         return;
     }
   }
@@ -365,186 +355,29 @@ export class DeribitFeed {
   #onInstrumentState(data: DeribitInstrumentStateData, receiveNs: bigint, channel: string): void {
     const parsed = parseInstrumentState(data, receiveNs, this.#ctx);
     this.#emit(parsed, channel);
-    if (isRejection(parsed)) return;
-    const name = data.instrument_name;
-    if (REMOVED_STATES.has(data.state)) this.#removeInstrument(name);
-    else if (LISTED_STATES.has(data.state) && !this.registry.has(name)) this.#scheduleListingRefresh();
-  }
-
-  // ---- books ----
-
-  #bookBroken(name: string, exchangeTimeMs: number, receiveNs: bigint): void {
-    if (this.sequencer.markUnsynced(name)) this.#publishUnsynced(name, exchangeTimeMs, receiveNs);
-    this.#requestResync(name);
-  }
-
-  #publishUnsynced(name: string, exchangeTimeMs: number, receiveNs: bigint): void {
-    const marker = bookUnsyncedMarker(
-      name,
-      this.sequencer.lastChangeId(name),
-      exchangeTimeMs,
-      receiveNs,
-      this.#ctx,
-    );
-    // Markers bypass the buffer limit: they are rare (one per broken book) and must get through.
-    this.#publisher.pushUrgent(marker);
-  }
-
-  /**
-   * Resubscribes a book for a new snapshot. A book that keeps coming back bad (a crossed snapshot)
-   * is retried with a growing delay, so one broken book cannot eat the process-wide subscribe
-   * budget the other books need.
-   */
-  #requestResync(name: string): void {
-    const info = this.registry.get(name);
-    if (info === undefined || this.#resyncPending.has(name)) return;
-    this.#resyncPending.add(name);
-    this.metrics.resyncsRequested += 1;
-    const attempts = this.#resyncAttempts.get(name) ?? 0;
-    this.#resyncAttempts.set(name, attempts + 1);
-    const channel = bookChannel(name, this.options.interval);
-    const shard = this.shards[info.shard]!;
-    if (attempts === 0) {
-      shard.resync(channel);
-      return;
-    }
-    const delay = Math.min(
-      this.options.backoffCapMs,
-      this.options.backoffBaseMs * 2 ** Math.min(attempts, 16),
-    );
-    setTimeout(() => {
-      if (!this.#stopped && this.#resyncPending.has(name)) shard.resync(channel);
-    }, delay).unref();
+    if (!isRejection(parsed)) this.#instruments.onState(data.instrument_name, data.state);
   }
 
   // ---- connections ----
 
   #onOpen(shard: DeribitShard): void {
     if (shard.connection.connects > 1) this.metrics.reconnects += 1;
-    if (!this.#instrumentsLoaded) void this.#loadInstruments();
+    if (!this.#instruments.loaded) void this.#instruments.load();
   }
 
   /** Every book of the shard is unsynced until its new snapshot arrives after resubscribing. */
   #onClose(shard: DeribitShard, reason: string): void {
     if (this.#stopped) return;
     this.deps.logger.warn({ shard: shard.index, reason }, 'Connection closed; its books resync on reconnect');
-    const receiveNs = this.deps.clock();
-    const now = this.#now();
-    for (const info of this.registry.all()) {
-      if (info.shard !== shard.index || info.kind !== 'option') continue;
-      if (this.sequencer.markUnsynced(info.name)) {
-        this.#publishUnsynced(info.name, now, receiveNs);
-        if (!this.#resyncPending.has(info.name)) {
-          this.#resyncPending.add(info.name);
-          this.metrics.resyncsRequested += 1;
-        }
-      }
-    }
-  }
-
-  // ---- instruments ----
-
-  #loadInstruments(): Promise<void> {
-    if (this.#loading !== undefined) return this.#loading;
-    this.#loading = this.#fetchInstruments().finally(() => {
-      this.#loading = undefined;
-    });
-    return this.#loading;
+    this.#resync.shardClosed(shard.index, this.#now(), this.deps.clock());
   }
 
   /**
-   * Fetches every (currency, kind) list first and applies them together, so all shards start
-   * subscribing at once instead of one currency after the other.
-   */
-  async #fetchInstruments(): Promise<void> {
-    const kinds = this.options.includeFutures ? ['option', 'future'] : ['option'];
-    const lists: [string, string, unknown[]][] = [];
-    let complete = true;
-    for (const currency of this.options.currencies) {
-      for (const kind of kinds) {
-        const shard = this.shards.find((s) => s.connection.isOpen);
-        if (shard === undefined || this.#stopped) return;
-        try {
-          await this.#instrumentBucket.take();
-          const rows = await shard.rpc.request<unknown>(
-            'public/get_instruments',
-            { currency, kind, expired: false },
-            this.options.requestTimeoutMs,
-          );
-          if (!Array.isArray(rows)) throw new Error(`Expected an array of instruments, was ${typeof rows}`);
-          lists.push([currency, kind, rows]);
-        } catch (error) {
-          complete = false;
-          this.deps.logger.warn({ currency, kind, err: (error as Error).message }, 'get_instruments failed');
-        }
-      }
-    }
-    for (const [currency, kind, rows] of lists) this.applyInstrumentList(currency, kind, rows);
-    if (complete && !this.#instrumentsLoaded) {
-      this.#instrumentsLoaded = true;
-      // Index and listing channels ride on the first shard, after the first instruments, so a
-      // session's first subscribe already carries books (replays start their clock there).
-      for (const currency of this.options.currencies) this.shards[0]!.add(currencyChannels(currency));
-    } else if (!complete && !this.#stopped) {
-      this.#scheduleListingRefresh(2000);
-    }
-  }
-
-  /**
-   * Applies one `get_instruments` reply (currency, kind): new instruments are published and
-   * subscribed, vanished ones dropped. Public so tests and the benchmark can load a recorded list.
+   * Applies one recorded `get_instruments` reply (tests and the benchmark load a list without a
+   * socket); see DeribitInstrumentSync.apply.
    */
   applyInstrumentList(currency: string, kind: string, rows: unknown[]): void {
-    const receiveNs = this.deps.clock();
-    const now = this.#now();
-    const seen = new Set<string>();
-    const perShard = new Map<number, string[]>();
-    for (const row of rows) {
-      const invalid = validateInstrument(row);
-      if (invalid !== undefined) {
-        this.#dropRejection(invalid, 'get_instruments');
-        continue;
-      }
-      const r = row as DeribitInstrument;
-      if (!isFollowedKind(r.kind) || r.expiration_timestamp <= now) continue;
-      seen.add(r.instrument_name);
-      if (this.registry.has(r.instrument_name)) continue;
-      const info = instrumentInfo(r, shardOf(r.instrument_name, this.shards.length));
-      this.registry.add(info);
-      this.#push(parseInstrument(r, receiveNs, this.#ctx), r.instrument_name);
-      const list = perShard.get(info.shard) ?? [];
-      list.push(...instrumentChannels(info.name, info.kind, this.options.interval));
-      perShard.set(info.shard, list);
-    }
-    for (const [index, channels] of perShard) this.shards[index]!.add(channels);
-    // Instruments of this currency and kind that the venue no longer lists are gone.
-    for (const info of [...this.registry.all()]) {
-      if (info.currency === currency.toUpperCase() && info.kind === kind && !seen.has(info.name)) {
-        this.#removeInstrument(info.name);
-      }
-    }
-  }
-
-  #removeInstrument(name: string): void {
-    const info = this.registry.remove(name);
-    if (info === undefined) return;
-    this.sequencer.remove(name);
-    this.#resyncPending.delete(name);
-    this.#resyncAttempts.delete(name);
-    this.shards[info.shard]!.remove(instrumentChannels(name, info.kind, this.options.interval));
-  }
-
-  /** A listing was announced: refresh the list soon (debounced; the bucket enforces the venue limit). */
-  #scheduleListingRefresh(delayMs = 500): void {
-    if (this.#listingTimer !== undefined || this.#stopped) return;
-    this.#listingTimer = setTimeout(() => {
-      this.#listingTimer = undefined;
-      void this.#loadInstruments();
-    }, delayMs);
-  }
-
-  #sweepExpired(): void {
-    for (const info of this.registry.expired(this.#now())) this.#removeInstrument(info.name);
+    this.#instruments.apply(currency, kind, rows);
   }
 
   // ---- publishing and drops ----
@@ -559,7 +392,7 @@ export class DeribitFeed {
     this.#drop('backpressure', { instrument: name, buffered: this.#publisher.buffered });
     const payload = event.payload;
     if (payload.case === 'bookSnapshot' || payload.case === 'bookDelta') {
-      this.#bookBroken(
+      this.#resync.broken(
         payload.value.instrumentName,
         Number(event.header?.exchangeTimeMs ?? 0),
         event.header!.receiveTimeNs,
@@ -578,7 +411,7 @@ export class DeribitFeed {
     for (const event of lost) {
       const payload = event.payload;
       if (payload.case === 'bookSnapshot' || payload.case === 'bookDelta') {
-        this.#bookBroken(payload.value.instrumentName, now, receiveNs);
+        this.#resync.broken(payload.value.instrumentName, now, receiveNs);
       }
     }
   }
