@@ -92,6 +92,33 @@ describe('fitter-check conformance kit', () => {
     assert.match(abi.reason, /Expected ABI version 1 .* was 2/);
   });
 
+  it('rejects a module whose functions trap, naming the checks, without throwing', async () => {
+    const names = REQUIRED_EXPORTS.filter((n) => n !== 'memory');
+    const path = write(
+      'trap.wasm',
+      tinyModule(
+        names,
+        1,
+        true,
+        names.filter((n) => n !== 'vs_abi_version'),
+      ),
+    );
+    const report = await runFitterCheck(path);
+    assert.equal(report.pass, false);
+    assert.equal(byName(report, 'abi-version')?.pass, true);
+    for (const name of [
+      'reference-vectors',
+      'iv-round-trip',
+      'butterfly-generated',
+      'speed-iv',
+      'speed-fit',
+    ]) {
+      const check = byName(report, name)!;
+      assert.equal(check.pass, false, name);
+      assert.match(check.reason, /threw|unreachable|trap/i, `${name}: ${check.reason}`);
+    }
+  });
+
   it('rejects a missing file without throwing', async () => {
     const report = await runFitterCheck(join(dir, 'nope.wasm'));
     assert.equal(report.pass, false);
