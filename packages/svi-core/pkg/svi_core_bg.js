@@ -95,8 +95,19 @@ export class Arena {
     const current = this.slots[slot];
     if (current !== undefined && current.bytes >= bytes) return current.ptr;
     const size = Math.max(64, bytes, current === undefined ? 0 : current.bytes * 2);
-    if (current !== undefined) this.exports.vs_free(current.ptr, current.bytes);
-    const ptr = this.exports.vs_alloc(size) >>> 0;
+    let ptr;
+    try {
+      if (current !== undefined) this.exports.vs_free(current.ptr, current.bytes);
+      ptr = this.exports.vs_alloc(size) >>> 0;
+    } catch (error) {
+      this.slots[slot] = undefined;
+      throw new SviCoreError(
+        'QUANT_WASM_TRAP',
+        `Expected vs_alloc/vs_free to return, they trapped: ${String(error)}`,
+        { bytes: size },
+        error,
+      );
+    }
     if (ptr === 0 || ptr % 8 !== 0) {
       this.slots[slot] = undefined;
       throw new SviCoreError(
