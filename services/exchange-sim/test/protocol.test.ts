@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@volstream/logging';
-import { createSimulatorComponent, type DeribitSimulator, startDeribitSimulator } from '../src/index.ts';
+import {
+  createSimulatorComponent,
+  type DeribitSimulator,
+  Prng,
+  startDeribitSimulator,
+} from '../src/index.ts';
 import { TestClient } from './client.ts';
 
 const START = Date.UTC(2026, 0, 7, 9, 30);
@@ -70,6 +75,64 @@ describe('deribit simulator protocol', () => {
     assert.deepEqual(tooMany.error, { message: 'request entity too large', code: -32600 });
     assert.equal(c.closed, false);
     c.close();
+  });
+});
+
+describe('garbage from clients', () => {
+  it('answers every malformed frame with an error and keeps serving', async () => {
+    const sim = await startDeribitSimulator({
+      seed: 'fuzz',
+      currencies: ['BTC'],
+      requestLimit: { burst: 1000, perSecond: 1000 },
+    });
+    const c = await TestClient.connect(sim.url);
+    const prng = new Prng('fuzz-frames');
+    const pieces = [
+      '{',
+      '}',
+      '[',
+      ']',
+      '"',
+      ':',
+      ',',
+      'null',
+      '1e999',
+      '"method"',
+      '"params"',
+      '"id"',
+      'true',
+      '\\u0000',
+      'é',
+    ];
+    const frames: string[] = [
+      '',
+      'null',
+      '[]',
+      '42',
+      '{"jsonrpc":"2.0"}',
+      '{"id":1,"method":5}',
+      '{"id":{},"method":"public/test"}',
+      '{"id":2,"method":"public/subscribe","params":[1,2]}',
+      '{"id":3,"method":"public/subscribe","params":{"channels":[1,2]}}',
+      '{"id":4,"method":"public/set_heartbeat","params":{"interval":"x"}}',
+      '{"id":5,"method":"public/get_instruments","params":{"currency":"DOGE"}}',
+    ];
+    for (let i = 0; i < 150; i++) {
+      frames.push(
+        Array.from({ length: prng.int(1, 12) }, () => pieces[prng.int(0, pieces.length - 1)]).join(''),
+      );
+    }
+    for (const f of frames) c.send(f);
+    await c.waitFor(
+      () => c.messages.filter((m) => 'error' in m).length >= frames.length - 5,
+      5000,
+      'error replies',
+    );
+    c.send({ jsonrpc: '2.0', id: 'after-garbage', method: 'public/test', params: {} });
+    await c.waitFor(() => c.messages.some((m) => m.id === 'after-garbage' && m.result !== undefined), 2000);
+    assert.ok(sim.stats().counters.badRequests >= frames.length - 5);
+    c.close();
+    await sim.stop();
   });
 });
 
