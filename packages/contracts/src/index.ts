@@ -10,6 +10,7 @@ export * from './gen/volstream/v1/instrument_pb.ts';
 export * from './gen/volstream/v1/marketdata_pb.ts';
 export * from './gen/volstream/v1/orderbook_pb.ts';
 export * from './gen/volstream/v1/smile_pb.ts';
+export * from './gen/volstream/v1/stream_pb.ts';
 export * from './gen/volstream/v1/surface_pb.ts';
 export * from './gen/volstream/v1/volatility_pb.ts';
 export {
