@@ -117,7 +117,11 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
       touchedExpiries.add(applyBatch(vs, batch, Number(h.exchangeTimeMs), h.receiveTimeNs, counters, drops));
       touched.add(vs);
     }
-    for (const s of touchedExpiries) this.#attemptVenueFit(s, s.lastEventMs, counters);
+    for (const s of touchedExpiries) {
+      this.#guard(drops, { venue: s.venue, currency: s.currency, expiryMs: String(s.expiryMs) }, () =>
+        this.#attemptVenueFit(s, s.lastEventMs, counters),
+      );
+    }
     const outputs: SurfaceEvent[] = [];
     const currencies = new Set<string>();
     for (const vs of touched) {
@@ -127,10 +131,16 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
       // restart, a new listing) is shown at once rather than up to one display interval later.
       if (tick <= vs.lastDisplayTick && !hasNewSmile(trackers, vs.shown)) continue;
       vs.lastDisplayTick = Math.max(tick, vs.lastDisplayTick);
-      outputs.push(...this.#publishVenue(vs, counters));
+      const context = { venue: vs.venue, currency: vs.currency };
+      outputs.push(...(this.#guard(drops, context, () => this.#publishVenue(vs, counters)) ?? []));
       currencies.add(vs.currency);
     }
-    for (const currency of currencies) outputs.push(...this.#publishComposite(currency, false, counters));
+    for (const currency of currencies) {
+      const context = { venue: 'composite', currency };
+      outputs.push(
+        ...(this.#guard(drops, context, () => this.#publishComposite(currency, false, counters)) ?? []),
+      );
+    }
     this.#dropped.merge(dropped);
     this.#counters.merge(counters);
     return { outputs, dropped: dropped.toRecord(), counters: counters.toRecord(), dropExamples };
@@ -157,6 +167,27 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
   /** Venue disagreement (ATM vol by venue and spread, per expiry) of the last composite of a currency. */
   venueDisagreement(currency: string): readonly VenueDisagreement[] {
     return this.#disagreement.get(currency) ?? [];
+  }
+
+  /**
+   * Runs one step of the window; an exception (a quant-core error on some input, a bug) is counted
+   * as `internal_error` with its context and the window goes on: rethrowing would make the runtime
+   * redeliver the same window forever and stall the partition.
+   */
+  #guard<T>(
+    drops: { drop(reason: string, context: Record<string, unknown>): void },
+    context: Record<string, unknown>,
+    step: () => T,
+  ): T | undefined {
+    try {
+      return step();
+    } catch (error) {
+      drops.drop('internal_error', {
+        ...context,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return undefined;
+    }
   }
 
   #attemptVenueFit(s: ReturnType<typeof applyBatch>, nowMs: number, counters: Counts): void {
@@ -187,6 +218,7 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
     for (const [expiry, s] of vs.expiries) {
       if (Number(expiry) <= vs.clockMs) {
         vs.expiries.delete(expiry);
+        this.#builder.published.delete(`${vs.currency}|${vs.venue}|${expiry}`);
         counters.add('expiries_expired');
         continue;
       }

@@ -144,3 +144,17 @@ describe('bad input', () => {
     void EXPIRY_30D;
   });
 });
+
+describe('internal errors', () => {
+  it('a quant-core exception is counted with its context, never thrown into the runtime', () => {
+    const fake = Object.create(core) as SviCore;
+    fake.fitSviSlice = () => {
+      throw new Error('boom');
+    };
+    const t = new SurfaceTransform({ ...deps, core: fake });
+    const r = t.process([smileEvent()]);
+    assert.equal(r.dropped?.internal_error, 1);
+    assert.equal(r.dropExamples?.internal_error?.error, 'boom');
+    assert.equal(r.outputs.length, 0);
+  });
+});
