@@ -2,19 +2,13 @@
 // like wasm-pack output. `init()` loads the default module (or FITTER_WASM, or options.wasmPath);
 // `load()` returns an independent instance, which the conformance kit uses to test a module
 // without replacing the one the process is using. The ABI is documented in quant-core/ABI.md.
-import { SviCore } from './svi_core_api.js';
-import { ABI_VERSION, missingExports, SviCoreError } from './svi_core_bg.js';
 
-export {
-  ESSVI_STATUSES,
-  FIT_OUT_LEN,
-  FIT_STATUSES,
-  GREEKS_FIELDS,
-  IV_REASONS,
-  METRICS_FIELDS,
-  SviCore,
-} from './svi_core_api.js';
+import { ABI_VERSION, missingExports, SviCoreError } from './svi_core_bg.js';
+import { SviCore } from './svi_core_surface.js';
+
+export { FIT_OUT_LEN, FIT_STATUSES, GREEKS_FIELDS, IV_REASONS } from './svi_core_api.js';
 export { ABI_VERSION, OPTIONAL_EXPORTS, REQUIRED_EXPORTS, SviCoreError } from './svi_core_bg.js';
+export { ESSVI_STATUSES, METRICS_FIELDS, SviCore } from './svi_core_surface.js';
 
 const DEFAULT_WASM_URL = new URL('./svi_core_bg.wasm', import.meta.url);
 const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
