@@ -54,6 +54,8 @@ export class ReplayFeed implements TickingBackend {
   readonly #messages: Recorded[];
   readonly #instruments: Map<string, Record<string, unknown>[]>;
   readonly #stats: ReplayStats;
+  /** Instrument names the replay knows (REST rows and recorded channels). */
+  readonly #known = new Set<string>();
   #cursor = 0;
   #wallStart: number | undefined;
   #recordStart = 0;
@@ -69,6 +71,13 @@ export class ReplayFeed implements TickingBackend {
   ) {
     this.#messages = messages;
     this.#instruments = instruments;
+    for (const rows of instruments.values()) {
+      for (const r of rows) if (typeof r.instrument_name === 'string') this.#known.add(r.instrument_name);
+    }
+    for (const m of messages) {
+      const spec = parseChannel(m.channel);
+      if (spec !== undefined && 'instrument' in spec) this.#known.add(spec.instrument);
+    }
     const byChannel: Record<string, number> = {};
     let book = 0;
     let ticker = 0;
@@ -113,14 +122,10 @@ export class ReplayFeed implements TickingBackend {
     return this.#messages[Math.min(this.#cursor, this.#messages.length - 1)]?.at ?? Date.now();
   }
 
+  /** Index and state channels, and instrument channels of recorded or REST-listed instruments. */
   accepts(spec: ChannelSpec): boolean {
-    const key = keyOf(spec);
-    if (key === undefined) return true;
-    if (spec.kind === 'index' || spec.kind === 'state') return true;
-    const name = (spec as { instrument: string }).instrument;
-    for (const rows of this.#instruments.values())
-      if (rows.some((r) => r.instrument_name === name)) return true;
-    return this.#messages.some((m) => m.key === key);
+    if (!('instrument' in spec)) return true;
+    return this.#known.has(spec.instrument);
   }
 
   onSubscribed(_session: Session, channels: { channel: string; spec: ChannelSpec }[]): void {
