@@ -10,6 +10,9 @@
 //! implicit differentiation of c(F, σ) = B/F gives dσ/dF = −Δ_pa/𝒱 with 𝒱 = Fφ(d₊)√T and
 //! Δ_pa = ω(K/F)N(ωd₋); the error of the first-order update grows as (ΔF/F)².
 
+// `!(a > b)` is deliberate throughout: it is true for NaN, which must take the same path.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 use crate::black::{black76, log_moneyness, normalised_vega};
 use crate::lbr::{implied_vol_checked, IvError};
 use crate::normal::norm_cdf;

@@ -31,6 +31,9 @@
 //! Deviations from the paper's later revisions: no closed form at x = 0 (the general path is
 //! exact enough there) and none of the 2017+ refinements of the lowest branch.
 
+// `!(a > b)` is deliberate throughout: it is true for NaN, which must take the same path.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 use crate::black::{
     log_moneyness, normalised_intrinsic, otm_call_complement, otm_call_with_vega_solver,
 };
@@ -59,10 +62,7 @@ const MAX_SAFEGUARD_ITERATIONS: u32 = 60;
 
 /// Implied volatility of an undiscounted Black-76 price; NaN when no solution exists.
 pub fn implied_vol(price: f64, forward: f64, strike: f64, time: f64, is_call: bool) -> f64 {
-    match implied_vol_checked(price, forward, strike, time, is_call) {
-        Ok(v) => v,
-        Err(_) => f64::NAN,
-    }
+    implied_vol_checked(price, forward, strike, time, is_call).unwrap_or(f64::NAN)
 }
 
 /// Implied volatility with the reason when none exists. A price exactly at intrinsic gives 0.
@@ -198,7 +198,7 @@ fn otm_call_implied_s(beta: f64, x: f64, b_max: f64) -> (f64, u32) {
     let mut s = g.s;
     let mut s_left = g.s_left;
     let mut s_right = g.s_right;
-    if !(s > s_left && s < s_right) || !s.is_finite() {
+    if !(s > s_left && s < s_right && s.is_finite()) {
         s = restart_point(s, s_left, s_right);
     }
     // Only the transformed objectives need these logarithms.

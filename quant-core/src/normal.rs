@@ -7,6 +7,9 @@
 //! inv_norm_cdf: P. J. Acklam's rational approximation (relative error < 1.15e-9) followed by one
 //! Halley step on Phi(x) - p, which takes it to full double precision.
 
+// Coefficients keep the digits of their source, beyond what an f64 holds.
+#![allow(clippy::excessive_precision)]
+
 const FRAC_1_SQRT_2: f64 = std::f64::consts::FRAC_1_SQRT_2;
 /// 1/sqrt(2 pi)
 const FRAC_1_SQRT_2PI: f64 = 0.398_942_280_401_432_7;

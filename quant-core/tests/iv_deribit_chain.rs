@@ -61,9 +61,7 @@ fn dict_value(dict: &str, key: &str) -> f64 {
     let pat = format!("'{key}': ");
     let start = dict.find(&pat).map(|i| i + pat.len()).unwrap_or(dict.len());
     let rest = &dict[start..];
-    let end = rest
-        .find(|c: char| c == ',' || c == '}')
-        .unwrap_or(rest.len());
+    let end = rest.find([',', '}']).unwrap_or(rest.len());
     rest[..end].trim().parse().unwrap_or(f64::NAN)
 }
 

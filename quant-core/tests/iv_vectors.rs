@@ -1,5 +1,8 @@
 //! QUANT.md §5 ground-truth vectors, rows 1-6, and the §4 coin-held update table.
 
+// Reference values keep the digits of their source (QUANT.md, mpmath).
+#![allow(clippy::excessive_precision)]
+
 use quant_core::black::{black76, normalised_black, normalised_vega};
 use quant_core::greeks::{greeks, greeks_coin};
 use quant_core::inverse::{coin_price, implied_vol_inverse, iv_update_coin_held};
