@@ -16,6 +16,8 @@ export interface PublisherOptions<E> {
   /** Called with the error of a failed publish and the lost batch; the owner resyncs. */
   onError: (error: unknown, lost: E[]) => void;
   onPublished: (count: number) => void;
+  /** Called once per batch just before it goes to the sink (stamps the publish time). */
+  beforePublish?: (batch: E[]) => void;
 }
 
 export class MicroBatchPublisher<E> {
@@ -75,6 +77,7 @@ export class MicroBatchPublisher<E> {
     if (this.#inFlight !== undefined || this.#buffer.length === 0) return;
     const batch = this.#buffer;
     this.#buffer = [];
+    this.options.beforePublish?.(batch);
     this.#inFlight = this.sink
       .publish(batch)
       .then(

@@ -36,6 +36,12 @@ describe('connector against the Deribit simulator', () => {
     await pair.connector.flush();
     const replicas = new BookReplicas().apply(pair.sink.events);
     assert.deepEqual(replicas.violations, []);
+    for (const event of pair.sink.events) {
+      const h = event.header!;
+      // Receive time when the frame arrived, publish time when its batch went to the sink.
+      assert.ok(h.receiveTimeNs > 0n && h.publishTimeNs >= h.receiveTimeNs, h.eventId);
+      assert.ok(h.exchangeTimeMs > 0n || event.payload.case === 'instrument', h.eventId);
+    }
     let compared = 0;
     let same = 0;
     for (const [name, book] of Object.entries(truth)) {

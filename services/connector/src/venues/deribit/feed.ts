@@ -3,7 +3,7 @@
 // contract message itself. Docs: https://docs.deribit.com/#subscriptions ,
 // https://docs.deribit.com/#public-set_heartbeat ; protocol facts in docs/EXCHANGES.md §1.
 // The event loop does only this: JSON.parse, checks, mapping, and a micro-batched publish.
-import type { MarketDataEvent } from '@volstream/contracts';
+import { type MarketDataEvent, nowNs } from '@volstream/contracts';
 import { type Logger, LogOnce } from '@volstream/logging';
 import type { ReceiveClock } from '../../clock.ts';
 import { ConnectorMetrics, type ConnectorStats, type DropReason, snapshotStats } from '../../metrics.ts';
@@ -103,6 +103,11 @@ export class DeribitFeed {
         this.metrics.publishBatches += 1;
       },
       onError: (error, lost) => this.#onPublishFailed(error, lost),
+      // One clock read per batch: publish_time_ns is when the batch went to the sink.
+      beforePublish: (batch) => {
+        const now = nowNs();
+        for (const event of batch) if (event.header !== undefined) event.header.publishTimeNs = now;
+      },
     });
     const silenceMs = options.heartbeatIntervalSec * 1000 * options.silenceFactor;
     this.shards = [];

@@ -28,7 +28,6 @@ import {
   type MarketDataEvent,
   MarketDataEventSchema,
   newHeader,
-  nowNs,
   type PriceLevel,
   PriceLevelSchema,
   PriceUnit,
@@ -95,7 +94,7 @@ export function normaliseState(state: unknown): InstrumentState {
 
 /**
  * The header of a market-data event: what `newHeader` of the contracts builds (schema version,
- * live run id, publish time now), filled field by field because this runs once per venue frame.
+ * live run id), filled field by field because this runs once per venue frame.
  */
 const newEventHeader = templateOf(EventHeaderSchema);
 const newEnvelope = templateOf(MarketDataEventSchema);
@@ -126,11 +125,11 @@ function header(
   h.exchangeTimeMs = BigInt(exchangeTimeMs);
   h.receiveTimeNs = receiveNs;
   h.venue = VENUE;
-  h.sourceSequence = BigInt(sequence);
+  h.sourceSequence = sequence === 0 ? 0n : BigInt(sequence);
   h.producerId = ctx.producerId;
   h.eventId = IDS[kind].id(name, sequence === 0 ? exchangeTimeMs : sequence);
   h.schemaVersion = SCHEMA_VERSION;
-  h.publishTimeNs = nowNs();
+  // publish_time_ns stays 0 here: the feed stamps it once per batch, when the batch is published.
   h.runId = LIVE_RUN_ID;
   return h;
 }
