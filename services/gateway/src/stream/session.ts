@@ -64,6 +64,7 @@ export class StreamSession {
     private readonly metrics: GatewayMetrics,
     private readonly limits: StreamLimits,
     private readonly log: Logger,
+    private readonly onDispose: () => void = () => {},
   ) {
     this.unlisten = store.onChange((change) => this.onChange(change));
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
@@ -257,6 +258,7 @@ export class StreamSession {
     this.unlisten();
     if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
     this.pending.clear();
+    this.onDispose();
   }
 }
 

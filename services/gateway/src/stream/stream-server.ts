@@ -67,7 +67,9 @@ export class StreamServer {
         principal: principal.id,
         format,
       });
-      const session = new StreamSession(
+      // The session leaves the set when it is disposed (client close, slow-consumer or bad-client
+      // close), not when the closing handshake completes: a stalled client may never complete it.
+      const session: StreamSession = new StreamSession(
         ws,
         format,
         principal,
@@ -76,9 +78,9 @@ export class StreamServer {
         this.metrics,
         this.limits,
         log,
+        () => this.sessions.delete(session),
       );
       this.sessions.add(session);
-      ws.on('close', () => this.sessions.delete(session));
       log.debug('stream client connected');
     });
   }
