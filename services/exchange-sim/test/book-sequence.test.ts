@@ -132,6 +132,30 @@ describe('book channels', () => {
     c.close();
   });
 
+  it('serves grouped top-N snapshots (book.{i}.none.{depth}.100ms) equal to the book', async () => {
+    const c = await TestClient.connect(sim.url);
+    const name = names[7]!;
+    const r = await c.request('public/subscribe', {
+      channels: [`book.${name}.none.1.100ms`, `book.${name}.none.10.100ms`, `book.${name}.none.7.100ms`],
+    });
+    assert.deepEqual(
+      r.result,
+      [`book.${name}.none.1.100ms`, `book.${name}.none.10.100ms`],
+      'depth 7 is not a Deribit depth',
+    );
+    await c.waitFor(() => c.notifications(`book.${name}.none.10.`).length >= 3, 5000);
+    await c.request('public/unsubscribe', { channels: r.result as string[] });
+    const last = c.notifications(`book.${name}.none.10.`).at(-1)!.data;
+    assert.deepEqual(Object.keys(last).sort(), ['asks', 'bids', 'change_id', 'instrument_name', 'timestamp']);
+    const truth = sim.books([name])[name]!;
+    assert.equal(last.change_id, truth.changeId);
+    assert.deepEqual(last.bids, truth.bids.slice(0, 10));
+    assert.deepEqual(last.asks, truth.asks.slice(0, 10));
+    const top = c.notifications(`book.${name}.none.1.`).at(-1)!.data;
+    assert.ok((top.asks as unknown[]).length <= 1 && (top.bids as unknown[]).length <= 1);
+    c.close();
+  });
+
   it('a crossed-book fault is a real, sequenced change that the next update repairs', async () => {
     const c = await TestClient.connect(sim.url);
     const name = names[3]!;

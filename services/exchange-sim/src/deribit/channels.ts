@@ -2,6 +2,7 @@
  * Deribit subscription channels the simulator serves, and the fan-out from a channel to the
  * sessions subscribed to it. https://docs.deribit.com/#subscriptions
  * - `book.{instrument}.{raw|100ms|agg2}`: snapshot on subscribe, then changes (book.ts);
+ * - `book.{instrument}.none.{1|10|20}.{100ms|agg2}`: the top N levels as `[price, amount]`, whole, each time;
  * - `ticker.{instrument}.{raw|100ms|agg2}`: the full ticker object each time;
  * - `trades.{instrument}.{raw|100ms|agg2}`: accepted (the 2021 capture subscribes it), no trades are simulated;
  * - `deribit_price_index.{btc_usd|eth_usd}`;
@@ -12,11 +13,12 @@ import { textFrame } from '../ws-frame.ts';
 import { notification } from './protocol.ts';
 
 export type ChannelSpec =
-  | { kind: 'book' | 'ticker' | 'trades'; instrument: string; interval: string }
+  | { kind: 'book' | 'ticker' | 'trades'; instrument: string; interval: string; depth?: number }
   | { kind: 'index' | 'markprice'; currency: 'BTC' | 'ETH' }
   | { kind: 'state'; instrumentKind: 'option' | 'future' | 'any'; currency: 'BTC' | 'ETH' | 'any' };
 
 const INTERVALS = new Set(['raw', '100ms', 'agg2']);
+const GROUPED_INTERVALS = new Set(['100ms', 'agg2']);
 
 /** Parses a channel name; undefined when the simulator does not serve it. */
 export function parseChannel(channel: string): ChannelSpec | undefined {
@@ -26,6 +28,13 @@ export function parseChannel(channel: string): ChannelSpec | undefined {
     const interval = parts[2] ?? '';
     if (!INTERVALS.has(interval)) return undefined;
     return { kind: head, instrument: parts[1] ?? '', interval };
+  }
+  // Grouped snapshots `book.{instrument}.{group}.{depth}.{interval}`; only group `none` is served.
+  if (head === 'book' && parts.length === 5) {
+    const depth = Number(parts[3]);
+    if (parts[2] !== 'none' || ![1, 10, 20].includes(depth) || !GROUPED_INTERVALS.has(parts[4] ?? ''))
+      return undefined;
+    return { kind: 'book', instrument: parts[1] ?? '', interval: parts[4] ?? '', depth };
   }
   if (head === 'deribit_price_index' && parts.length === 2) {
     if (parts[1] === 'btc_usd') return { kind: 'index', currency: 'BTC' };

@@ -64,6 +64,14 @@ export function applyFault(fault: Fault, t: FaultTarget): string {
       return `${fault.type}: ${events.length} instrument state events`;
     }
     case 'malformed':
+      if (fault.kind === 'crossed_book') {
+        // One real change of the shared book, seen by every subscriber: apply it once.
+        const first = targets.find(
+          (s) => fault.instrument !== undefined || [...s.subs].some((c) => c.startsWith('book.')),
+        );
+        if (first !== undefined) malformed(fault.kind, fault.instrument, first, t.feed);
+        return 'crossed one book';
+      }
       for (const s of targets) malformed(fault.kind, fault.instrument, s, t.feed);
       return `malformed ${fault.kind} to ${targets.length} sessions`;
   }
@@ -106,7 +114,8 @@ function malformed(
   if (inst === undefined || bookChannel === undefined || feed === undefined) return;
   if (kind === 'crossed_book') {
     const ask = inst.book.bestAsk();
-    if (ask === undefined) return;
+    // Already crossed at that price (not yet repaired): nothing new to send.
+    if (ask === undefined || inst.book.bids.has(ask)) return;
     const price = inst.book.price(ask);
     inst.book.bids.set(ask, 1);
     const [prev, next] = inst.book.nextChangeId();

@@ -30,6 +30,23 @@ export function bookSnapshotData(m: Market, inst: Instrument): Record<string, un
   };
 }
 
+/**
+ * Grouped book snapshot (`book.{instrument}.none.{depth}.{interval}`): the top `depth` levels per
+ * side as `[price, amount]`, no deltas (Nautilus fixture, live format:
+ * `{"instrument_name","timestamp","change_id","bids":[[89532.5,254900.0]],"asks":[…]}`).
+ */
+export function groupedBookData(m: Market, inst: Instrument, depth: number): Record<string, unknown> {
+  m.ensureBook(inst);
+  const snap = inst.book.snapshot();
+  return {
+    instrument_name: inst.name,
+    timestamp: m.now,
+    change_id: inst.book.changeId,
+    bids: snap.bids.slice(0, depth).map((e) => [e[1], e[2]]),
+    asks: snap.asks.slice(0, depth).map((e) => [e[1], e[2]]),
+  };
+}
+
 export function bookChangeData(
   now: number,
   name: string,

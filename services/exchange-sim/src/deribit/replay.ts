@@ -45,8 +45,10 @@ const DONE_GRACE_MS = 250;
 
 /** `book` + instrument: recorded and subscribed channels match on this, not on the interval. */
 function keyOf(spec: ChannelSpec): string | undefined {
-  if (spec.kind === 'book' || spec.kind === 'ticker' || spec.kind === 'trades')
-    return `${spec.kind}|${spec.instrument}`;
+  if (spec.kind === 'book' || spec.kind === 'ticker' || spec.kind === 'trades') {
+    // A grouped book (top-N snapshots) is not the same stream as the delta book.
+    return `${spec.kind}${spec.depth === undefined ? '' : `-${spec.depth}`}|${spec.instrument}`;
+  }
   return undefined;
 }
 

@@ -6,12 +6,13 @@
  * serialised once and the same bytes go to all its subscribers.
  */
 import { textFrame } from '../ws-frame.ts';
-import type { ChannelSpec, Fanout } from './channels.ts';
+import { type ChannelSpec, type Fanout, parseChannel } from './channels.ts';
 import { CURRENCIES, type Currency, type Instrument, instrumentRow } from './instruments.ts';
 import type { Market, MarketEvent } from './market.ts';
 import {
   bookChangeData,
   bookSnapshotData,
+  groupedBookData,
   indexData,
   markpriceData,
   stateData,
@@ -50,6 +51,7 @@ export class SimFeed implements Backend {
   #active: Instrument[] = [];
   #activeVersion = -1;
   #cursor = 0;
+  readonly #depths = new Map<string, number | undefined>();
   /** Step of the last markprice.options message per currency (one per step at most). */
   readonly #markStep = new Map<string, number>();
 
@@ -214,7 +216,11 @@ export class SimFeed implements Backend {
     let tickerJson: string | undefined;
     let delivered = 0;
     for (const channel of channels) {
-      if (channel.startsWith('book.')) {
+      const depth = this.#groupedDepth(channel);
+      if (depth !== undefined) {
+        delivered += this.fanout.publish(channel, JSON.stringify(groupedBookData(m, inst, depth)));
+        this.stats.bookChanges++;
+      } else if (channel.startsWith('book.')) {
         bookJson ??= JSON.stringify(bookChangeData(m.now, inst.name, u.prev, u.changeId, u.bids, u.asks));
         delivered += this.fanout.publish(channel, bookJson, true);
         this.stats.bookChanges++;
@@ -226,6 +232,16 @@ export class SimFeed implements Backend {
     }
     this.stats.deliveries += delivered;
     return delivered;
+  }
+
+  /** Depth of a grouped book channel, undefined for every other channel (cached per name). */
+  #groupedDepth(channel: string): number | undefined {
+    if (!channel.startsWith('book.')) return undefined;
+    if (!this.#depths.has(channel)) {
+      const spec = parseChannel(channel);
+      this.#depths.set(channel, spec !== undefined && 'depth' in spec ? spec.depth : undefined);
+    }
+    return this.#depths.get(channel);
   }
 
   publishEvents(events: MarketEvent[]): void {
