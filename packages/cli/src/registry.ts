@@ -2,6 +2,7 @@ import type { Command } from './command.ts';
 import { connectorCommand } from './commands/connector.ts';
 import { fitterCheckCommand } from './commands/fitter-check.ts';
 import { runCommand } from './commands/run.ts';
+import { simCommand } from './commands/sim.ts';
 import { tapCommand } from './commands/tap.ts';
 import { workerCommand } from './commands/worker.ts';
 
@@ -15,6 +16,7 @@ export const COMMANDS: readonly Command[] = [
   tapCommand,
   workerCommand,
   fitterCheckCommand,
+  simCommand,
   connectorCommand,
 ];
 
