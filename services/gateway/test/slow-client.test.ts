@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clone, type Surface, SurfaceSchema } from '@volstream/contracts';
+import type { Surface } from '@volstream/contracts';
+import type { Gateway } from '../src/index.ts';
 import { isKind, startGateway, surfaceEvent, surfaceOf, TestClient } from './helpers.ts';
 
 /** A surface of ~120 kB: 20 smiles of 100 quotes (a wide chain on one venue). */
