@@ -21,7 +21,7 @@
 //! - h + t ≤ 0.85: the erfcx form ½ e^{−(h²+t²)/2} [erfcx(−(h+t)/√2) − erfcx(−(h−t)/√2)];
 //! - otherwise the plain difference of the two Φ terms, which no longer cancel.
 
-use crate::normal::{erfcx, norm_cdf, one_minus_sqrt_pi_y_erfcx};
+use crate::normal::{erfc, erfcx, norm_cdf, one_minus_sqrt_pi_y_erfcx};
 
 const FRAC_1_SQRT_2: f64 = std::f64::consts::FRAC_1_SQRT_2;
 /// 1/sqrt(2 pi)
@@ -143,7 +143,7 @@ fn otm_call_impl(x: f64, s: f64, b_max: f64, precise: bool) -> (f64, f64) {
         return (v * asymptotic_bracket(h, t), v);
     }
     if t < SMALL_T_THRESHOLD {
-        return (v * small_t_bracket(h, t), v);
+        return (v * small_t_bracket(h, t, g), v);
     }
     if h + t <= ERFCX_THRESHOLD {
         let d = erfcx(-(h + t) * FRAC_1_SQRT_2) - erfcx(-(h - t) * FRAC_1_SQRT_2);
@@ -254,17 +254,28 @@ fn asymptotic_bracket(h: f64, t: f64) -> f64 {
 
 /// Y(h+t) − Y(h−t) = 2 Σ_m t^{2m+1}/(2m+1)! Y^{(2m+1)}(h) for t < 0.21 (truncation < 1e-18),
 /// with Y^{(2m+1)}(h) = P_m(h²) + a Q_m(h²), a = Y'(h) = 1 + hY(h).
-fn small_t_bracket(h: f64, t: f64) -> f64 {
+fn small_t_bracket(h: f64, t: f64, g: f64) -> f64 {
     // a = Y'(h) = 1 + hY(h) = 1 − √π u erfcx(u), u = −h/√2: the difference cancels for large u,
     // so there it comes from Cody's rational forms rearranged (`one_minus_sqrt_pi_y_erfcx`).
     let u = -h * FRAC_1_SQRT_2;
+    let w = t * t;
     let a = if u > THRESH_A {
         one_minus_sqrt_pi_y_erfcx(u)
     } else {
-        1.0 + h * SQRT_PI_OVER_2 * erfcx(u)
+        // erfcx(u) = e^{h²/2} erfc(u), and e^{h²/2} = e^{−t²/2}/g with g = e^{−(h²+t²)/2} already
+        // known: the series of e^{−t²/2} to the 8th term (t < 0.21: error < 2e-18) replaces an exp.
+        let z = -0.5 * w;
+        let mut e_t = 1.0 + z * (1.0 / 8.0);
+        e_t = 1.0 + z * (1.0 / 7.0) * e_t;
+        e_t = 1.0 + z * (1.0 / 6.0) * e_t;
+        e_t = 1.0 + z * (1.0 / 5.0) * e_t;
+        e_t = 1.0 + z * (1.0 / 4.0) * e_t;
+        e_t = 1.0 + z * (1.0 / 3.0) * e_t;
+        e_t = 1.0 + z * (1.0 / 2.0) * e_t;
+        e_t = 1.0 + z * e_t;
+        1.0 + h * SQRT_PI_OVER_2 * erfc(u) * (e_t / g)
     };
     let h2 = h * h;
-    let w = t * t;
     let c3 = (-1.0 + a * (h2 + 3.0)) * (1.0 / 6.0);
     let c5 = (-h2 - 7.0 + a * ((h2 + 10.0) * h2 + 15.0)) * (1.0 / 120.0);
     let c7 =

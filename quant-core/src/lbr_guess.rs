@@ -18,7 +18,7 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 use crate::black::{otm_call_with_vega_solver, FRAC_1_SQRT_2PI};
-use crate::normal::{erfcx, inv_norm_cdf_fast, inv_norm_cdf_fast_from_log};
+use crate::normal::{erfc, erfcx, inv_norm_cdf_fast, inv_norm_cdf_fast_from_log};
 
 const SQRT_2PI: f64 = 2.506_628_274_631_000_5;
 const TWO_PI: f64 = std::f64::consts::TAU;
@@ -232,7 +232,13 @@ pub(crate) fn initial_guess(beta: f64, x: f64, b_max: f64) -> Guess {
     // At s_c, h + t = 0 and h² + t² = |x|, so b_c = ½ b_max (1 − erfcx(√|x|)) and
     // v_c = b_max/√(2π) in closed form (one erfcx instead of a full price evaluation; the mild
     // cancellation for tiny |x| is irrelevant for a guess).
-    let b_c = 0.5 * b_max * (1.0 - erfcx(x.abs().sqrt()));
+    // For small |x|, erfcx(√|x|) = e^{|x|} erfc(√|x|) and e^{|x|/2} = 1/b_max: no exp needed.
+    let rx = x.abs().sqrt();
+    let b_c = if rx <= 0.46875 {
+        0.5 * (b_max - erfc(rx) / b_max)
+    } else {
+        0.5 * b_max * (1.0 - erfcx(rx))
+    };
     let v_c = FRAC_1_SQRT_2PI * b_max;
     if beta < b_c {
         let s_l = s_c - b_c / v_c;
