@@ -84,6 +84,5 @@ export class TokenBucket {
       while (this.#waiters.length > 0 && this.tryTake()) this.#waiters.shift()!();
       if (this.#waiters.length > 0) this.#schedule();
     }, wait);
-    this.#timer.unref?.();
   }
 }
