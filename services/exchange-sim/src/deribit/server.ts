@@ -14,7 +14,7 @@ import { textFrame } from '../ws-frame.ts';
 import { Fanout } from './channels.ts';
 import { applyFault } from './fault-apply.ts';
 import { checkFault, type Fault, type ScheduledFault } from './faults.ts';
-import { heartbeatMessage, nowMicros, resultReply } from './protocol.ts';
+import { errorReply, heartbeatMessage, nowMicros, resultReply } from './protocol.ts';
 import { type Backend, handleFrame, type RpcContext } from './rpc.ts';
 import { Session, type SessionLimits } from './session.ts';
 import type { SimFeed } from './sim-feed.ts';
@@ -203,7 +203,18 @@ export class SimServer {
       ws.on('message', (data, isBinary) => {
         const wall = Date.now();
         const text = isBinary ? '' : data.toString();
-        handleFrame(this.#ctx, session, text, nowMicros(), wall);
+        const usIn = nowMicros();
+        try {
+          handleFrame(this.#ctx, session, text, usIn, wall);
+        } catch (error) {
+          // A simulator bug must not take the process down: answer like Deribit's internal error.
+          this.#once.warn(
+            'rpc-internal-error',
+            { err: error, frame: text.slice(0, 200) },
+            'request handler failed',
+          );
+          session.push(textFrame(errorReply(null, { code: -32603, message: 'Internal error' }, usIn)), false);
+        }
         session.flush(wall);
       });
       ws.on('error', (error) =>
