@@ -1,1 +1,6 @@
+export {
+  type ClickHouseServerOptions,
+  type ClickHouseTestServer,
+  startClickHouseServer,
+} from './clickhouse-server.ts';
 export { type MockKafka, type MockKafkaOptions, startMockKafka, uniqueTopic } from './kafka-broker.ts';

@@ -1,0 +1,186 @@
+/**
+ * `volstream replay` (docs/STORAGE.md "Replay"): stored market data of [from, to) through the
+ * pipeline transforms under a new run id, with the default or another fitter module, results
+ * written beside the originals. Deterministic: events are read in a fixed order (receive time,
+ * source sequence, event id), windows are fixed-size and every clock is event time.
+ */
+import { fromBinary, LIVE_RUN_ID, type MarketDataEvent, MarketDataEventSchema } from '@volstream/contracts';
+import {
+  DATA_TABLES,
+  type Store,
+  surfaceRows,
+  type TableRows,
+  volatilityRows,
+} from '@volstream/storage-writer';
+import { load } from 'svi-core';
+import { PipelineChain } from './pipeline-chain.ts';
+import { Windower } from './windower.ts';
+
+export interface ReplayOptions {
+  fromMs: number;
+  toMs: number;
+  /** Run id of the results (default replay-<from>-<fitter id>). */
+  runId?: string;
+  /** Run whose market data is read (default "live"). */
+  sourceRunId?: string;
+  /** Another fitter module; default the bundled one (or FITTER_WASM). */
+  wasmPath?: string;
+  /** 'max' (default) or 1 for real time. */
+  speed?: 'max' | number;
+  /** Transform window in event time, ms (default 500, the surface worker's display interval). */
+  windowMs?: number;
+  /** Most market-data events per window (default 5,000). */
+  maxWindowEvents?: number;
+  /** Rows per read page (default 20,000). */
+  pageSize?: number;
+  /** Called after each page with progress (the CLI prints a line with ETA). */
+  onProgress?: (p: ReplayProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface ReplayProgress {
+  readonly events: number;
+  readonly totalEvents: number;
+  readonly eventTimeMs: number;
+  readonly elapsedMs: number;
+  readonly etaMs: number;
+}
+
+export interface ReplayResult {
+  readonly runId: string;
+  readonly fitterId: string;
+  readonly events: number;
+  readonly volQuoteRows: number;
+  readonly smiles: number;
+  readonly surfaces: number;
+  readonly elapsedMs: number;
+  /** Replayed event-time span divided by wall time. */
+  readonly speedup: number;
+}
+
+const sqlString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+export async function replay(store: Store, options: ReplayOptions): Promise<ReplayResult> {
+  const started = performance.now();
+  const core = await load(options.wasmPath === undefined ? {} : { wasmPath: options.wasmPath });
+  const fitterId = core.moduleInfo().fitterId;
+  const runId = options.runId ?? `replay-${options.fromMs}-${fitterId}`;
+  const source = options.sourceRunId ?? LIVE_RUN_ID;
+  if (runId === source) throw new Error(`replay run id must differ from the source run '${source}'`);
+  const from = Math.trunc(options.fromMs);
+  const to = Math.trunc(options.toMs);
+  const where = `run_id = ${sqlString(source)} AND exchange_time_ms >= ${from} AND exchange_time_ms < ${to}`;
+  const [countRow] = await store.query<{ n: string }>(
+    `SELECT count() AS n FROM marketdata FINAL WHERE ${where}`,
+  );
+  const total = Number(countRow?.n ?? 0);
+  // Instruments announced before the range: the order-book worker needs them to value the books.
+  const preamble = await store.query<{ payload: string }>(
+    `SELECT payload FROM marketdata FINAL WHERE run_id = ${sqlString(source)} AND kind = 'instrument'
+     AND exchange_time_ms < ${from} ORDER BY receive_time_ns, source_sequence, event_id`,
+  );
+  const chain = new PipelineChain(core, runId);
+  const windower = new Windower(options.windowMs, options.maxWindowEvents);
+  const pageSize = options.pageSize ?? 20_000;
+  const speed = options.speed ?? 'max';
+  let events = 0;
+  let volQuoteRows = 0;
+  let smiles = 0;
+  let surfaces = 0;
+  let firstEventMs: number | undefined;
+  let lastEventMs = from;
+  // Results are buffered and inserted once per page: few large inserts suit MergeTree.
+  let pending: TableRows = {};
+
+  const runWindow = (window: MarketDataEvent[]): void => {
+    if (window.length === 0) return;
+    const out = chain.push(window);
+    for (const e of out.volatility) pending = merge(pending, volatilityRows(e));
+    for (const e of out.surface) pending = merge(pending, surfaceRows(e));
+  };
+  const flushRows = async (): Promise<void> => {
+    for (const table of DATA_TABLES) {
+      const rows = pending[table];
+      if (rows === undefined || rows.length === 0) continue;
+      await store.insert(table, rows);
+      if (table === 'vol_quotes') volQuoteRows += rows.length;
+      if (table === 'smiles') smiles += rows.length;
+      if (table === 'surfaces') surfaces += rows.length;
+    }
+    pending = {};
+  };
+
+  const decode = (payload: string): MarketDataEvent => {
+    const event = fromBinary(MarketDataEventSchema, Buffer.from(payload, 'base64'));
+    if (event.header !== undefined) event.header.runId = runId;
+    return event;
+  };
+
+  if (preamble.length > 0) runWindow(preamble.map((r) => decode(r.payload)));
+  // Keyset pagination on the replay order, so pages never overlap or skip.
+  let cursor = '';
+  for (;;) {
+    if (options.signal?.aborted) break;
+    const page = await store.query<{ payload: string; k: string; t: string; kind: string }>(
+      `SELECT payload, exchange_time_ms AS t, kind,
+         concat(leftPad(toString(receive_time_ns), 20, '0'), ':', leftPad(toString(source_sequence), 20, '0'), ':', event_id) AS k
+       FROM marketdata FINAL WHERE ${where} ${cursor === '' ? '' : `AND k > ${sqlString(cursor)}`}
+       ORDER BY k LIMIT ${pageSize}`,
+    );
+    if (page.length === 0) break;
+    for (const row of page) {
+      const t = Number(row.t);
+      // Instrument listings carry their creation time, not session time: they do not count
+      // towards the replayed span.
+      if (row.kind !== 'instrument') {
+        if (firstEventMs === undefined) firstEventMs = t;
+        lastEventMs = Math.max(lastEventMs, t);
+      }
+      const closed = windower.add(decode(row.payload));
+      if (closed === undefined) continue;
+      if (speed !== 'max' && firstEventMs !== undefined) {
+        // Real-time pacing: wait until wall time catches up with event time / speed.
+        const due = (lastEventMs - firstEventMs) / speed - (performance.now() - started);
+        if (due > 0) await new Promise((r) => setTimeout(r, due));
+      }
+      runWindow(closed);
+    }
+    events += page.length;
+    await flushRows();
+    cursor = page[page.length - 1]?.k ?? cursor;
+    const elapsedMs = performance.now() - started;
+    options.onProgress?.({
+      events,
+      totalEvents: total,
+      eventTimeMs: lastEventMs,
+      elapsedMs,
+      etaMs: events === 0 ? 0 : (elapsedMs / events) * (total - events),
+    });
+    if (page.length < pageSize) break;
+  }
+  runWindow(windower.flush());
+  await flushRows();
+  const elapsedMs = performance.now() - started;
+  const span = firstEventMs === undefined ? 0 : lastEventMs - firstEventMs;
+  return {
+    runId,
+    fitterId,
+    events,
+    volQuoteRows,
+    smiles,
+    surfaces,
+    elapsedMs,
+    speedup: elapsedMs > 0 ? span / elapsedMs : 0,
+  };
+}
+
+function merge(into: TableRows, rows: TableRows): TableRows {
+  for (const table of DATA_TABLES) {
+    const r = rows[table];
+    if (r === undefined || r.length === 0) continue;
+    const list = into[table] ?? [];
+    for (const row of r) list.push(row);
+    into[table] = list;
+  }
+  return into;
+}

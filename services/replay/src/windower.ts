@@ -1,0 +1,60 @@
+/**
+ * Cuts a stream of market data into transform windows on event-time boundaries (every
+ * `windowMs` of exchange time, aligned to the epoch like the surface worker's display ticks) or
+ * at `maxEvents`. Only the data decides where a window ends, never the wall clock, so a replay of
+ * the same data cuts the same windows every time.
+ */
+import type { MarketDataEvent } from '@volstream/contracts';
+
+export const DEFAULT_WINDOW_MS = 500;
+export const DEFAULT_MAX_WINDOW_EVENTS = 5_000;
+
+export class Windower {
+  readonly #windowMs: number;
+  readonly #maxEvents: number;
+  #current: MarketDataEvent[] = [];
+  #bucket: number | undefined;
+
+  constructor(windowMs = DEFAULT_WINDOW_MS, maxEvents = DEFAULT_MAX_WINDOW_EVENTS) {
+    this.#windowMs = Math.max(1, windowMs);
+    this.#maxEvents = Math.max(1, maxEvents);
+  }
+
+  /** Adds an event; returns the window it closed, if any. */
+  add(event: MarketDataEvent): MarketDataEvent[] | undefined {
+    const bucket = Math.floor(Number(event.header?.exchangeTimeMs ?? 0n) / this.#windowMs);
+    let closed: MarketDataEvent[] | undefined;
+    if (this.#current.length > 0 && (bucket !== this.#bucket || this.#current.length >= this.#maxEvents)) {
+      closed = this.#current;
+      this.#current = [];
+    }
+    this.#bucket = bucket;
+    this.#current.push(event);
+    return closed;
+  }
+
+  /** The open window (possibly empty), which is then closed. */
+  flush(): MarketDataEvent[] {
+    const out = this.#current;
+    this.#current = [];
+    this.#bucket = undefined;
+    return out;
+  }
+}
+
+/** All windows of a finite list of events. */
+export function windowsOf(
+  events: readonly MarketDataEvent[],
+  windowMs?: number,
+  maxEvents?: number,
+): MarketDataEvent[][] {
+  const w = new Windower(windowMs, maxEvents);
+  const out: MarketDataEvent[][] = [];
+  for (const e of events) {
+    const closed = w.add(e);
+    if (closed !== undefined) out.push(closed);
+  }
+  const last = w.flush();
+  if (last.length > 0) out.push(last);
+  return out;
+}

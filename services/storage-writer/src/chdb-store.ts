@@ -1,0 +1,54 @@
+/**
+ * The embedded backend: chdb (ClickHouse in-process, https://github.com/chdb-io/chdb-node). One
+ * Session per data directory; MergeTree tables persist there. Queries run off the event loop
+ * (queryAsync), so a long analyst query does not stall the process.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEFAULT_DATA_DIR, parseJsonEachRow, type Row, type Store, toJsonEachRow } from './store.ts';
+
+type ChdbModule = typeof import('chdb');
+type ChdbSession = InstanceType<ChdbModule['Session']>;
+
+/** Opens (creating if needed) the chdb data dir. The 540 MB library is loaded only here. */
+export async function openChdbStore(dataDir: string = DEFAULT_DATA_DIR): Promise<Store> {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const chdb: ChdbModule = await import('chdb');
+  const session: ChdbSession = new chdb.Session(dir);
+  return new ChdbStore(session);
+}
+
+class ChdbStore implements Store {
+  readonly backend = 'chdb' as const;
+  readonly #session: ChdbSession;
+  #closed = false;
+
+  constructor(session: ChdbSession) {
+    this.#session = session;
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.#session.queryAsync(sql, { format: 'TabSeparated' });
+  }
+
+  async query<T>(sql: string): Promise<T[]> {
+    return parseJsonEachRow<T>(await this.queryText(sql, 'JSONEachRow'));
+  }
+
+  async queryText(sql: string, format: string): Promise<string> {
+    const result = await this.#session.queryAsync(sql, { format });
+    return result.text();
+  }
+
+  async insert(table: string, rows: readonly Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.#session.insert({ table, values: Buffer.from(toJsonEachRow(rows)), format: 'JSONEachRow' });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#session.close();
+  }
+}

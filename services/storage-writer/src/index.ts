@@ -1,0 +1,34 @@
+/**
+ * @volstream/storage-writer: ClickHouse storage (embedded chdb or a server), migrations, the
+ * writer that consumes the bus topics, and parameterised history queries (docs/STORAGE.md).
+ */
+export { openChdbStore } from './chdb-store.ts';
+export { type HistoryPoint, HistoryQueries, type HistoryRange } from './history.ts';
+export { openStore } from './open-store.ts';
+export {
+  currencyOfName,
+  marketDataKeys,
+  marketDataRows,
+  surfaceRows,
+  type TableRows,
+  volatilityRows,
+} from './rows.ts';
+export { DATA_TABLES, type DataTable, MIGRATIONS, type Migration, migrate } from './schema.ts';
+export { openServerStore, type ServerStoreOptions } from './server-store.ts';
+export {
+  DEFAULT_DATA_DIR,
+  parseJsonEachRow,
+  type Row,
+  type Store,
+  type StoreBackend,
+  type StoreConfig,
+  toJsonEachRow,
+} from './store.ts';
+export {
+  batchRows,
+  STORAGE_WRITER,
+  type StorageWriter,
+  type StorageWriterOptions,
+  type StorageWriterStats,
+  startStorageWriter,
+} from './writer.ts';

@@ -1,0 +1,205 @@
+/**
+ * The storage writer (docs/STORAGE.md): a consumer-group member on the marketdata, volatility and
+ * surface topics that turns each bus batch into rows and inserts them, and lets the bus commit
+ * the batch only after ClickHouse acknowledged every insert of it. ClickHouse slow or down: the
+ * handler retries with growing backoff and does not resolve, so nothing is committed, lag grows,
+ * and nothing is lost; the live path is untouched because only this group waits.
+ */
+import type { Bus, BusBatch, Consumer, LagReport, TopicCodec } from '@volstream/bus';
+import { type MarketDataEvent, type SurfaceEvent, TOPICS, type VolatilityEvent } from '@volstream/contracts';
+import type { Logger } from '@volstream/logging';
+import { marketDataRows, surfaceRows, type TableRows, volatilityRows } from './rows.ts';
+import { DATA_TABLES, type DataTable } from './schema.ts';
+import type { Row, Store } from './store.ts';
+
+export const STORAGE_WRITER = 'storage-writer';
+
+export interface StorageWriterOptions {
+  /** Consumer group (default "storage-writer"). */
+  groupId?: string;
+  /** Where a group without committed offsets starts (default true: store the retained topics). */
+  fromBeginning?: boolean;
+  /** Most messages per bus batch (default 5,000: fewer, larger inserts suit MergeTree). */
+  maxBatchMessages?: number;
+  /** First retry delay after a failed insert, ms (default 200), doubled up to maxBackoffMs. */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Which topics to store (default all three). */
+  topics?: readonly ('marketdata' | 'volatility' | 'surface')[];
+}
+
+export interface StorageWriterStats {
+  readonly messages: number;
+  readonly batches: number;
+  readonly rows: Readonly<Record<string, number>>;
+  /** Insert attempts that failed and were retried. */
+  readonly insertFailures: number;
+  /** Events without a header/event id: counted and dropped. */
+  readonly dropped: Readonly<Record<string, number>>;
+  readonly lastError: string | undefined;
+}
+
+export interface StorageWriter {
+  stats(): StorageWriterStats;
+  lag(): Promise<LagReport>;
+  /** Stops after the in-flight batch (a batch still retrying is abandoned uncommitted). */
+  stop(): Promise<void>;
+}
+
+type AnyEvent = MarketDataEvent | VolatilityEvent | SurfaceEvent;
+
+function rowsOf(topic: string, value: AnyEvent): TableRows {
+  if (topic === TOPICS.marketdata.name) return marketDataRows(value as MarketDataEvent);
+  if (topic === TOPICS.volatility.name) return volatilityRows(value as VolatilityEvent);
+  return surfaceRows(value as SurfaceEvent);
+}
+
+/** Groups a batch into rows per table; duplicate event ids inside one batch are kept once. */
+export function batchRows(
+  topic: string,
+  values: readonly AnyEvent[],
+  dropped: Record<string, number>,
+): TableRows {
+  const out: Partial<Record<DataTable, Row[]>> = {};
+  const seen = new Set<string>();
+  for (const value of values) {
+    const id = value.header?.eventId ?? '';
+    if (id === '') {
+      dropped.missing_event_id = (dropped.missing_event_id ?? 0) + 1;
+      continue;
+    }
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const rows = rowsOf(topic, value);
+    for (const table of DATA_TABLES) {
+      const r = rows[table];
+      if (r === undefined || r.length === 0) continue;
+      let list = out[table];
+      if (list === undefined) {
+        list = [];
+        out[table] = list;
+      }
+      for (const row of r) list.push(row);
+    }
+  }
+  return out;
+}
+
+/** Starts the writer as a member of its consumer group; resolves once it is consuming. */
+export async function startStorageWriter(
+  store: Store,
+  deps: { bus: Bus; logger: Logger },
+  options: StorageWriterOptions = {},
+): Promise<StorageWriter> {
+  const logger = deps.logger.child({ component: STORAGE_WRITER, store: store.backend });
+  const groupId = options.groupId ?? STORAGE_WRITER;
+  const initialBackoff = options.initialBackoffMs ?? 200;
+  const maxBackoff = options.maxBackoffMs ?? 5_000;
+  const wanted = options.topics ?? ['marketdata', 'volatility', 'surface'];
+  const topics = wanted.map((t) => TOPICS[t] as unknown as TopicCodec<AnyEvent>);
+  const consumer: Consumer<AnyEvent> = deps.bus.consumer<AnyEvent>({
+    groupId,
+    maxBatchMessages: options.maxBatchMessages ?? 5_000,
+  });
+  const rows: Record<string, number> = {};
+  const dropped: Record<string, number> = {};
+  const droppedLogged = new Set<string>();
+  let messages = 0;
+  let batches = 0;
+  let insertFailures = 0;
+  let lastError: string | undefined;
+  let stopping = false;
+  const stopController = new AbortController();
+
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      stopController.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+
+  async function insertWithRetry(
+    table: string,
+    tableRows: readonly Row[],
+    batch: BusBatch<AnyEvent>,
+  ): Promise<void> {
+    let delay = initialBackoff;
+    for (;;) {
+      try {
+        await store.insert(table, tableRows);
+        return;
+      } catch (err) {
+        insertFailures++;
+        const message = err instanceof Error ? err.message : String(err);
+        if (lastError === undefined || insertFailures % 20 === 1) {
+          logger.warn(
+            {
+              table,
+              rows: tableRows.length,
+              topic: batch.topic,
+              partition: batch.partition,
+              retryInMs: delay,
+              err: message,
+            },
+            'insert failed; retrying (offsets stay uncommitted)',
+          );
+        }
+        lastError = message;
+        // Throwing makes the bus redeliver the batch uncommitted; rows already inserted for it
+        // are deduplicated by event id (ReplacingMergeTree), so a retry is harmless.
+        if (stopping) throw new Error(`storage writer stopping with an unacknowledged batch: ${message}`);
+        await sleep(delay);
+        delay = Math.min(maxBackoff, delay * 2);
+      }
+    }
+  }
+
+  await consumer.subscribe(topics, { fromBeginning: options.fromBeginning ?? true });
+  await consumer.run({
+    eachBatch: async (batch) => {
+      const droppedBefore = { ...dropped };
+      const byTable = batchRows(
+        batch.topic,
+        batch.messages.map((m) => m.value),
+        dropped,
+      );
+      for (const reason of Object.keys(dropped)) {
+        if (dropped[reason] !== droppedBefore[reason] && !droppedLogged.has(reason)) {
+          droppedLogged.add(reason);
+          logger.warn(
+            { reason, topic: batch.topic, partition: batch.partition },
+            'event dropped (logged once per reason)',
+          );
+        }
+      }
+      for (const table of DATA_TABLES) {
+        const r = byTable[table];
+        if (r === undefined || r.length === 0) continue;
+        await insertWithRetry(table, r, batch);
+        rows[table] = (rows[table] ?? 0) + r.length;
+      }
+      messages += batch.messages.length;
+      batches++;
+    },
+  });
+  logger.info({ groupId, topics: topics.map((t) => t.name) }, 'storage writer consuming');
+
+  return {
+    stats: () => ({
+      messages,
+      batches,
+      rows: { ...rows },
+      insertFailures,
+      dropped: { ...dropped },
+      lastError,
+    }),
+    lag: () => consumer.lag(),
+    stop: async () => {
+      stopping = true;
+      stopController.abort();
+      await consumer.stop();
+    },
+  };
+}
