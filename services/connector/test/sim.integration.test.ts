@@ -69,6 +69,32 @@ describe('connector against the Deribit simulator', () => {
     assert.equal(pair.connector.stats().reconnects, 0);
   });
 
+  it('a listing mid-session is fetched from the venue and subscribed; an expiry is unsubscribed and forgotten', async () => {
+    const before = pair.connector.stats();
+    const statesBefore = pair.sink.events.filter((e) => e.payload.case === 'instrumentState').length;
+    pair.sim.inject({ type: 'listing', currency: 'BTC' });
+    await waitFor('the new expiry to be subscribed', () => {
+      const s = pair.connector.stats();
+      return s.instruments > before.instruments && pair.connector.converged;
+    });
+    const listed = pair.sim.market!.byName.size;
+    await waitFor('every listed instrument followed', () => pair.connector.stats().instruments === listed);
+    const afterListing = pair.connector.stats();
+    assert.ok(afterListing.channelsSubscribed > before.channelsSubscribed);
+    pair.sim.inject({ type: 'expiry', currency: 'BTC' });
+    await waitFor(
+      'the expired instruments to be dropped',
+      () => pair.connector.stats().instruments < afterListing.instruments,
+    );
+    await waitFor('their channels to be unsubscribed', () => {
+      const s = pair.connector.stats();
+      return pair.connector.converged && s.channelsSubscribed < afterListing.channelsSubscribed;
+    });
+    await pair.connector.flush();
+    const states = pair.sink.events.filter((e) => e.payload.case === 'instrumentState').length;
+    assert.ok(states > statesBefore, 'listing and expiry state changes were published');
+  });
+
   it('an injected gap is detected, marked unsynced, resynced from a new snapshot; no bad delta is published', async () => {
     const before = pair.connector.stats();
     pair.sim.inject({ type: 'drop_deltas', count: 2 });
