@@ -77,7 +77,15 @@ export class SimServer {
   constructor(readonly options: ServerOptions) {
     this.#log = options.logger ?? createLogger({ service: 'exchange-sim', venue: 'deribit' });
     this.#once = new LogOnce(this.#log);
-    this.#http = createServer((req, res) => this.#onHttp(req, res));
+    this.#http = createServer((req, res) => {
+      try {
+        this.#onHttp(req, res);
+      } catch (error) {
+        this.#once.warn(`http-error-${req.url ?? ''}`, { err: error, url: req.url }, 'HTTP handler failed');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: error instanceof Error ? error.message : String(error) }));
+      }
+    });
     this.#http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
       this.#onUpgrade(req, socket, head),
     );
