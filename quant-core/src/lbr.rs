@@ -132,8 +132,10 @@ fn implied_s(
     }
     let ox = -log_moneyness(forward, strike).abs();
     // √F·√K rather than √(FK): the product can overflow or underflow.
-    let beta = time_value / (forward.sqrt() * strike.sqrt());
-    let b_max = (0.5 * ox).exp();
+    let (sf, sk) = (forward.sqrt(), strike.sqrt());
+    let beta = time_value / (sf * sk);
+    // b_max = e^{−|x|/2} = √(min(F, K)/max(F, K)), without an exp.
+    let b_max = if sf < sk { sf / sk } else { sk / sf };
     if !(beta < b_max) {
         return Err(IvError::AboveMaximum);
     }
