@@ -84,6 +84,8 @@ describe('distributed mode (make up) on the test broker', () => {
     const surfaces: { at: number; surface: Surface }[] = [];
     let butterfly = 0;
     let calendar = 0;
+    let worstCrossing = 0;
+    let worstG = 0;
     const consumer = bus.consumer<SurfaceEvent>({ groupId: `distributed-test-${process.pid}` });
     await consumer.subscribe([TOPICS.surface], { fromBeginning: true });
     await consumer.run({
@@ -101,6 +103,8 @@ describe('distributed mode (make up) on the test broker', () => {
           );
           butterfly += c.butterfly;
           calendar += c.calendar;
+          worstCrossing = Math.max(worstCrossing, c.worstCrossing);
+          worstG = Math.min(worstG, c.worstG);
         }
       },
     });
@@ -136,7 +140,9 @@ describe('distributed mode (make up) on the test broker', () => {
         const smiles = new Map(last.smiles.map((s) => [String(s.expiryMs), s]));
         return [...before[c]].every((e) => (smiles.get(e)?.asOfMs ?? 0n) > killedAtMs + 1000n);
       };
-      await until('every expiry refitted after the kill', () => fresh('BTC') && fresh('ETH'), 90_000).catch(
+      // Measured 70-90 s on the shared 2-core machine: 30 s session timeout, the rebalance, then
+      // the survivor works through the backlog of the partitions it inherited.
+      await until('every expiry refitted after the kill', () => fresh('BTC') && fresh('ETH'), 150_000).catch(
         (error: unknown) => {
           for (const c of ['BTC', 'ETH']) {
             const last = surfaces.filter((x) => x.surface.currency === c).at(-1)?.surface;
@@ -169,8 +175,8 @@ describe('distributed mode (make up) on the test broker', () => {
         }
       }
       // Not wrong: arbitrage-free, and the final surfaces match the truth (T >= 7 days).
-      assert.equal(butterfly, 0, 'butterfly violations');
-      assert.equal(calendar, 0, 'calendar violations');
+      assert.equal(butterfly, 0, `butterfly violations (worst g ${worstG})`);
+      assert.equal(calendar, 0, `calendar violations (worst crossing ${worstCrossing} in total variance)`);
       for (const c of ['BTC', 'ETH']) {
         const last = surfaces.filter((x) => x.surface.currency === c).at(-1)?.surface;
         assert.ok(last !== undefined && truth.compare(last), `${c}: compared with the truth`);
@@ -182,6 +188,7 @@ describe('distributed mode (make up) on the test broker', () => {
       process.stderr.write(`takeover after ${tookOverS.toFixed(1)} s; ${surfaces.length} surfaces\n`);
     } finally {
       clearInterval(poll);
+      await consumer.stop();
     }
 
     // Ctrl-C path: everything stops in order and up.sh exits.
