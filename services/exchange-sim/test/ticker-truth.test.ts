@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { impliedVolInverse, init } from 'svi-core';
+import { allocBatch, priceBatch } from '../src/deribit/pricing.ts';
 import { type DeribitSimulator, startDeribitSimulator, type TruthSnapshot } from '../src/index.ts';
 import { TestClient } from './client.ts';
 
@@ -53,6 +54,23 @@ describe('tickers and truth', () => {
     }
     assert.ok(checked > 20, `checked ${checked} tickers`);
     c.close();
+  });
+
+  it('prices and greeks reproduce a real Deribit ticker (2021 capture, BTC-24SEP21-34000-P)', () => {
+    // Recorded: mark 0.15670957, delta -0.4979, gamma 0.00004, vega 53.80944, theta -32.50023, rho -36.79578.
+    const b = allocBatch(1);
+    b.forward[0] = 32366.75;
+    b.strike[0] = 34000;
+    b.time[0] = (1632470400000 - 1626993722931) / (365 * 86_400_000);
+    b.vol[0] = 0.7657;
+    b.isCall[0] = 0;
+    const p = priceBatch(b, 1);
+    assert.ok(Math.abs(p.usd[0]! / 32366.75 - 0.15670957) < 5e-5, 'mark in coin');
+    assert.ok(Math.abs(p.delta[0]! - -0.4979) < 1e-4, `delta ${p.delta[0]}`);
+    assert.equal(Math.round(p.gamma[0]! * 1e5) / 1e5, 0.00004);
+    assert.ok(Math.abs(p.vega[0]! - 53.80944) < 0.01, `vega ${p.vega[0]}`);
+    assert.ok(Math.abs(p.theta[0]! - -32.50023) < 0.01, `theta ${p.theta[0]}`);
+    assert.ok(Math.abs(p.rho[0]! - -36.79578) < 0.01, `rho ${p.rho[0]}`);
   });
 
   it('underlying_price equals the future’s mark for expiries that have a future', async () => {

@@ -68,7 +68,8 @@ export function priceBatch(b: OptionBatch, n: number): PricedBatch {
     big.forward[2 * n + i] = f * (1 - REL_F_BUMP);
     big.vol[3 * n + i] = (b.vol[i] ?? 0) + VOL_BUMP;
     big.vol[4 * n + i] = Math.max((b.vol[i] ?? 0) - VOL_BUMP, 1e-6);
-    const dt = Math.min(1 / 365, t / 2);
+    // Instantaneous theta (a 1/100-day difference), quoted per calendar day like Deribit's.
+    const dt = Math.min(1 / 365, t / 2) / 100;
     dT[i] = dt;
     big.time[5 * n + i] = t - dt;
   }
@@ -95,7 +96,6 @@ export function priceBatch(b: OptionBatch, n: number): PricedBatch {
     out.gamma[i] = (up - 2 * base + down) / (h * h);
     out.vega[i] = ((volUp - volDown) / (big.vol[3 * n + i]! - big.vol[4 * n + i]!)) * 0.01;
     const dt = dT[i] ?? 0;
-    // Value lost over one day of calendar time (less when under a day is left), per day.
     out.theta[i] = dt > 0 ? ((v[5 * n + i] ?? 0) - base) / (dt * 365) : 0;
     out.rho[i] = 0.01 * (b.time[i] ?? 0) * (f * delta - base);
   }
