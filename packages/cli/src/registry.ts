@@ -1,6 +1,7 @@
 import type { Command } from './command.ts';
 import { connectorCommand } from './commands/connector.ts';
 import { fitterCheckCommand } from './commands/fitter-check.ts';
+import { gatewayCommand } from './commands/gateway.ts';
 import { runCommand } from './commands/run.ts';
 import { simCommand } from './commands/sim.ts';
 import { tapCommand } from './commands/tap.ts';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   fitterCheckCommand,
   simCommand,
   connectorCommand,
+  gatewayCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {
