@@ -145,6 +145,16 @@ describe('book channels', () => {
     );
     await c.waitFor(() => c.notifications(`book.${name}.none.10.`).length >= 3, 5000);
     await c.request('public/unsubscribe', { channels: r.result as string[] });
+    for (const n of c.notifications(`book.${name}.none.`)) {
+      assert.deepEqual(Object.keys(n.data).sort(), [
+        'asks',
+        'bids',
+        'change_id',
+        'instrument_name',
+        'timestamp',
+      ]);
+      assert.ok((n.data.bids as unknown[][]).every((l) => l.length === 2 && typeof l[0] === 'number'));
+    }
     const last = c.notifications(`book.${name}.none.10.`).at(-1)!.data;
     assert.deepEqual(Object.keys(last).sort(), ['asks', 'bids', 'change_id', 'instrument_name', 'timestamp']);
     const truth = sim.books([name])[name]!;

@@ -77,7 +77,11 @@ export class SimFeed implements Backend {
         const inst = this.market.byName.get(spec.instrument);
         if (inst === undefined) continue;
         const data =
-          spec.kind === 'book' ? bookSnapshotData(this.market, inst) : tickerData(this.market, inst);
+          spec.kind === 'ticker'
+            ? tickerData(this.market, inst)
+            : spec.depth !== undefined
+              ? groupedBookData(this.market, inst, spec.depth)
+              : bookSnapshotData(this.market, inst);
         this.#sendOne(session, channel, JSON.stringify(data));
       }
     }
