@@ -118,14 +118,25 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
 
   if (preamble.length > 0) runWindow(preamble.map((r) => decode(r.payload)));
   // Keyset pagination on the replay order, so pages never overlap or skip.
-  let cursor = '';
+  let cursor: { r: string; s: string; e: string } | undefined;
   for (;;) {
     if (options.signal?.aborted) break;
-    const page = await store.query<{ payload: string; k: string; t: string; kind: string }>(
-      `SELECT payload, exchange_time_ms AS t, kind,
-         concat(leftPad(toString(receive_time_ns), 20, '0'), ':', leftPad(toString(source_sequence), 20, '0'), ':', event_id) AS k
-       FROM marketdata FINAL WHERE ${where} ${cursor === '' ? '' : `AND k > ${sqlString(cursor)}`}
-       ORDER BY k LIMIT ${pageSize}`,
+    const after =
+      cursor === undefined
+        ? ''
+        : `AND (receive_time_ns > ${BigInt(cursor.r)} OR (receive_time_ns = ${BigInt(cursor.r)} AND (source_sequence > ${BigInt(cursor.s)}
+             OR (source_sequence = ${BigInt(cursor.s)} AND event_id > ${sqlString(cursor.e)}))))`;
+    const page = await store.query<{
+      payload: string;
+      t: string;
+      kind: string;
+      r: string;
+      s: string;
+      e: string;
+    }>(
+      `SELECT payload, exchange_time_ms AS t, kind, receive_time_ns AS r, source_sequence AS s, event_id AS e
+       FROM marketdata FINAL WHERE ${where} ${after}
+       ORDER BY receive_time_ns, source_sequence, event_id LIMIT ${pageSize}`,
     );
     if (page.length === 0) break;
     for (const row of page) {
@@ -147,7 +158,8 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
     }
     events += page.length;
     await flushRows();
-    cursor = page[page.length - 1]?.k ?? cursor;
+    const last = page[page.length - 1];
+    if (last !== undefined) cursor = { r: String(last.r), s: String(last.s), e: last.e };
     const elapsedMs = performance.now() - started;
     options.onProgress?.({
       events,
