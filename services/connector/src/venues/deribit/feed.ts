@@ -3,7 +3,7 @@
 // contract message itself. Docs: https://docs.deribit.com/#subscriptions ,
 // https://docs.deribit.com/#public-set_heartbeat ; protocol facts in docs/EXCHANGES.md §1.
 // The event loop does only this: JSON.parse, checks, mapping, and a micro-batched publish.
-import { type MarketDataEvent, nowNs } from '@volstream/contracts';
+import type { MarketDataEvent } from '@volstream/contracts';
 import { type Logger, LogOnce } from '@volstream/logging';
 import type { ReceiveClock } from '../../clock.ts';
 import { ConnectorMetrics, type ConnectorStats, type DropReason, snapshotStats } from '../../metrics.ts';
@@ -103,9 +103,10 @@ export class DeribitFeed {
         this.metrics.publishBatches += 1;
       },
       onError: (error, lost) => this.#onPublishFailed(error, lost),
-      // One clock read per batch: publish_time_ns is when the batch went to the sink.
+      // One clock read per batch: publish_time_ns is when the batch went to the sink, on the same
+      // clock as receive_time_ns so the two are comparable.
       beforePublish: (batch) => {
-        const now = nowNs();
+        const now = deps.clock();
         for (const event of batch) if (event.header !== undefined) event.header.publishTimeNs = now;
       },
     });
