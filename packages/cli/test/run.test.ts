@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runComponents } from '../src/run-components.ts';
+import { canReach, runComponents } from '../src/run-components.ts';
 import { logLines, runCli, startCli } from './cli-process.ts';
 
 /** Names `run` must announce: the bus and every registered component. */
@@ -57,6 +57,22 @@ describe('volstream run (child process)', () => {
     assert.equal(lines.find((l) => l.msg === 'shutting down')?.reason, 'signal');
     assert.ok(lines.some((l) => l.signal === 'SIGTERM'));
     assert.equal(lines.at(-1)?.msg, 'stopped');
+  });
+
+  it('--source auto without a reachable venue runs the simulator and says so in a WARN line', async (t) => {
+    if (await canReach('www.deribit.com', 1500)) {
+      t.skip('the live venue is reachable from this machine, so auto would not fall back');
+      return;
+    }
+    const result = await runCli(['run', '--source', 'auto', '--for', '1s']);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = logLines(result.stderr);
+    const warn = lines.find((l) => l.level === 40 && /^SIMULATED DATA: /.test(String(l.msg)));
+    assert.match(
+      String(warn?.msg),
+      /live venue www\.deribit\.com:443 unreachable, running the built-in Deribit simulator/,
+    );
+    assert.ok(lines.some((l) => l.component === 'sim' && typeof l.describe === 'string'));
   });
 
   it('refuses a kafka bus without brokers before starting anything', async () => {
