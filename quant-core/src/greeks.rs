@@ -34,6 +34,16 @@ pub struct Greeks {
 }
 
 impl Greeks {
+    /// Theta per year (−∂B/∂T), from the per-day figure.
+    pub fn theta_per_year(&self) -> f64 {
+        self.theta * DAYS_PER_YEAR
+    }
+
+    /// Vega per unit of volatility (∂B/∂σ), from the per-vol-point figure.
+    pub fn vega_per_unit(&self) -> f64 {
+        self.vega * 100.0
+    }
+
     const NAN: Greeks = Greeks {
         delta: f64::NAN,
         delta_pa: f64::NAN,

@@ -55,6 +55,14 @@ fn usd_greeks_match_finite_differences() {
         assert!(close(g.gamma, gamma, 1e-3, 1e-3 / f), "gamma {gamma} {ctx}");
         assert!(close(g.vega, vega, 1e-6, 1e-6 * f), "vega {vega} {ctx}");
         assert!(close(g.theta, theta, 1e-5, 1e-6 * f), "theta {theta} {ctx}");
+        assert!(
+            close(g.theta_per_year(), theta * DAYS_PER_YEAR, 1e-5, 1e-6 * f),
+            "theta/y {ctx}"
+        );
+        assert!(
+            close(g.vega_per_unit(), vega * 100.0, 1e-6, 1e-6 * f),
+            "vega/unit {ctx}"
+        );
         // Premium-adjusted delta: ω(K/F)N(ωd₋) = Δ_f − B/F.
         let b = p(f, t, vol);
         assert!(
