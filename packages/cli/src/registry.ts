@@ -2,8 +2,11 @@ import type { Command } from './command.ts';
 import { connectorCommand } from './commands/connector.ts';
 import { fitterCheckCommand } from './commands/fitter-check.ts';
 import { gatewayCommand } from './commands/gateway.ts';
+import { replayCommand } from './commands/replay.ts';
 import { runCommand } from './commands/run.ts';
 import { simCommand } from './commands/sim.ts';
+import { sqlCommand } from './commands/sql.ts';
+import { storeCommand } from './commands/store.ts';
 import { tapCommand } from './commands/tap.ts';
 import { workerCommand } from './commands/worker.ts';
 
@@ -20,6 +23,9 @@ export const COMMANDS: readonly Command[] = [
   simCommand,
   connectorCommand,
   gatewayCommand,
+  storeCommand,
+  sqlCommand,
+  replayCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {
