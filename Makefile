@@ -31,6 +31,7 @@ up: setup
 	bash scripts/up.sh
 
 lint: $(NODE_MODULES_STAMP)
+	node scripts/complete-lockfile.mjs --check
 	npx biome check .
 
 typecheck: $(NODE_MODULES_STAMP)

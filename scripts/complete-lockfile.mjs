@@ -4,7 +4,8 @@
 // and `npm ci` then refuses the lockfile everywhere ("Missing: … from lock file"). This adds the
 // missing entries with their os/cpu/libc taken from the package name, so `npm ci` skips them on
 // other platforms and fetches them by version on the platform that needs them.
-// Run after any `npm install` that changes package-lock.json.
+// Run after any `npm install` that changes package-lock.json; `--check` (part of `make lint`) fails
+// instead of writing when entries are missing.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const path = new URL('../package-lock.json', import.meta.url);
@@ -65,6 +66,15 @@ for (const [where, entry] of Object.entries(packages)) {
     };
     added += 1;
   }
+}
+if (process.argv.includes('--check')) {
+  if (added > 0) {
+    console.error(
+      `complete-lockfile: package-lock.json lacks ${added} platform entries; run node scripts/complete-lockfile.mjs`,
+    );
+    process.exit(1);
+  }
+  process.exit(0);
 }
 const sorted = Object.fromEntries(
   Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)),
