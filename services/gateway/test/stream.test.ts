@@ -188,3 +188,22 @@ function defaultLimits() {
     maxBadMessages: 20,
   };
 }
+
+describe('update encoder', () => {
+  test('the spliced protobuf update decodes to the same ServerMessage as a full encoding', async () => {
+    const { encodeUpdate } = await import('../src/index.ts');
+    const { fromBinary, ServerMessageSchema, toBinary } = await import('@volstream/contracts');
+    const surface = surfaceOf('BTC', 'composite', 0.7);
+    const frame = encodeUpdate('protobuf', 'sub-1', 300n, { surface }) as Uint8Array;
+    const decoded = fromBinary(ServerMessageSchema, frame);
+    const full = create(ServerMessageSchema, {
+      kind: {
+        case: 'update',
+        value: { subscriptionId: 'sub-1', sequence: 300n, payload: { case: 'surface', value: surface } },
+      },
+    });
+    assert.deepEqual(frame, toBinary(ServerMessageSchema, full));
+    assert.ok(decoded.kind.case === 'update' && decoded.kind.value.payload.case === 'surface');
+    assert.equal(decoded.kind.value.payload.value.smiles[0]?.atmVol, 0.7);
+  });
+});

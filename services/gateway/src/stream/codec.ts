@@ -58,15 +58,23 @@ export function encodeUpdate(
     const body = 'smile' in payload ? { smile: payloadJson(payload) } : { surface: payloadJson(payload) };
     return JSON.stringify({ update: { subscriptionId, sequence: sequence.toString(), ...body } });
   }
-  const inner = new BinaryWriter()
+  // Only the small heads go through BinaryWriter; the payload is copied once, straight into place.
+  const bytes = payloadBytes(payload);
+  const innerHead = new BinaryWriter()
     .tag(1, WireType.LengthDelimited)
     .string(subscriptionId)
     .tag(2, WireType.Varint)
     .uint64(sequence)
     .tag('smile' in payload ? 3 : 4, WireType.LengthDelimited)
-    .bytes(payloadBytes(payload))
+    .uint32(bytes.length)
     .finish();
-  return new BinaryWriter().tag(2, WireType.LengthDelimited).bytes(inner).finish();
+  const innerLength = innerHead.length + bytes.length;
+  const outerHead = new BinaryWriter().tag(2, WireType.LengthDelimited).uint32(innerLength).finish();
+  const frame = new Uint8Array(outerHead.length + innerLength);
+  frame.set(outerHead, 0);
+  frame.set(innerHead, outerHead.length);
+  frame.set(bytes, outerHead.length + innerHead.length);
+  return frame;
 }
 
 /** Any other ServerMessage (snapshot, unsubscribed, error). */
