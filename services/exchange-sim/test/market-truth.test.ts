@@ -67,6 +67,22 @@ describe('market model', () => {
     assert.ok(strikes.length >= 10 && strikes.length <= 80, `a plausible strike count (${strikes.length})`);
   });
 
+  it('lists new strikes (instrument.state created) after a large move of the forward', () => {
+    const m = new Market({ seed: 'move', startTime: START, currencies: ['BTC'] });
+    const btc = m.currencies.get('BTC')!;
+    const before = btc.options.length;
+    const maxBefore = new Map<number, number>();
+    for (const o of btc.options) maxBefore.set(o.expiry, Math.max(maxBefore.get(o.expiry) ?? 0, o.strike));
+    btc.index *= 1.6;
+    const events = m.advance(START + 600 * m.stepMs, 600);
+    const created = events.filter((e) => e.type === 'state' && e.state === 'created');
+    assert.ok(created.length > 0, 'new strikes listed');
+    assert.equal(btc.options.length, before + created.length);
+    const fresh = m.byName.get((created[0] as { name: string }).name)!;
+    assert.ok(fresh.kind === 'option' && fresh.mark > 0, 'new options are priced');
+    assert.ok(fresh.strike > maxBefore.get(fresh.expiry)!, 'beyond the old grid of its expiry');
+  });
+
   it('quotes mark IVs equal to the truth and keeps bid ≤ mark ≤ ask', () => {
     const m = new Market({ seed: 'quotes', startTime: START });
     m.advance(START + 1000);

@@ -69,6 +69,9 @@ export interface BookUpdate {
   asks: BookEntry[];
 }
 
+/** Strike grids are checked against the forward every this many steps (1 minute at 100 ms). */
+const STRIKE_CHECK_EVERY = 600;
+
 /** Greeks are recomputed every this many model steps (1 s at the default 100 ms step). */
 const GREEKS_EVERY = 10;
 
@@ -163,6 +166,46 @@ export class Market {
         this.#expire(cm, first.timestamp, events);
         this.#listCalendar(cm, this.now, events);
       }
+      if (this.stepIndex % STRIKE_CHECK_EVERY === 0) this.#extendStrikes(cm, events);
+    }
+  }
+
+  /**
+   * Lists new strikes when the forward has moved towards the edge of an expiry's grid (within 10%
+   * of its lowest or highest strike), as Deribit adds strikes after large moves: the strikes of a
+   * fresh grid at today's forward that lie beyond the current extremes.
+   */
+  #extendStrikes(cm: CurrencyMarket, events: MarketEvent[]): void {
+    let added = false;
+    for (const exp of cm.expiries) {
+      const strikes = cm.options.filter((o) => o.expiry === exp.timestamp && o.isCall).map((o) => o.strike);
+      if (strikes.length === 0) continue;
+      const lo = Math.min(...strikes);
+      const hi = Math.max(...strikes);
+      const f = this.forward(cm, exp.timestamp);
+      if (f > lo * 1.1 && f < hi * 0.9) continue;
+      const years = (exp.timestamp - this.now) / YEAR_MS;
+      for (const strike of strikeGrid(f, years, cm.surface.atmLong)) {
+        if (strike >= lo && strike <= hi) continue;
+        for (const isCall of [true, false]) {
+          const o = makeOption(cm.currency, exp, strike, isCall, this.#ids(this.now), this.#books);
+          cm.options.push(o);
+          this.byName.set(o.name, o);
+          events.push({
+            type: 'state',
+            currency: cm.currency,
+            kind: 'option',
+            name: o.name,
+            state: 'created',
+          });
+          added = true;
+        }
+      }
+    }
+    if (added) {
+      cm.options.sort(
+        (a, b) => a.expiry - b.expiry || a.strike - b.strike || Number(b.isCall) - Number(a.isCall),
+      );
     }
   }
 
