@@ -42,7 +42,7 @@ describe('backpressure', () => {
     const shard = feed.shards[0]!;
     const frames = readCaptureReceived().filter((f) => f.text.includes('"subscription"'));
     // Frames arrive in one burst while the sink hangs on its first market-data batch.
-    frames.slice(0, 20).forEach((f) => feed.onFrame(shard, f.text, 1n, f.text.length));
+    for (const f of frames.slice(0, 20)) feed.onFrame(shard, f.text, 1n, f.text.length);
     await new Promise((resolve) => setImmediate(resolve));
     for (const f of frames.slice(20)) feed.onFrame(shard, f.text, 1n, f.text.length);
     const stats = feed.stats();
