@@ -64,6 +64,8 @@ export class DeribitShard {
         this.#toUnsubscribe.clear();
         this.#toSubscribe.clear();
         for (const channel of this.desired) this.#toSubscribe.add(channel);
+        // A new session starts from the configured request size again (see −32600 below).
+        this.#maxPerRequest = options.maxChannelsPerRequest;
         this.#sessionReady = false;
         events.onOpen(this);
         void this.#startSession();
@@ -224,7 +226,7 @@ export class DeribitShard {
         // too_many_requests: Deribit closes the session next; pause everybody's subscribing.
         this.bucket.penalise(this.options.tooManyRequestsPenaltyMs);
       } else if (error instanceof DeribitRpcRejected && error.code === -32600 && channels.length > 1) {
-        // request entity too large: halve the request size for this shard from now on.
+        // request entity too large: halve the request size of this socket for this session.
         this.#maxPerRequest = Math.max(1, Math.floor(channels.length / 2));
       } else {
         this.logger.warn({ shard: this.index, method, err: (error as Error).message }, 'Request failed');
