@@ -102,3 +102,19 @@ describe('bad venue input is counted, dropped, and never stops the connector', (
     await waitFor('both sockets open again', () => pair.connector.stats().connectionsOpen === 2);
   });
 });
+
+describe('subscribe request size', () => {
+  it('a request over the venue limit (−32600) is split and the channels still get subscribed', async () => {
+    // The simulator, like Deribit, refuses more than 250 channels per request.
+    const pair = await startPair({ rate: 200 }, { maxChannelsPerRequest: 400 }, 1);
+    try {
+      await pair.connector.whenConverged(20_000);
+      const stats = pair.connector.stats();
+      assert.ok(stats.dropped.request_too_large > 0, 'the oversized request was refused');
+      assert.equal(stats.instruments, pair.sim.market!.byName.size);
+      assert.equal(pair.sim.stats().sessions[0]!.subscriptions, stats.channelsSubscribed);
+    } finally {
+      await pair.stop();
+    }
+  });
+});
