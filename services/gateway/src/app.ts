@@ -7,6 +7,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { AccessControl, apiKeyOf } from './auth.ts';
+import { registerDashboard } from './dashboard-route.ts';
 import { GatewayError } from './errors.ts';
 import { SurfaceFeed } from './feed.ts';
 import { GatewayMetrics } from './metrics.ts';
@@ -175,14 +176,7 @@ export function build(deps: GatewayDeps): Gateway {
   );
   app.get('/docs', async (_req, reply) => reply.type('text/html; charset=utf-8').send(DOCS_HTML));
   app.get('/docs/openapi.json', async () => OPENAPI_DOCUMENT);
-  // The dashboard (a later piece of work) replaces this page.
-  app.get('/', async (_req, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .send(
-        '<!doctype html><title>volstream</title><p>volstream gateway. API: <a href="/docs">/docs</a></p>',
-      ),
-  );
+  registerDashboard(app);
   registerDataRoutes(app, store);
 
   if (access.enabled) logger.info({ keys: options.apiKeys.length }, 'API keys required');

@@ -7,6 +7,11 @@ export {
   type GatewayOptions,
 } from './app.ts';
 export { AccessControl, TokenBucket } from './auth.ts';
+export {
+  createGatewayComponent,
+  type GatewayComponentContext,
+  type GatewayComponentOptions,
+} from './component.ts';
 export { CLOSE_CODES, GATEWAY_ERRORS, GatewayError, type GatewayErrorCode } from './errors.ts';
 export { GatewayMetrics } from './metrics.ts';
 export { OPENAPI_DOCUMENT } from './rest/openapi.ts';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createBus } from '@volstream/bus';
 import { build, type Gateway, OPENAPI_DOCUMENT } from '../src/index.ts';
 import { logger, smileEvent, surfaceEvent, surfaceOf } from './helpers.ts';
 
@@ -116,6 +117,18 @@ describe('REST routes (app.inject)', () => {
 });
 
 describe('readiness', () => {
+  test('with a bus, /readyz is 503 until the surface consumer runs', async () => {
+    const bus = createBus({ transport: 'inprocess' }, { logger });
+    const gw = build({ logger, bus });
+    const before = await gw.app.inject('/readyz');
+    assert.equal(before.statusCode, 503);
+    assert.equal(before.json().consuming, false);
+    await gw.startFeed();
+    assert.equal((await gw.app.inject('/readyz')).statusCode, 200);
+    await gw.close();
+    await bus.close();
+  });
+
   test('with readyRequiresData, /readyz is 503 NOT_READY until the first event', async () => {
     const gw = build({ logger, options: { readyRequiresData: true } });
     const before = await gw.app.inject('/readyz');
