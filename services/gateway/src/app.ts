@@ -23,6 +23,8 @@ export interface GatewayOptions {
   /** Per-key (or per-address when keys are off) token bucket: requests + stream messages a second. */
   ratePerSec: number;
   burst: number;
+  /** Stream subscriptions one key (one address with keys off) may hold over all its connections. */
+  maxSubscriptionsPerKey: number;
   /** Allowed CORS origins; "*" allows any; empty sends no CORS headers. */
   corsOrigins: readonly string[];
   /** /readyz also waits for the first surface-topic event. */
@@ -48,6 +50,7 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   apiKeys: [],
   ratePerSec: 50,
   burst: 100,
+  maxSubscriptionsPerKey: 256,
   corsOrigins: [],
   readyRequiresData: false,
   stream: DEFAULT_STREAM_LIMITS,

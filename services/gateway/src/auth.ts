@@ -32,6 +32,8 @@ export interface AccessOptions {
   apiKeys: readonly string[];
   ratePerSec: number;
   burst: number;
+  /** Stream subscriptions one key may hold over all its connections. */
+  maxSubscriptionsPerKey: number;
 }
 
 /** Who a request or connection is, for rate limiting and logs (never the key itself). */
@@ -44,6 +46,7 @@ export interface Principal {
 export class AccessControl {
   private readonly keys: Buffer[];
   private readonly buckets = new Map<string, TokenBucket>();
+  private readonly subscriptions = new Map<string, number>();
 
   constructor(private readonly options: AccessOptions) {
     this.keys = options.apiKeys.map((k) => Buffer.from(k));
@@ -71,6 +74,21 @@ export class AccessControl {
       this.buckets.set(principal.id, bucket);
     }
     if (!bucket.take(now)) throw new GatewayError('RATE_LIMITED', { limit: this.options.ratePerSec });
+  }
+
+  /** Counts one more subscription of the principal or throws STREAM_SUBSCRIPTION_LIMIT. */
+  acquireSubscription(principal: Principal): void {
+    const held = this.subscriptions.get(principal.id) ?? 0;
+    if (held >= this.options.maxSubscriptionsPerKey) {
+      throw new GatewayError('STREAM_SUBSCRIPTION_LIMIT', { limit: this.options.maxSubscriptionsPerKey });
+    }
+    this.subscriptions.set(principal.id, held + 1);
+  }
+
+  releaseSubscription(principal: Principal): void {
+    const held = (this.subscriptions.get(principal.id) ?? 0) - 1;
+    if (held > 0) this.subscriptions.set(principal.id, held);
+    else this.subscriptions.delete(principal.id);
   }
 }
 

@@ -140,6 +140,26 @@ describe('websocket /v1/stream', () => {
 });
 
 describe('websocket security', () => {
+  test('subscriptions are capped per key across connections and released on close', async () => {
+    const { gw, url } = await startGateway({ maxSubscriptionsPerKey: 2 });
+    const a = await TestClient.connect(url);
+    const b = await TestClient.connect(url);
+    a.subscribe('1');
+    await a.next(isKind('snapshot', '1'));
+    b.subscribe('2');
+    await b.next(isKind('snapshot', '2'));
+    b.subscribe('3');
+    const err = await b.next(isKind('error', '3'));
+    assert.ok(err.kind.case === 'error');
+    assert.equal(err.kind.value.code, 'STREAM_SUBSCRIPTION_LIMIT');
+    await a.close();
+    await new Promise((r) => setTimeout(r, 50));
+    b.subscribe('3');
+    await b.next(isKind('snapshot', '3'));
+    await b.close();
+    await gw.close();
+  });
+
   test('upgrade without or with a wrong key is refused with HTTP 401 and the code; a valid key connects', async () => {
     const { gw, url } = await startGateway({ apiKeys: ['secret-1'] });
     for (const [headers, code] of [

@@ -34,6 +34,11 @@ const options = {
     .env('VOLSTREAM_GATEWAY_MAX_SUBSCRIPTIONS')
     .flag('max-subscriptions')
     .describe('Subscriptions per websocket connection.'),
+  maxSubscriptionsPerKey: int({ min: 1 })
+    .default(256)
+    .env('VOLSTREAM_GATEWAY_MAX_SUBSCRIPTIONS_PER_KEY')
+    .flag('max-subscriptions-per-key')
+    .describe('Subscriptions per API key (per address with keys off) over all its connections.'),
   corsOrigins: list(string())
     .optional()
     .env('VOLSTREAM_CORS_ORIGINS')
@@ -77,6 +82,7 @@ is given. See docs/API.md.`,
         apiKeys: config.apiKeys ?? [],
         ratePerSec: config.rateLimit,
         burst: config.burst,
+        maxSubscriptionsPerKey: config.maxSubscriptionsPerKey,
         corsOrigins: config.corsOrigins ?? [],
         readyRequiresData: config.readyRequiresData,
         stream: { ...DEFAULT_STREAM_LIMITS, maxSubscriptions: config.maxSubscriptions },

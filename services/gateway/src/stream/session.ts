@@ -128,6 +128,7 @@ export class StreamSession {
     let filter: Filter;
     try {
       filter = toFilter(rawFilter);
+      this.access.acquireSubscription(this.principal);
     } catch (error) {
       throw withId(error, id);
     }
@@ -138,6 +139,7 @@ export class StreamSession {
 
   private unsubscribe(id: string): void {
     if (!this.subs.delete(id)) throw withId(new GatewayError('STREAM_UNKNOWN_SUBSCRIPTION', { id }), id);
+    this.access.releaseSubscription(this.principal);
     for (const [key, entry] of this.pending) if (entry.sub.id === id) this.pending.delete(key);
     this.sendServer(
       create(ServerMessageSchema, { kind: { case: 'unsubscribed', value: { subscriptionId: id } } }),
@@ -258,6 +260,8 @@ export class StreamSession {
     this.unlisten();
     if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
     this.pending.clear();
+    for (const _ of this.subs.values()) this.access.releaseSubscription(this.principal);
+    this.subs.clear();
     this.onDispose();
   }
 }
