@@ -99,15 +99,17 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
     for (const e of out.surface) pending = merge(pending, surfaceRows(e));
   };
   const flushRows = async (): Promise<void> => {
+    // Taken at once: the next page's windows fill a fresh buffer while these rows are inserted.
+    const batch = pending;
+    pending = {};
     for (const table of DATA_TABLES) {
-      const rows = pending[table];
+      const rows = batch[table];
       if (rows === undefined || rows.length === 0) continue;
       await store.insert(table, rows);
       if (table === 'vol_quotes') volQuoteRows += rows.length;
       if (table === 'smiles') smiles += rows.length;
       if (table === 'surfaces') surfaces += rows.length;
     }
-    pending = {};
   };
 
   const decode = (payload: string): MarketDataEvent => {
@@ -117,28 +119,34 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
   };
 
   if (preamble.length > 0) runWindow(preamble.map((r) => decode(r.payload)));
-  // Keyset pagination on the replay order, so pages never overlap or skip.
-  let cursor: { r: string; s: string; e: string } | undefined;
-  for (;;) {
-    if (options.signal?.aborted) break;
+  // Keyset pagination on the replay order, so pages never overlap or skip. The next page is
+  // fetched (and the previous page's results inserted) while this page runs through the
+  // transforms: the engine works off the event loop, so reading, computing and writing overlap.
+  type PageRow = { payload: string; t: string; kind: string; r: string; s: string; e: string };
+  const fetchPage = (cursor: { r: string; s: string; e: string } | undefined): Promise<PageRow[]> => {
     const after =
       cursor === undefined
         ? ''
         : `AND (receive_time_ns > ${BigInt(cursor.r)} OR (receive_time_ns = ${BigInt(cursor.r)} AND (source_sequence > ${BigInt(cursor.s)}
              OR (source_sequence = ${BigInt(cursor.s)} AND event_id > ${sqlString(cursor.e)}))))`;
-    const page = await store.query<{
-      payload: string;
-      t: string;
-      kind: string;
-      r: string;
-      s: string;
-      e: string;
-    }>(
+    return store.query<PageRow>(
       `SELECT payload, exchange_time_ms AS t, kind, receive_time_ns AS r, source_sequence AS s, event_id AS e
        FROM marketdata FINAL WHERE ${where} ${after}
        ORDER BY receive_time_ns, source_sequence, event_id LIMIT ${pageSize}`,
     );
-    if (page.length === 0) break;
+  };
+  let nextPage: Promise<PageRow[]> | undefined = fetchPage(undefined);
+  let writing: Promise<void> = Promise.resolve();
+  while (nextPage !== undefined) {
+    const page: PageRow[] = await nextPage;
+    nextPage = undefined;
+    if (page.length === 0 || options.signal?.aborted) break;
+    const last = page[page.length - 1];
+    if (page.length === pageSize && last !== undefined) {
+      nextPage = fetchPage({ r: String(last.r), s: String(last.s), e: last.e });
+      // A rejected prefetch is awaited (and thrown) on the next turn, never left unhandled.
+      nextPage.catch(() => undefined);
+    }
     for (const row of page) {
       const t = Number(row.t);
       // Instrument listings carry their creation time, not session time: they do not count
@@ -157,9 +165,9 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
       runWindow(closed);
     }
     events += page.length;
-    await flushRows();
-    const last = page[page.length - 1];
-    if (last !== undefined) cursor = { r: String(last.r), s: String(last.s), e: last.e };
+    await writing;
+    writing = flushRows();
+    writing.catch(() => undefined);
     const elapsedMs = performance.now() - started;
     options.onProgress?.({
       events,
@@ -168,8 +176,8 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
       elapsedMs,
       etaMs: events === 0 ? 0 : (elapsedMs / events) * (total - events),
     });
-    if (page.length < pageSize) break;
   }
+  await writing;
   runWindow(windower.flush());
   await flushRows();
   const elapsedMs = performance.now() - started;
