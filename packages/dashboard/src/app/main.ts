@@ -1,0 +1,220 @@
+/**
+ * Dashboard entry (bundled by esbuild into dist/app.js): connects the client SDK's StreamClient to
+ * the gateway it was served from, applies Snapshots/Updates to DashboardState, and redraws at
+ * display cadence through FrameScheduler (messages only mark the view dirty).
+ */
+import { StreamClient } from '@volstream/client';
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+import { SmileChart, TermChart } from './charts.ts';
+import { DashboardState, RateMeter, type Selection } from './dashboard-state.ts';
+import { DiagnosticsTable } from './diagnostics-table.ts';
+import { FrameScheduler } from './frame-scheduler.ts';
+import { Heatmap } from './heatmap.ts';
+import { surfaceView } from './view-model.ts';
+
+/** Injected by the gateway's dashboard route: where the data comes from ("sim", "live", "unknown"). */
+declare global {
+  interface Window {
+    __VOLSTREAM__?: { source?: string };
+  }
+}
+
+const MAX_FPS = 10;
+const $ = <T extends HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (el === null) throw new Error(`Expected element #${id}, was missing`);
+  return el as T;
+};
+
+const state = new DashboardState();
+const rate = new RateMeter();
+const selection: Selection = { currency: '', venue: '', expiryMs: undefined };
+const params = new URLSearchParams(location.search);
+const apiKey = params.get('api_key') ?? undefined;
+
+const source = window.__VOLSTREAM__?.source ?? 'unknown';
+const banner = $('banner');
+banner.hidden = source !== 'sim';
+document.body.dataset.source = source;
+
+const width = (id: string): number => Math.max(300, $(id).clientWidth);
+const smile = new SmileChart($('smile'), width('smile'), 300);
+const term = new TermChart(
+  $('term'),
+  [
+    { label: 'ATM vol', stroke: '#4fc3f7', pick: (p) => p.atm },
+    { label: 'forward vol', stroke: '#ba68c8', pick: (p) => p.forwardVol, dash: [4, 4] },
+  ],
+  width('term'),
+  170,
+  '',
+);
+const rrbf = [
+  { label: 'RR25', stroke: '#66bb6a', pick: (p: { rr25: number | null }) => p.rr25 },
+  { label: 'BF25', stroke: '#ffca28', pick: (p: { bf25: number | null }) => p.bf25 },
+  { label: 'RR10', stroke: '#26a69a', pick: (p: { rr10: number | null }) => p.rr10, dash: [4, 4] },
+  { label: 'BF10', stroke: '#ff7043', pick: (p: { bf10: number | null }) => p.bf10, dash: [4, 4] },
+];
+const byExpiry = new TermChart($('rrbf-expiry'), rrbf, width('rrbf-expiry'), 170, '');
+const byTenor = new TermChart($('rrbf-tenor'), rrbf, width('rrbf-tenor'), 170, '');
+const heatmap = new Heatmap($<HTMLCanvasElement>('heatmap'));
+const table = new DiagnosticsTable($<HTMLTableElement>('diagnostics'));
+
+function resetRanges(): void {
+  smile.resetRanges();
+  term.resetRanges();
+  byExpiry.resetRanges();
+  byTenor.resetRanges();
+  heatmap.resetRanges();
+}
+
+/** Refills a <select> only when its option list changed (keeps focus and the user's choice). */
+function syncOptions(select: HTMLSelectElement, values: readonly string[], labels?: readonly string[]): void {
+  const now = [...select.options].map((o) => o.value).join('\n');
+  if (now === values.join('\n')) return;
+  const keep = select.value;
+  select.replaceChildren(
+    ...values.map((v, i) => {
+      const o = document.createElement('option');
+      o.value = v;
+      o.textContent = labels?.[i] ?? v;
+      return o;
+    }),
+  );
+  if (values.includes(keep)) select.value = keep;
+}
+
+const currencySel = $<HTMLSelectElement>('currency');
+const venueSel = $<HTMLSelectElement>('venue');
+const expirySel = $<HTMLSelectElement>('expiry');
+for (const sel of [currencySel, venueSel, expirySel]) {
+  sel.addEventListener('change', () => {
+    selection.currency = currencySel.value;
+    selection.venue = venueSel.value;
+    selection.expiryMs = expirySel.value === '' ? undefined : Number(expirySel.value);
+    resetRanges();
+    scheduler.markDirty();
+  });
+}
+
+function render(): void {
+  const nowMs = Date.now();
+  const currencies = state.sortedCurrencies();
+  const venues = state.sortedVenues();
+  syncOptions(currencySel, currencies);
+  syncOptions(venueSel, venues);
+  if (!currencies.includes(selection.currency)) selection.currency = currencies[0] ?? '';
+  if (!venues.includes(selection.venue)) selection.venue = venues[0] ?? '';
+  currencySel.value = selection.currency;
+  venueSel.value = selection.venue;
+  renderStatus(nowMs);
+  const surface = state.surface(selection);
+  if (surface === undefined) return;
+  const view = surfaceView(surface, nowMs, state.smilesOf(selection));
+  syncOptions(
+    expirySel,
+    view.smiles.map((s) => String(s.expiryMs)),
+    view.smiles.map((s) => `${s.label} (${s.days.toFixed(1)}d)`),
+  );
+  const chosen = view.smiles.find((s) => s.expiryMs === selection.expiryMs) ?? view.smiles[0];
+  if (chosen !== undefined && chosen.expiryMs !== selection.expiryMs) {
+    if (selection.expiryMs !== undefined) smile.resetRanges();
+    selection.expiryMs = chosen.expiryMs;
+  }
+  expirySel.value = String(selection.expiryMs ?? '');
+  if (chosen !== undefined) {
+    smile.update(chosen, view.asOfMs);
+    $('smile-title').textContent =
+      `Smile ${chosen.label} · F ${chosen.forward.toFixed(0)} · ATM ${chosen.atmVol === null ? '–' : (chosen.atmVol * 100).toFixed(1)}% · ${chosen.quotes.length} quotes`;
+  }
+  term.update(view.byExpiry, view.asOfMs);
+  byExpiry.update(view.byExpiry, view.asOfMs);
+  byTenor.update(view.byTenor, view.asOfMs);
+  heatmap.draw(view.heatmap, view.asOfMs);
+  table.update(
+    view.smiles.map((s) => s.diagnostics),
+    view.asOfMs,
+  );
+  $('surface-info').textContent =
+    `${view.currency} ${view.venue} · as of ${new Date(view.asOfMs).toISOString().slice(11, 23)}Z · ` +
+    `index ${view.indexPrice?.toFixed(2) ?? '–'} · inputs ${view.newestInputAgeMs}–${view.oldestInputAgeMs} ms old · ` +
+    `arbitrage: ${view.butterflyViolations} butterfly, ${view.calendarViolations} calendar · ${view.fitter} · run ${view.runId}`;
+}
+
+let ready: { ready?: boolean; surfaces?: number; smiles?: number } = {};
+function renderStatus(nowMs: number): void {
+  const lastSurface = state.surface(selection);
+  const lagMs = lastSurface === undefined ? undefined : nowMs - Number(lastSurface.asOfMs);
+  const status = $('status');
+  status.dataset.messages = String(state.messages);
+  status.dataset.connected = String(client.connected);
+  status.textContent = [
+    client.connected ? '● connected' : '○ disconnected',
+    `gateway ${ready.ready === true ? 'ready' : 'not ready'} (${ready.surfaces ?? 0} surfaces, ${ready.smiles ?? 0} smiles)`,
+    `venues ${state.sortedVenues().join(', ') || '–'}`,
+    `${rate.rate(nowMs).toFixed(1)} msg/s`,
+    `${state.messages} msgs, ${client.stats.reconnects} reconnects, ${client.stats.gaps} gaps`,
+    `lag ${lagMs === undefined ? '–' : `${(lagMs / 1000).toFixed(1)} s`}`,
+    `${scheduler.renders} frames`,
+  ].join(' · ');
+}
+
+const scheduler = new FrameScheduler(render, {
+  maxFps: MAX_FPS,
+  requestFrame: (cb) => requestAnimationFrame(cb),
+  now: () => performance.now(),
+});
+
+const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/v1/stream`;
+const client = new StreamClient({
+  url: wsUrl,
+  ...(apiKey === undefined ? {} : { apiKey }),
+  onOpen: () => scheduler.markDirty(),
+  onClose: () => scheduler.markDirty(),
+});
+const onMessage = (): void => {
+  rate.hit(Date.now());
+  scheduler.markDirty();
+};
+client.subscribe(
+  {},
+  {
+    onSnapshot: (s) => {
+      state.applySnapshot(s, Date.now());
+      onMessage();
+    },
+    onUpdate: (u) => {
+      state.applyUpdate(u, Date.now());
+      onMessage();
+    },
+    onError: (e) => {
+      $('error').textContent = `${e.code}: ${e.message}`;
+    },
+  },
+  'dashboard',
+);
+client.connect().catch((e: unknown) => {
+  $('error').textContent = `stream: ${String(e)}`;
+});
+
+async function pollReady(): Promise<void> {
+  try {
+    const res = await fetch('/readyz');
+    ready = (await res.json()) as typeof ready;
+  } catch {
+    ready = {};
+  }
+  scheduler.markDirty();
+}
+void pollReady();
+setInterval(() => void pollReady(), 2000);
+// Ages and the message rate change with time alone: refresh the status once a second.
+setInterval(() => scheduler.markDirty(), 1000);
+addEventListener('resize', () => {
+  smile.resize(width('smile'), 300);
+  term.resize(width('term'), 170);
+  byExpiry.resize(width('rrbf-expiry'), 170);
+  byTenor.resize(width('rrbf-tenor'), 170);
+  scheduler.markDirty();
+});
