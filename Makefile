@@ -50,7 +50,7 @@ test-node: setup
 	node scripts/run-tests.mjs $(TESTS)
 
 # The storage tests start a real clickhouse-server (Debian's), so tests install it too.
-test test-node: SYSTEM_EXTRAS += clickhouse
+test test-node: SYSTEM_EXTRAS += clickhouse chromium
 test: setup lint typecheck proto-check cargo-test test-node
 
 bench: setup
