@@ -66,7 +66,16 @@ export class StreamSession {
     private readonly log: Logger,
     private readonly onDispose: () => void = () => {},
   ) {
-    this.unlisten = store.onChange((change) => this.onChange(change));
+    // A failure while serving one client closes that client; it never reaches the feed (which
+    // would retry the batch) or the other clients.
+    this.unlisten = store.onChange((change) => {
+      try {
+        this.onChange(change);
+      } catch (error) {
+        this.log.error({ err: error }, 'stream update failed; closing the connection');
+        this.close(1011, 'internal error');
+      }
+    });
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     ws.on('close', () => this.dispose());
     ws.on('error', (error) => this.log.debug({ err: error }, 'websocket error'));
