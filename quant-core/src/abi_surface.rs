@@ -78,9 +78,10 @@ pub unsafe extern "C" fn vs_calendar_check(
     })())
 }
 
-/// Minimal calendar repair (lifts `a` of later slices): writes the repaired m×5 parameters
-/// into out_params and m lifts into out_lifts; returns 0 if the result is calendar-free and no
-/// slice lost butterfly-freeness, else 23 (the lifted parameters are written either way).
+/// Calendar repair of later slices (calendar.rs: lift, then reshape near the money): writes the
+/// repaired m×5 parameters into out_params and each slice's change of ATM total variance w(0)
+/// into out_lifts; returns 0 if the result is calendar-free and no slice lost
+/// butterfly-freeness, else 23 (the repaired parameters are written either way).
 ///
 /// # Safety
 /// Pointers as described in ABI.md.

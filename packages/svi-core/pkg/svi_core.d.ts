@@ -147,7 +147,7 @@ export interface CalendarRepairResult {
   /** Calendar-free and no slice lost butterfly-freeness. */
   ok: boolean;
   slices: TimedSlice[];
-  /** Lift added to `a` of each slice. */
+  /** Change of ATM total variance w(0) the repair made to each slice (0 where none). */
   lifts: Float64Array;
 }
 

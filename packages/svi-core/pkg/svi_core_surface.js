@@ -74,7 +74,7 @@ export class SviCore extends SviCoreBase {
     return { calendarFree: count === 0, violations };
   }
 
-  /** Lifts later slices minimally so total variance is non-decreasing in time. */
+  /** Repairs later slices so total variance is non-decreasing in time (lifts = change of w(0)). */
   repairCalendar(slices) {
     const m = slices.length;
     const a = this.arena;

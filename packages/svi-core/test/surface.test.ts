@@ -28,10 +28,20 @@ describe('surface: calendar, eSSVI, metrics', () => {
     const repaired = core.repairCalendar(fitted);
     assert.equal(repaired.ok, true);
     assert.equal(core.checkCalendar(repaired.slices).calendarFree, true);
+    // lifts = change of ATM total variance w(0) made by the repair (reshaping, not only `a`).
+    const zero = Float64Array.of(0);
     repaired.lifts.forEach((lift, i) => {
-      assert.ok(lift >= 0);
-      assert.ok(Math.abs(repaired.slices[i]!.params.a - fitted[i]!.params.a - lift) < 1e-15);
+      const before = core.sviW(fitted[i]!.params, zero)[0]!;
+      const after = core.sviW(repaired.slices[i]!.params, zero)[0]!;
+      assert.ok(
+        Math.abs(after - before - lift) < 1e-12,
+        `slice ${i}: lift ${lift}, w(0) ${before} → ${after}`,
+      );
     });
+    assert.ok(
+      repaired.lifts.some((l) => l !== 0),
+      'the crossing found above was repaired by changing a slice',
+    );
     // An obviously crossing pair is found, with the size of the crossing.
     const base = fitted[3]!.params;
     const crossing = [
