@@ -49,7 +49,7 @@ cargo-test:
 test-node: setup
 	node scripts/run-tests.mjs $(TESTS)
 
-# The storage tests start a real clickhouse-server (Debian's), so tests install it too.
+# The storage tests start a real clickhouse-server (Debian's) and the dashboard test drives Chromium, so tests install both.
 test test-node: SYSTEM_EXTRAS += clickhouse chromium
 test: setup lint typecheck proto-check cargo-test test-node
 
