@@ -75,7 +75,8 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const PUBLIC_PATHS = new Set(['/', '/healthz', '/readyz', '/metrics', '/docs', '/docs/openapi.json']);
+/** Only the data API needs a key; health, metrics, docs and the dashboard page stay open. */
+const isProtected = (path: string): boolean => path.startsWith('/v1/') || path === '/v1';
 
 /** The gateway app: no I/O until listen()/startFeed(), so routes are tested with app.inject(). */
 export function build(deps: GatewayDeps): Gateway {
@@ -120,7 +121,7 @@ export function build(deps: GatewayDeps): Gateway {
       reply.header('vary', 'origin');
     }
     const path = req.url.split('?')[0] ?? '/';
-    if (req.method === 'OPTIONS' || PUBLIC_PATHS.has(path)) return;
+    if (req.method === 'OPTIONS' || !isProtected(path)) return;
     try {
       const principal = access.authenticate(apiKeyOf(req.headers, req.url), req.ip);
       access.charge(principal);
