@@ -1,3 +1,4 @@
+import { encodeMarketDataEvent } from './fast/encode-marketdata.ts';
 import {
   type MarketDataEvent,
   MarketDataEventSchema,
@@ -21,15 +22,21 @@ const DAY_MS = 24 * HOUR_MS;
  * would silently drop deltas.
  */
 export const TOPICS = {
-  /** Normalised venue data, key venue:instrument (index: venue:index_name). Highest volume. */
-  marketdata: protoTopic({
-    name: 'volstream.marketdata.v1',
-    partitions: 24,
-    retentionMs: 3 * DAY_MS,
-    compacted: false,
-    schema: MarketDataEventSchema,
-    keyOf: marketDataKey,
-  }),
+  /**
+   * Normalised venue data, key venue:instrument (index: venue:index_name). Highest volume, so it
+   * encodes with the hand-written encoder, byte-identical to toBinary (src/fast/, docs/CONTRACTS.md).
+   */
+  marketdata: {
+    ...protoTopic({
+      name: 'volstream.marketdata.v1',
+      partitions: 24,
+      retentionMs: 3 * DAY_MS,
+      compacted: false,
+      schema: MarketDataEventSchema,
+      keyOf: marketDataKey,
+    }),
+    encode: encodeMarketDataEvent,
+  },
   /** Conflated top-N books and forwards, key currency:expiry. */
   orderbook: protoTopic({
     name: 'volstream.orderbook.v1',
