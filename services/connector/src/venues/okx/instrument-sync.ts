@@ -1,0 +1,109 @@
+// OKX option listings: REST `GET /api/v5/public/instruments?instType=OPTION&uly={family}` at
+// start and periodically, plus the `instruments` channel (instType OPTION) pushed when listings
+// change. Docs: https://www.okx.com/docs-v5/en/#public-data-rest-api-get-instruments ,
+// https://www.okx.com/docs-v5/en/#public-data-websocket-instruments-channel
+// A row is only followed once it validates; expired/delisted rows are forgotten.
+import type { Logger } from '@volstream/logging';
+import type { Rejection } from '../../values.ts';
+import { type OkxInstrumentInfo, type OkxInstrumentRegistry, okxInstrumentInfo } from './instruments.ts';
+import type { OkxInstrument, OkxRestReply } from './messages.ts';
+import { validateOkxInstrument } from './parse-instrument.ts';
+
+export interface InstrumentSyncHooks {
+  registry: OkxInstrumentRegistry;
+  /** A new instrument to follow (row validated). */
+  added(info: OkxInstrumentInfo, row: OkxInstrument, receiveNs: bigint): void;
+  /** An instrument that left the listing (expired, delisted). */
+  removed(info: OkxInstrumentInfo): void;
+  reject(rejection: Rejection, where: string): void;
+}
+
+export class OkxInstrumentSync {
+  loaded = false;
+  #timer: NodeJS.Timeout | undefined;
+  #loading: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: { restUrl: string; currencies: readonly string[]; refreshMs: number },
+    private readonly hooks: InstrumentSyncHooks,
+    private readonly deps: { logger: Logger; clock: () => bigint; now: () => number },
+  ) {}
+
+  families(): string[] {
+    return this.options.currencies.map((c) => `${c.toUpperCase()}-USD`);
+  }
+
+  start(): void {
+    void this.load();
+    if (this.options.refreshMs > 0) {
+      this.#timer = setInterval(() => void this.load(), this.options.refreshMs);
+      this.#timer.unref();
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  /** Fetches every family's list; retries in 1 s on failure until it succeeds once. */
+  load(): Promise<void> {
+    this.#loading ??= this.#load().finally(() => {
+      this.#loading = undefined;
+    });
+    return this.#loading;
+  }
+
+  async #load(): Promise<void> {
+    try {
+      for (const family of this.families()) {
+        const url = `${this.options.restUrl}/api/v5/public/instruments?instType=OPTION&uly=${family}`;
+        const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+        const body = (await response.json()) as OkxRestReply<unknown>;
+        if (body.code !== '0' || !Array.isArray(body.data)) {
+          throw new Error(`instruments ${family}: code ${String(body.code)} ${String(body.msg ?? '')}`);
+        }
+        this.apply(family, body.data, true);
+      }
+      this.loaded = true;
+    } catch (error) {
+      this.deps.logger.warn({ err: (error as Error).message }, 'OKX instrument list failed; retrying');
+      if (!this.loaded) setTimeout(() => void this.load(), 1000).unref();
+    }
+  }
+
+  /**
+   * Applies rows of one family. With `complete` (a full REST list), followed instruments of that
+   * family missing from it are removed; channel pushes only add or update.
+   */
+  apply(family: string, rows: readonly unknown[], complete: boolean): void {
+    const receiveNs = this.deps.clock();
+    const now = this.deps.now();
+    const seen = new Set<string>();
+    for (const row of rows) {
+      const bad = validateOkxInstrument(row);
+      if (bad !== undefined) {
+        this.hooks.reject(bad, 'instruments');
+        continue;
+      }
+      const r = row as OkxInstrument;
+      const info = okxInstrumentInfo(r);
+      if (info.family !== family && complete) continue;
+      if (!this.options.currencies.includes(info.currency)) continue;
+      const gone = r.state === 'expired' || info.expiryMs <= now;
+      if (gone) {
+        const known = this.hooks.registry.remove(info.name);
+        if (known !== undefined) this.hooks.removed(known);
+        continue;
+      }
+      seen.add(info.name);
+      if (this.hooks.registry.add(info)) this.hooks.added(info, r, receiveNs);
+    }
+    if (!complete) return;
+    for (const info of [...this.hooks.registry.all()]) {
+      if (info.family === family && !seen.has(info.name)) {
+        this.hooks.registry.remove(info.name);
+        this.hooks.removed(info);
+      }
+    }
+  }
+}
