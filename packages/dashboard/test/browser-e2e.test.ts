@@ -133,6 +133,12 @@ describe('dashboard in Chromium against the gateway on the simulator', () => {
     assert.ok(first.diagRows > 1, 'a diagnostics row per expiry');
     assert.equal(first.canvases, 2, `uPlot canvases present: ${JSON.stringify(first)}`);
     assert.match((await page.textContent('#status')) ?? '', /● connected/);
+    // The status line reads the gateway's /readyz and /metrics (ingest rate needs two polls).
+    await page.waitForFunction(() =>
+      /gateway ready \(\d+ surfaces, \d+ smiles, \d+\.\d events\/s in/.test(
+        document.querySelector('#status')?.textContent ?? '',
+      ),
+    );
     assert.match((await page.textContent('#diagnostics tbody')) ?? '', /\d+\/\d+/);
     await page.screenshot({ path: join(SHOTS, 'dashboard-first.png') });
 

@@ -10,6 +10,7 @@ import { SmileChart, TermChart } from './charts.ts';
 import { DashboardState, RateMeter, type Selection } from './dashboard-state.ts';
 import { DiagnosticsTable } from './diagnostics-table.ts';
 import { FrameScheduler } from './frame-scheduler.ts';
+import { GatewayStatusTracker } from './gateway-status.ts';
 import { Heatmap } from './heatmap.ts';
 import { surfaceView } from './view-model.ts';
 
@@ -142,20 +143,24 @@ function render(): void {
     `arbitrage: ${view.butterflyViolations} butterfly, ${view.calendarViolations} calendar · ${view.fitter} · run ${view.runId}`;
 }
 
-let ready: { ready?: boolean; surfaces?: number; smiles?: number } = {};
+const gateway = new GatewayStatusTracker();
+const fmt = (v: number | undefined, digits = 1): string => (v === undefined ? '–' : v.toFixed(digits));
+
 function renderStatus(nowMs: number): void {
   const lastSurface = state.surface(selection);
   const lagMs = lastSurface === undefined ? undefined : nowMs - Number(lastSurface.asOfMs);
+  const g = gateway.status;
   const status = $('status');
   status.dataset.messages = String(state.messages);
   status.dataset.connected = String(client.connected);
   status.textContent = [
     client.connected ? '● connected' : '○ disconnected',
-    `gateway ${ready.ready === true ? 'ready' : 'not ready'} (${ready.surfaces ?? 0} surfaces, ${ready.smiles ?? 0} smiles)`,
+    `gateway ${g.ready === true ? 'ready' : 'not ready'} (${g.surfaces ?? 0} surfaces, ${g.smiles ?? 0} smiles, ` +
+      `${fmt(g.ingestPerSec)} events/s in, ${fmt(g.framesPerSec)} frames/s out)`,
     `venues ${state.sortedVenues().join(', ') || '–'}`,
-    `${rate.rate(nowMs).toFixed(1)} msg/s`,
-    `${state.messages} msgs, ${client.stats.reconnects} reconnects, ${client.stats.gaps} gaps`,
+    `here ${rate.rate(nowMs).toFixed(1)} msg/s, ${state.messages} msgs, ${client.stats.reconnects} reconnects, ${client.stats.gaps} gaps`,
     `lag ${lagMs === undefined ? '–' : `${(lagMs / 1000).toFixed(1)} s`}`,
+    ...(g.pipelineP99Ms === undefined ? [] : [`pipeline p99 ${g.pipelineP99Ms.toFixed(0)} ms`]),
     `${scheduler.renders} frames`,
   ].join(' · ');
 }
@@ -198,17 +203,22 @@ client.connect().catch((e: unknown) => {
   $('error').textContent = `stream: ${String(e)}`;
 });
 
-async function pollReady(): Promise<void> {
+/** /readyz and /metrics are public paths: no API key needed. Failures just leave gaps ("–"). */
+async function pollGateway(): Promise<void> {
   try {
-    const res = await fetch('/readyz');
-    ready = (await res.json()) as typeof ready;
+    gateway.applyReady((await (await fetch('/readyz')).json()) as { ready?: boolean });
   } catch {
-    ready = {};
+    gateway.applyReady({});
+  }
+  try {
+    gateway.applyMetrics(await (await fetch('/metrics')).text(), Date.now());
+  } catch {
+    // Keep the last figures.
   }
   scheduler.markDirty();
 }
-void pollReady();
-setInterval(() => void pollReady(), 2000);
+void pollGateway();
+setInterval(() => void pollGateway(), 2000);
 // Ages and the message rate change with time alone: refresh the status once a second.
 setInterval(() => scheduler.markDirty(), 1000);
 addEventListener('resize', () => {
