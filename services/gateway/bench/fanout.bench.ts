@@ -2,7 +2,7 @@
 // update. Prints one JSON line per figure: per-update fan-out time and CPU in the gateway, p50/p99
 // delivery latency, the update encoder against re-encoding the whole ServerMessage per subscriber
 // (baseline), and bytes per update protobuf vs JSON.
-// Run: node --import tsx services/gateway/bench/fanout.bench.ts [clients=1000] [updates=30]
+// Run: node --import tsx services/gateway/bench/fanout.bench.ts [clients=1000] [updates=30] [protobuf|json]
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { create, ServerMessageSchema, type Surface, sampleEvents, toBinary } from '@volstream/contracts';
@@ -11,6 +11,7 @@ import { build, encodeUpdate } from '../src/index.ts';
 
 const CLIENTS = Number(process.argv[2] ?? 1000);
 const UPDATES = Number(process.argv[3] ?? 30);
+const FORMAT = process.argv[4] === 'json' ? 'json' : 'protobuf';
 
 /** A composite BTC surface of realistic size: 12 expiries x 40 quotes. */
 function surface(atmVol: number): Surface {
@@ -49,7 +50,11 @@ const gw = build({ logger, options: { ratePerSec: 1e6, burst: 1e6 } });
 const port = await gw.listen(0, '127.0.0.1');
 const child = fork(
   new URL('./fanout-clients.ts', import.meta.url).pathname,
-  [`ws://127.0.0.1:${port}/v1/stream`, String(CLIENTS), String(UPDATES)],
+  [
+    `ws://127.0.0.1:${port}/v1/stream${FORMAT === 'json' ? '?format=json' : ''}`,
+    String(CLIENTS),
+    String(UPDATES),
+  ],
   {
     execArgv: ['--import', 'tsx'],
   },
@@ -108,11 +113,11 @@ for (let r = 0; r < reps; r++) {
 const naive = (performance.now() - t) / reps;
 
 const sortedFanout = [...fanoutMs].sort((a, b) => a - b);
-line('gateway.fanout_per_update_ms_median', quantile(sortedFanout, 0.5), 'ms');
-line('gateway.fanout_cpu_per_update_ms', (cpu.user + cpu.system) / 1000 / UPDATES, 'ms');
-line('gateway.delivery_latency_p50_ms', quantile(latencies, 0.5), 'ms');
-line('gateway.delivery_latency_p99_ms', quantile(latencies, 0.99), 'ms');
-line('gateway.deliveries', latencies.length, 'frames', CLIENTS * UPDATES);
+line(`gateway.${FORMAT}.fanout_per_update_ms_median`, quantile(sortedFanout, 0.5), 'ms');
+line(`gateway.${FORMAT}.fanout_cpu_per_update_ms`, (cpu.user + cpu.system) / 1000 / UPDATES, 'ms');
+line(`gateway.${FORMAT}.delivery_latency_p50_ms`, quantile(latencies, 0.5), 'ms');
+line(`gateway.${FORMAT}.delivery_latency_p99_ms`, quantile(latencies, 0.99), 'ms');
+line(`gateway.${FORMAT}.deliveries`, latencies.length, 'frames', CLIENTS * UPDATES);
 line('gateway.encode_update_x_subscribers_ms', spliced, 'ms', naive);
 const pb = (encodeUpdate('protobuf', 'all', 123n, { surface: s }) as Uint8Array).length;
 const json = Buffer.byteLength(encodeUpdate('json', 'all', 123n, { surface: s }) as string);

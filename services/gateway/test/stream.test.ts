@@ -212,7 +212,7 @@ function defaultLimits() {
 describe('update encoder', () => {
   test('the spliced protobuf update decodes to the same ServerMessage as a full encoding', async () => {
     const { encodeUpdate } = await import('../src/index.ts');
-    const { fromBinary, ServerMessageSchema, toBinary } = await import('@volstream/contracts');
+    const { fromBinary, ServerMessageSchema, toBinary, toJson } = await import('@volstream/contracts');
     const surface = surfaceOf('BTC', 'composite', 0.7);
     const frame = encodeUpdate('protobuf', 'sub-1', 300n, { surface }) as Uint8Array;
     const decoded = fromBinary(ServerMessageSchema, frame);
@@ -225,5 +225,13 @@ describe('update encoder', () => {
     assert.deepEqual(frame, toBinary(ServerMessageSchema, full));
     assert.ok(decoded.kind.case === 'update' && decoded.kind.value.payload.case === 'surface');
     assert.equal(decoded.kind.value.payload.value.smiles[0]?.atmVol, 0.7);
+    const text = encodeUpdate('json', 'sub-"1"', 300n, { surface }) as string;
+    assert.deepEqual(
+      JSON.parse(text),
+      toJson(ServerMessageSchema, {
+        ...full,
+        kind: { case: 'update', value: { ...full.kind.value, subscriptionId: 'sub-"1"' } },
+      } as typeof full),
+    );
   });
 });

@@ -24,7 +24,7 @@ export type WireFormat = 'protobuf' | 'json';
  * is written as tag(2,LEN) len [tag(1,LEN) id tag(2,VARINT) seq tag(3|4,LEN) payload-bytes].
  */
 const binaryCache = new WeakMap<object, Uint8Array>();
-const jsonCache = new WeakMap<object, JsonValue>();
+const jsonCache = new WeakMap<object, string>();
 
 function payloadBytes(payload: { smile: Smile } | { surface: Surface }): Uint8Array {
   const obj = 'smile' in payload ? payload.smile : payload.surface;
@@ -37,11 +37,14 @@ function payloadBytes(payload: { smile: Smile } | { surface: Surface }): Uint8Ar
   return bytes;
 }
 
-function payloadJson(payload: { smile: Smile } | { surface: Surface }): JsonValue {
+/** The payload's JSON text, serialised once per object. */
+function payloadJson(payload: { smile: Smile } | { surface: Surface }): string {
   const obj = 'smile' in payload ? payload.smile : payload.surface;
   let json = jsonCache.get(obj);
   if (json === undefined) {
-    json = 'smile' in payload ? toJson(SmileSchema, payload.smile) : toJson(SurfaceSchema, payload.surface);
+    json = JSON.stringify(
+      'smile' in payload ? toJson(SmileSchema, payload.smile) : toJson(SurfaceSchema, payload.surface),
+    );
     jsonCache.set(obj, json);
   }
   return json;
@@ -55,8 +58,9 @@ export function encodeUpdate(
   payload: { smile: Smile } | { surface: Surface },
 ): Uint8Array | string {
   if (format === 'json') {
-    const body = 'smile' in payload ? { smile: payloadJson(payload) } : { surface: payloadJson(payload) };
-    return JSON.stringify({ update: { subscriptionId, sequence: sequence.toString(), ...body } });
+    // Same splice in text: {"update":{"subscriptionId":…,"sequence":"n","smile"|"surface":<payload>}}.
+    const field = 'smile' in payload ? 'smile' : 'surface';
+    return `{"update":{"subscriptionId":${JSON.stringify(subscriptionId)},"sequence":"${sequence}","${field}":${payloadJson(payload)}}}`;
   }
   // Only the small heads go through BinaryWriter; the payload is copied once, straight into place.
   const bytes = payloadBytes(payload);
