@@ -36,6 +36,7 @@ lint: $(NODE_MODULES_STAMP)
 
 typecheck: $(NODE_MODULES_STAMP)
 	npx tsc -p tsconfig.json
+	npx tsc -p packages/dashboard/tsconfig.json
 
 proto: $(NODE_MODULES_STAMP)
 	bash proto/generate.sh
