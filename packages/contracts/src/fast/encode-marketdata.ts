@@ -28,7 +28,7 @@ import type {
 } from '../gen/volstream/v1/marketdata_pb.ts';
 import { ProtoWriter, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './writer.ts';
 
-const writer = new ProtoWriter(4096);
+const writer = new ProtoWriter();
 
 /** Unknown fields kept by a decoded message go out after the known ones, as protobuf-es does. */
 function unknownFields(w: ProtoWriter, unknown: UnknownField[] | undefined): void {
@@ -272,7 +272,8 @@ export function isFastMarketDataPayload(event: MarketDataEvent): boolean {
 /**
  * The protobuf binary encoding of a MarketDataEvent, byte-identical to
  * `toBinary(MarketDataEventSchema, event)`; payloads it does not cover go through toBinary.
- * Returns a fresh Uint8Array the caller owns.
+ * Returns a view into the writer's slab that the caller owns: no later encode writes over it
+ * (writer.ts "Output memory"); read it through byteOffset/byteLength, as any Uint8Array view.
  */
 export function encodeMarketDataEvent(event: MarketDataEvent): Uint8Array {
   if (!isFastMarketDataPayload(event)) return toBinary(MarketDataEventSchema, event);

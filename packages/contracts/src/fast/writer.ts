@@ -14,6 +14,12 @@
  * the rare body of 128 bytes or more, moves the body right by the extra length bytes. That avoids
  * protobuf-es's per-fork chunk arrays, which is where most of its time goes.
  *
+ * Output memory: messages are written straight into a 64 KiB slab and handed out as views of it
+ * (like Node's Buffer pool), because allocating one small typed array per message costs more than
+ * encoding it. Each view is the caller's for good (later messages go after it, never over it); read
+ * it through byteOffset/byteLength like any Uint8Array view. A new slab starts when less than 16 KiB
+ * is left, or when a message outgrows the slab (the message so far is copied over).
+ *
  * Not re-entrant: one encode at a time per writer (encoding is synchronous, so a module-level writer
  * is safe in one thread).
  */
@@ -29,34 +35,51 @@ export const WIRE_LEN = 2;
 export class ProtoWriter {
   private buf: Uint8Array;
   private view: DataView;
+  /** Start of the message being written, in buf. */
+  private base = 0;
   private pos = 0;
   private readonly utf8 = new TextEncoder();
 
-  constructor(initialBytes = 1024) {
-    this.buf = new Uint8Array(initialBytes);
+  constructor(
+    private readonly slabBytes = 64 * 1024,
+    private readonly minFreeBytes = 16 * 1024,
+  ) {
+    this.buf = new Uint8Array(slabBytes);
     this.view = new DataView(this.buf.buffer);
   }
 
-  /** Starts a new message (drops anything written before). */
+  /** Starts a new message after the last one handed out (a fresh slab if this one is nearly full). */
   reset(): void {
-    this.pos = 0;
+    // byteLength 0: the slab was transferred to another thread by a consumer; never write to it.
+    if (this.buf.length - this.pos < this.minFreeBytes || this.buf.buffer.byteLength === 0) {
+      this.newSlab(this.slabBytes);
+      this.pos = 0;
+    }
+    this.base = this.pos;
   }
 
-  /** A copy of the bytes written since reset(), sized exactly (safe to keep after the next encode). */
+  /** The message written since reset(), as a view the caller keeps (never overwritten). */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    const out = this.buf.subarray(this.base, this.pos);
+    this.base = this.pos;
+    return out;
   }
 
-  /** Makes room for `n` more bytes, doubling the buffer as needed. */
+  private newSlab(size: number): void {
+    this.buf = new Uint8Array(size);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  /**
+   * Makes room for `n` more bytes. A message outgrowing the slab moves to a bigger one at the SAME
+   * offsets, so positions returned by fork() stay valid.
+   */
   private ensure(n: number): void {
     const need = this.pos + n;
     if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < need) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
+    const old = this.buf;
+    this.newSlab(Math.max(this.slabBytes, need * 2));
+    this.buf.set(old.subarray(this.base, this.pos), this.base);
   }
 
   /** Tag of a field: varint(no << 3 | wireType). */
