@@ -48,7 +48,9 @@ describe('volstream run (child process)', () => {
 
   it('stops cleanly on SIGTERM and exits 0', async () => {
     const cli = startCli(['run', '--source', 'sim']);
-    await cli.waitForStderr(/"msg":"running \d+ component/);
+    // Generous: the compute thread compiles the workers through tsx and loads the WASM core, which
+    // takes tens of seconds when the 2 cores are shared with other test files.
+    await cli.waitForStderr(/"msg":"running \d+ component/, 90_000);
     cli.child.kill('SIGTERM');
     const result = await cli.done;
     assert.equal(result.code, 0, result.stderr);
