@@ -13,4 +13,10 @@ export {
 } from './deribit/simulator.ts';
 export { atmVol, type RawSvi, type Slice, toRawSvi, totalVariance, truthVol } from './deribit/truth.ts';
 export type { TruthExpiry, TruthSnapshot } from './deribit/truth-report.ts';
+export {
+  type OkxBookView,
+  type OkxSimulator,
+  type OkxSimulatorOptions,
+  startOkxSimulator,
+} from './okx/simulator.ts';
 export { Prng } from './prng.ts';

@@ -1,0 +1,252 @@
+// Connector ↔ OKX simulator over real sockets and REST: books rebuilt from the published stream
+// equal the simulator's, gap → marker + resync, reset → resync, keep-alive passes silently,
+// disconnect → reconnect/resubscribe/resync, text ping/pong after silence, malformed frames
+// counted and dropped.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { MarketDataEvent } from '@volstream/contracts';
+import { type OkxSimulator, startOkxSimulator } from '@volstream/exchange-sim';
+import { createLogger } from '@volstream/logging';
+import { createReceiveClock } from '../src/clock.ts';
+import { CollectingSink } from '../src/sink.ts';
+import { OkxFeed } from '../src/venues/okx/feed.ts';
+import { okxFeedOptions } from '../src/venues/okx/index.ts';
+
+/** What a downstream worker rebuilds from the stream, plus soundness checks on seq/prev_seq. */
+class SeqReplicas {
+  readonly books = new Map<
+    string,
+    { synced: boolean; seq: bigint; bids: Map<number, number>; asks: Map<number, number> }
+  >();
+  readonly violations: string[] = [];
+  markers = 0;
+  #seen = 0;
+
+  update(events: readonly MarketDataEvent[]): this {
+    for (; this.#seen < events.length; this.#seen += 1) this.#apply(events[this.#seen]!);
+    return this;
+  }
+
+  #apply(event: MarketDataEvent): void {
+    const p = event.payload;
+    if (p.case === 'bookSnapshot') {
+      const v = p.value;
+      if (v.seq === undefined) {
+        this.markers += 1;
+        const book = this.books.get(v.instrumentName);
+        if (book !== undefined) book.synced = false;
+        return;
+      }
+      this.books.set(v.instrumentName, {
+        synced: true,
+        seq: v.seq,
+        bids: new Map(v.bids.map((l) => [l.price, l.amount])),
+        asks: new Map(v.asks.map((l) => [l.price, l.amount])),
+      });
+    } else if (p.case === 'bookDelta') {
+      const v = p.value;
+      const book = this.books.get(v.instrumentName);
+      if (book === undefined || !book.synced) {
+        this.violations.push(`delta ${v.seq} of ${v.instrumentName} on an unsynced book`);
+        return;
+      }
+      if (v.prevSeq !== book.seq) {
+        this.violations.push(`delta of ${v.instrumentName}: prev ${v.prevSeq} != last ${book.seq}`);
+        return;
+      }
+      for (const [side, updates] of [
+        [book.bids, v.bids],
+        [book.asks, v.asks],
+      ] as const) {
+        for (const u of updates) {
+          if (u.amount === 0) side.delete(u.price);
+          else side.set(u.price, u.amount);
+        }
+      }
+      book.seq = v.seq!;
+    }
+  }
+
+  view(name: string) {
+    const b = this.books.get(name);
+    if (b === undefined || !b.synced) return undefined;
+    return {
+      seqId: Number(b.seq),
+      bids: [...b.bids].sort((x, y) => y[0] - x[0]),
+      asks: [...b.asks].sort((x, y) => x[0] - y[0]),
+    };
+  }
+}
+
+async function until(what: string, cond: () => boolean, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`Expected ${what} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('OKX connector against the OKX simulator', () => {
+  let sim: OkxSimulator;
+  let feed: OkxFeed;
+  const sink = new CollectingSink();
+  const replicas = new SeqReplicas();
+
+  before(async () => {
+    sim = await startOkxSimulator({
+      seed: 'okx-test',
+      currencies: ['BTC'],
+      calendar: { dailies: 0, weeklies: 1, monthlies: 0, quarterlies: 0 },
+      tickMs: 50,
+      summaryMs: 200,
+    });
+    feed = new OkxFeed(
+      okxFeedOptions({
+        url: sim.url,
+        currencies: ['BTC'],
+        connections: 2,
+        producerId: 'connector-okx-test',
+        tuning: {
+          pingAfterMs: 300,
+          silenceMs: 3000,
+          backoffBaseMs: 50,
+          backoffCapMs: 200,
+          subscribeRatePerSec: 50,
+          subscribeBurst: 50,
+          instrumentRefreshMs: 0,
+        },
+      }),
+      {
+        sink,
+        logger: createLogger({ service: 'connector-test', level: 'silent' }),
+        clock: createReceiveClock(),
+      },
+    );
+    feed.start();
+    await feed.whenConverged(10_000);
+  });
+
+  after(async () => {
+    await feed.stop();
+    await sim.stop();
+  });
+
+  /** Pauses the market, lets everything in flight arrive, and compares every subscribed book. */
+  async function assertBooksEqual(): Promise<void> {
+    sim.pause();
+    await sleep(150);
+    await feed.flush();
+    replicas.update(sink.events);
+    const names = sim.instruments();
+    const truth = sim.books(names);
+    let compared = 0;
+    for (const name of names) {
+      const mine = replicas.view(name);
+      assert.ok(mine !== undefined, `${name} synced downstream`);
+      assert.deepEqual(mine, truth[name], name);
+      compared += 1;
+    }
+    assert.ok(compared > 10, `compared ${compared} books`);
+    assert.deepEqual(replicas.violations, []);
+  }
+
+  it('lists instruments from REST, subscribes everything and rebuilds equal books', async () => {
+    const names = sim.instruments();
+    assert.equal(feed.registry.size, names.length);
+    await until('a book update', () => sink.events.some((e) => e.payload.case === 'bookDelta'));
+    await until('tickers with IV and forward', () =>
+      sink.events.some(
+        (e) =>
+          e.payload.case === 'ticker' &&
+          e.payload.value.markIv !== undefined &&
+          e.payload.value.underlyingPrice !== undefined &&
+          e.payload.value.markPrice !== undefined,
+      ),
+    );
+    assert.ok(
+      sink.events.some((e) => e.payload.case === 'indexPrice' && e.payload.value.indexName === 'BTC-USD'),
+    );
+    assert.equal(sink.events.filter((e) => e.payload.case === 'instrument').length, names.length);
+    await assertBooksEqual();
+  });
+
+  it('answers silence with a text ping and counts the pong', async () => {
+    // The market is paused: nothing arrives, so each socket pings after 300 ms.
+    const before = sim.stats().pings;
+    await until('pings answered', () => sim.stats().pings >= before + 2);
+    await until('pongs counted', () => feed.shards.every((s) => s.pongs > 0));
+    assert.equal(feed.stats().reconnects, 0, 'a pinging socket is not dropped for silence');
+    sim.resume();
+  });
+
+  it('a keep-alive update (prevSeqId == seqId) publishes nothing and keeps the book synced', async () => {
+    const name = sim.instruments()[0]!;
+    await feed.flush();
+    const count = sink.events.length;
+    const control = feed.stats().controlFrames;
+    sim.pause();
+    await sleep(100);
+    sim.keepAlive(name);
+    await until('keep-alive seen', () => feed.stats().controlFrames > control);
+    await feed.flush();
+    assert.equal(
+      sink.events.slice(count).filter((e) => (e.payload.case ?? '').startsWith('book')).length,
+      0,
+      'no book event for a keep-alive',
+    );
+    assert.ok(feed.sequencer.synced(name));
+    sim.resume();
+  });
+
+  it('a gap publishes the unsynced marker, drops following deltas and resyncs from a snapshot', async () => {
+    const name = sim.instruments()[1]!;
+    const gaps = feed.stats().dropped.book_gap;
+    const done = feed.stats().resyncsCompleted;
+    const markers = replicas.markers;
+    sim.gap(name);
+    await until('gap detected', () => feed.stats().dropped.book_gap === gaps + 1);
+    await until('resync completed', () => feed.stats().resyncsCompleted === done + 1);
+    await feed.flush();
+    replicas.update(sink.events);
+    assert.equal(replicas.markers, markers + 1);
+    await assertBooksEqual();
+    sim.resume();
+  });
+
+  it('a reset after maintenance (seqId < prevSeqId) resyncs the book', async () => {
+    const name = sim.instruments()[2]!;
+    const done = feed.stats().resyncsCompleted;
+    sim.reset(name);
+    await until('resync completed', () => feed.stats().resyncsCompleted === done + 1);
+    await assertBooksEqual();
+    sim.resume();
+  });
+
+  it('malformed frames are counted by reason and dropped; the feed keeps going', async () => {
+    const before = feed.stats().dropped;
+    sim.sendMalformed();
+    await until('drops counted', () => feed.stats().dropped.invalid_json > before.invalid_json);
+    await until('all six counted', () => {
+      const d = feed.stats().dropped;
+      return (
+        d.invalid_json - before.invalid_json === 2 &&
+        d.unknown_frame - before.unknown_frame === 4 &&
+        d.unknown_channel - before.unknown_channel === 2 &&
+        d.bad_value - before.bad_value === 2 &&
+        d.unknown_instrument - before.unknown_instrument === 2
+      );
+    });
+  });
+
+  it('a disconnect reconnects, resubscribes and resyncs every book', async () => {
+    const reconnects = feed.stats().reconnects;
+    sim.disconnectAll();
+    await until('reconnected', () => feed.stats().reconnects >= reconnects + 2);
+    await feed.whenConverged(10_000);
+    await until('books resynced', () => sim.instruments().every((n) => feed.sequencer.synced(n)));
+    await assertBooksEqual();
+    sim.resume();
+  });
+});
