@@ -10,14 +10,19 @@ export const SUPPORTED_SCHEMA_VERSIONS: ReadonlySet<number> = new Set([1]);
 /** Run id of the live pipeline; replays use their own run id. */
 export const LIVE_RUN_ID = 'live';
 
-// Wall-clock nanoseconds: a Date.now() anchor plus the monotonic hrtime elapsed since, so consecutive
-// readings never go backwards within a process and keep sub-millisecond resolution.
+// Wall-clock nanoseconds: a Date.now() anchor plus the monotonic clock elapsed since, so consecutive
+// readings never go backwards within a process and keep sub-millisecond resolution. Node's hrtime
+// where it exists; `performance.now()` elsewhere (the dashboard imports the contracts in a browser).
+const monotonicNs: () => bigint =
+  typeof globalThis.process?.hrtime?.bigint === 'function'
+    ? () => process.hrtime.bigint()
+    : () => BigInt(Math.round(performance.now() * 1e6));
 const anchorWallNs = BigInt(Date.now()) * 1_000_000n;
-const anchorHr = process.hrtime.bigint();
+const anchorMonotonicNs = monotonicNs();
 
 /** Current wall-clock time as Unix epoch nanoseconds (for receive_time_ns / publish_time_ns). */
 export function nowNs(): bigint {
-  return anchorWallNs + (process.hrtime.bigint() - anchorHr);
+  return anchorWallNs + (monotonicNs() - anchorMonotonicNs);
 }
 
 export interface HeaderInit {

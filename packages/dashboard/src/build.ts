@@ -10,8 +10,6 @@ import { fileURLToPath } from 'node:url';
 const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DASHBOARD_DIST = join(PACKAGE_DIR, 'dist');
 const APP_DIR = join(PACKAGE_DIR, 'src', 'app');
-const BROWSER_PROCESS_SHIM =
-  'globalThis.process??={env:{},hrtime:{bigint:()=>BigInt(Math.round(performance.now()*1e6))}};';
 const OUTPUTS = ['index.html', 'app.js', 'app.css'] as const;
 
 async function newestMtime(dir: string): Promise<number> {
@@ -57,9 +55,6 @@ export async function buildDashboard(): Promise<{ ms: number; bytes: number }> {
     logLevel: 'silent',
     // The client SDK loads `ws` only when the platform has no WebSocket (never in a browser).
     external: ['ws'],
-    // @volstream/contracts reads process.hrtime at import (header timestamps, never used here):
-    // a minimal stand-in keeps the browser bundle loading.
-    banner: { js: BROWSER_PROCESS_SHIM },
   });
   await mkdir(DASHBOARD_DIST, { recursive: true });
   const files = result.outputFiles.map((f) => ({ path: f.path, bytes: f.contents }));
