@@ -2,17 +2,20 @@
  * Fast encoder throughput (src/fast/encode-marketdata.ts) against protobuf-es toBinary, for the same
  * option book delta and option ticker as codec.bench.ts, and fast encode + registry decode against
  * JSON.parse of the equivalent REAL Deribit message (the codec.bench.ts baseline:
- * shared/data/exchange_ws_message_samples/deribit_options_and_book.json). Rounds interleaved, medians.
+ * shared/data/exchange_ws_message_samples/deribit_options_and_book.json); the fast decoder against
+ * fromBinary. Rounds interleaved, medians.
  * Run: node --import tsx packages/contracts/bench/fast-codec.bench.ts
  * Prints one JSON line per figure: {"bench","value","unit","baseline","ratio", ...}.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeMarketDataEvent } from '../src/fast/decode-marketdata.ts';
 import { encodeMarketDataEvent } from '../src/fast/encode-marketdata.ts';
 import {
   BookAction,
   create,
   eventId,
+  fromBinary,
   InstrumentState,
   type MarketDataEvent,
   MarketDataEventSchema,
@@ -155,6 +158,29 @@ for (const [name, event, raw] of [
       sink += spec.decode(toBinary(MarketDataEventSchema, event)).payload.case === undefined ? 0 : 1;
     },
   ]) as [number, number, number, number, number];
+  const bytes = toBinary(MarketDataEventSchema, event);
+  const [pbesDecode, fastDecode, jsonAgain, fastBoth] = interleaved([
+    () => {
+      sink += fromBinary(MarketDataEventSchema, bytes).payload.case === undefined ? 0 : 1;
+    },
+    () => {
+      sink += decodeMarketDataEvent(bytes)?.payload.case === undefined ? 0 : 1;
+    },
+    () => {
+      sink += (JSON.parse(raw) as Json).jsonrpc === '2.0' ? 1 : 0;
+    },
+    () => {
+      sink += decodeMarketDataEvent(encodeMarketDataEvent(event))?.payload.case === undefined ? 0 : 1;
+    },
+  ]) as [number, number, number, number];
+  figure(`contracts.fast.${name}.decode`, fastDecode, 'msgs/s', pbesDecode, {
+    baselineName: 'protobuf-es fromBinary',
+    jsonParse: Math.round(jsonAgain),
+    ratioToJsonParse: Number((fastDecode / jsonAgain).toFixed(3)),
+  });
+  figure(`contracts.fast.${name}.fast_encode_fast_decode`, fastBoth, 'msgs/s', jsonAgain, {
+    baselineName: 'JSON.parse of the real Deribit message',
+  });
   figure(`contracts.fast.${name}.encode`, fast, 'msgs/s', pbes, {
     baselineName: 'protobuf-es toBinary',
     nsPerMsg: Number((1e9 / fast).toFixed(0)),
