@@ -86,8 +86,24 @@ Stops on SIGINT/SIGTERM and prints the row counts on stdout.`,
         { bus, logger },
         { groupId: config.group, fromBeginning: config.fromBeginning },
       );
-      if (!signal.aborted)
+      // One progress line per second while something changes (rows stored, lag).
+      let last = '';
+      const progress = setInterval(() => {
+        writer
+          .lag()
+          .then((lag) => {
+            const { rows, insertFailures } = writer.stats();
+            const line = JSON.stringify({ rows, lag: lag.total, insertFailures });
+            if (line !== last)
+              logger.info({ rows, lag: lag.total, insertFailures }, 'storage writer progress');
+            last = line;
+          })
+          .catch(() => undefined);
+      }, 1_000);
+      if (!signal.aborted) {
         await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
+      }
+      clearInterval(progress);
       await writer.stop();
       stdout.write(`${JSON.stringify(writer.stats())}\n`);
       return EXIT_OK;
