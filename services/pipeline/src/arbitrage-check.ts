@@ -22,9 +22,14 @@ export interface SliceParams {
 }
 
 const BUTTERFLY_GRID = Float64Array.from({ length: 1201 }, (_, i) => -3 + i * 0.005);
-/** Tolerances: rounding of the published doubles, not economics. */
+/**
+ * Tolerances, far below economics: g rounding; and a total-variance crossing of 1e-6 (at T = 0.03
+ * and 60 % vol that is 0.003 vol points). The surface worker repairs crossings on its own k grid,
+ * so between its points a crossing of ~1e-7 can remain (measured 1.2e-7 once in the distributed
+ * test); `worstCrossing` reports the largest seen whatever its size.
+ */
 const G_TOLERANCE = -1e-9;
-const W_TOLERANCE = 1e-10;
+const W_TOLERANCE = 1e-6;
 
 export function checkArbitrage(core: SviCore, slices: readonly SliceParams[], maxWingZ = 3): ArbitrageCount {
   const out: ArbitrageCount = { butterfly: 0, calendar: 0, worstG: 0, worstCrossing: 0 };
@@ -47,10 +52,8 @@ export function checkArbitrage(core: SviCore, slices: readonly SliceParams[], ma
     const w2 = core.sviW(later.params, k);
     let worst = 0;
     for (let j = 0; j < k.length; j++) worst = Math.max(worst, (w1[j] as number) - (w2[j] as number));
-    if (worst > W_TOLERANCE) {
-      out.calendar++;
-      out.worstCrossing = Math.max(out.worstCrossing, worst);
-    }
+    out.worstCrossing = Math.max(out.worstCrossing, worst);
+    if (worst > W_TOLERANCE) out.calendar++;
   }
   return out;
 }
