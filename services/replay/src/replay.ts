@@ -130,7 +130,7 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
         : `AND (receive_time_ns > ${BigInt(cursor.r)} OR (receive_time_ns = ${BigInt(cursor.r)} AND (source_sequence > ${BigInt(cursor.s)}
              OR (source_sequence = ${BigInt(cursor.s)} AND event_id > ${sqlString(cursor.e)}))))`;
     return store.query<PageRow>(
-      `SELECT payload, exchange_time_ms AS t, kind, receive_time_ns AS r, source_sequence AS s, event_id AS e
+      `SELECT payload, exchange_time_ms AS t, kind, toString(receive_time_ns) AS r, toString(source_sequence) AS s, event_id AS e
        FROM marketdata FINAL WHERE ${where} ${after}
        ORDER BY receive_time_ns, source_sequence, event_id LIMIT ${pageSize}`,
     );

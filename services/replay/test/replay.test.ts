@@ -61,8 +61,11 @@ describe('replay', () => {
     assert.equal(a.surfaces, live.length);
     assert.deepEqual(await surfacesOf(store, 'again-1'), live);
     assert.deepEqual(await surfacesOf(store, 'again-2'), live);
-    // The raw stored bytes of the two replays differ only through the run id.
     assert.equal(b.fitterId, a.fitterId);
+    // Small pages: the keyset pagination neither skips nor repeats an event.
+    const paged = await replay(store, { ...ALL, runId: 'paged', pageSize: 997 });
+    assert.equal(paged.events, a.events);
+    assert.deepEqual(await surfacesOf(store, 'paged'), live);
   });
 
   it('with the second fitter writes a separate run, queryable side by side', async () => {

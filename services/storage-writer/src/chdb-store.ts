@@ -16,6 +16,9 @@ export async function openChdbStore(dataDir: string = DEFAULT_DATA_DIR): Promise
   mkdirSync(dir, { recursive: true });
   const chdb: ChdbModule = await import('chdb');
   const session: ChdbSession = new chdb.Session(dir);
+  // 64-bit integers as JSON strings, as the server sends them: receive_time_ns (~1.8e18) would
+  // lose digits as a JS number, and callers then see one type whatever the backend.
+  await session.queryAsync('SET output_format_json_quote_64bit_integers = 1', { format: 'TabSeparated' });
   return new ChdbStore(session);
 }
 
