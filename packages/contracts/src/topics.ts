@@ -1,3 +1,4 @@
+import { decodeMarketDataEvent } from './fast/decode-marketdata.ts';
 import { encodeMarketDataEvent } from './fast/encode-marketdata.ts';
 import {
   type MarketDataEvent,
@@ -9,11 +10,21 @@ import {
   type VolatilityEvent,
   VolatilityEventSchema,
 } from './gen/volstream/v1/events_pb.ts';
+import { SUPPORTED_SCHEMA_VERSIONS } from './header.ts';
 import { marketDataKey, orderBookKey, surfaceKey, volatilityKey } from './keys.ts';
 import { protoTopic, type TopicSpec } from './topic-spec.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
+
+const marketdataSpec = protoTopic({
+  name: 'volstream.marketdata.v1',
+  partitions: 24,
+  retentionMs: 3 * DAY_MS,
+  compacted: false,
+  schema: MarketDataEventSchema,
+  keyOf: marketDataKey,
+});
 
 /**
  * The topic registry: topic <-> envelope message <-> partition key. Partition counts and retention
@@ -24,18 +35,19 @@ const DAY_MS = 24 * HOUR_MS;
 export const TOPICS = {
   /**
    * Normalised venue data, key venue:instrument (index: venue:index_name). Highest volume, so it
-   * encodes with the hand-written encoder, byte-identical to toBinary (src/fast/, docs/CONTRACTS.md).
+   * encodes and decodes with the hand-written codec, identical to protobuf-es (src/fast/,
+   * docs/CONTRACTS.md "Fast encoder").
    */
   marketdata: {
-    ...protoTopic({
-      name: 'volstream.marketdata.v1',
-      partitions: 24,
-      retentionMs: 3 * DAY_MS,
-      compacted: false,
-      schema: MarketDataEventSchema,
-      keyOf: marketDataKey,
-    }),
+    ...marketdataSpec,
     encode: encodeMarketDataEvent,
+    decode: (bytes: Uint8Array): MarketDataEvent => {
+      const event = decodeMarketDataEvent(bytes);
+      if (event?.header !== undefined && SUPPORTED_SCHEMA_VERSIONS.has(event.header.schemaVersion))
+        return event;
+      // Not handled by the fast path, no header or an unknown version: protoTopic decodes and throws.
+      return marketdataSpec.decode(bytes);
+    },
   },
   /** Conflated top-N books and forwards, key currency:expiry. */
   orderbook: protoTopic({

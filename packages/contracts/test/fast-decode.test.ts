@@ -1,10 +1,12 @@
 // The fast MarketDataEvent decoder returns exactly what fromBinary returns, or gives up (undefined).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { VolstreamError } from '@volstream/errors';
 import { decodeMarketDataEvent } from '../src/fast/decode-marketdata.ts';
 import { MarketDataEventSchema } from '../src/gen/volstream/v1/events_pb.ts';
 import { sampleEvents } from '../src/samples.ts';
+import { TOPICS } from '../src/topics.ts';
 import { RandomEvents, rng } from './fast-random.ts';
 
 function fromBinaryOrError(bytes: Uint8Array): unknown {
@@ -76,5 +78,29 @@ describe('fast MarketDataEvent decoder', () => {
       decodeMarketDataEvent(big.subarray(7, 7 + bytes.length)),
       fromBinary(MarketDataEventSchema, bytes),
     );
+  });
+  it('TOPICS.marketdata.decode uses it and keeps the registry errors (no header, unknown version, garbage)', () => {
+    const spec = TOPICS.marketdata;
+    const ticker = sampleEvents().marketdata.find((e) => e.payload.case === 'ticker')!;
+    assert.deepStrictEqual(
+      spec.decode(spec.encode(ticker)),
+      fromBinary(MarketDataEventSchema, spec.encode(ticker)),
+    );
+    const code = (bytes: Uint8Array): string => {
+      try {
+        spec.decode(bytes);
+        return 'decoded';
+      } catch (e) {
+        return e instanceof VolstreamError ? e.code : 'other';
+      }
+    };
+    const headerless = create(MarketDataEventSchema, { payload: ticker.payload });
+    assert.equal(code(spec.encode(headerless)), 'BUS_DECODE_FAILED');
+    const future = create(MarketDataEventSchema, {
+      ...ticker,
+      header: { ...ticker.header!, schemaVersion: 99 },
+    });
+    assert.equal(code(spec.encode(future)), 'CONTRACT_UNSUPPORTED_SCHEMA_VERSION');
+    assert.equal(code(new Uint8Array([0x0a, 0x05, 0x01])), 'BUS_DECODE_FAILED');
   });
 });
