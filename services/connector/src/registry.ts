@@ -1,6 +1,7 @@
 import { VolstreamError } from '@volstream/errors';
 import type { VenueDefinition } from './venue.ts';
 import { deribit } from './venues/deribit/index.ts';
+import { okx } from './venues/okx/index.ts';
 
 /**
  * The one list of venues. Adding a venue is a folder under `venues/` plus one line here
@@ -8,6 +9,7 @@ import { deribit } from './venues/deribit/index.ts';
  */
 export const VENUES: Readonly<Record<string, VenueDefinition>> = Object.freeze({
   [deribit.name]: deribit,
+  [okx.name]: okx,
 });
 
 export function venueNames(): string[] {

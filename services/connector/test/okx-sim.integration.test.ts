@@ -155,6 +155,8 @@ describe('OKX connector against the OKX simulator', () => {
   it('lists instruments from REST, subscribes everything and rebuilds equal books', async () => {
     const names = sim.instruments();
     assert.equal(feed.registry.size, names.length);
+    // Listings are subscribed in a few coalesced requests (OKX allows 480 per connection and hour).
+    assert.ok(feed.stats().subscribeRequests <= 6, `${feed.stats().subscribeRequests} subscribe requests`);
     await until('a book update', () => sink.events.some((e) => e.payload.case === 'bookDelta'));
     await until('tickers with IV and forward', () =>
       sink.events.some(

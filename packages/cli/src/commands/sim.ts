@@ -1,11 +1,11 @@
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { duration, enumOf, int, number, string } from '@volstream/config';
-import { defineCommand, EXIT_OK, EXIT_USAGE } from '../command.ts';
+import { type ConfigOf, duration, enumOf, int, number, string } from '@volstream/config';
+import { type CommandContext, defineCommand, EXIT_OK, EXIT_USAGE } from '../command.ts';
 
 const options = {
-  venue: enumOf(['deribit'] as const)
+  venue: enumOf(['deribit', 'okx'] as const)
     .default('deribit')
     .flag('venue')
     .describe('Venue protocol to simulate.'),
@@ -61,6 +61,7 @@ Details: docs/SIMULATOR.md.`,
   ],
   options,
   async run({ config, logger, stdout, stderr, signal }) {
+    if (config.venue === 'okx') return runOkx({ config, logger, stdout, stderr, signal });
     const { startDeribitSimulator, parseFaults } = await import('@volstream/exchange-sim');
     let faults: ReturnType<typeof parseFaults> = [];
     try {
@@ -99,3 +100,36 @@ Details: docs/SIMULATOR.md.`,
     return EXIT_OK;
   },
 });
+
+/**
+ * `--venue okx`: the OKX v5 simulator (REST instruments + public websocket) on the same seeded
+ * market model. Prints {"venue","url","restUrl","port"}. --faults/--replay/--rate are Deribit-only.
+ */
+async function runOkx({
+  config,
+  logger,
+  stdout,
+  stderr,
+  signal,
+}: CommandContext<ConfigOf<typeof options>>): Promise<number> {
+  if (config.replay !== undefined || config.faults !== undefined) {
+    stderr.write('volstream sim: --replay and --faults are not available with --venue okx yet\n');
+    return EXIT_USAGE;
+  }
+  const { startOkxSimulator } = await import('@volstream/exchange-sim');
+  const sim = await startOkxSimulator({
+    port: config.port,
+    logger,
+    ...(config.seed === undefined ? {} : { seed: config.seed }),
+  });
+  stdout.write(`${JSON.stringify({ venue: 'okx', url: sim.url, restUrl: sim.restUrl, port: sim.port })}\n`);
+  logger.warn({ url: sim.url }, 'SIMULATED OKX exchange, not a live venue');
+  try {
+    if (config.for !== undefined) await sleep(config.for, undefined, { signal }).catch(() => undefined);
+    else if (!signal.aborted) await once(signal, 'abort');
+  } finally {
+    logger.info({ stats: sim.stats() }, 'simulator stopping');
+    await sim.stop();
+  }
+  return EXIT_OK;
+}

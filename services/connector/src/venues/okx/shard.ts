@@ -37,6 +37,7 @@ export class OkxShard {
   /** Send times of this connection's requests in the last hour (OKX's per-connection limit). */
   readonly #requestTimes: number[] = [];
   #pending = Promise.resolve();
+  readonly #queued: OkxArg[] = [];
   pingsSent = 0;
   pongs = 0;
 
@@ -87,7 +88,16 @@ export class OkxShard {
       this.wanted.set(key, a);
       return true;
     });
-    if (fresh.length > 0 && this.connection.isOpen) this.subscribe(fresh);
+    if (fresh.length === 0 || !this.connection.isOpen) return;
+    // Coalesce the adds of one event-loop turn (a whole instrument list) into few requests:
+    // OKX counts requests per connection and hour (480), not args.
+    for (const a of fresh) this.#queued.push(a);
+    if (this.#queued.length === fresh.length) {
+      setImmediate(() => {
+        const queued = this.#queued.splice(0);
+        if (this.connection.isOpen) this.subscribe(queued.filter((a) => this.wanted.has(argKey(a))));
+      });
+    }
   }
 
   /** Removes args (delisted instruments) and unsubscribes them. */
