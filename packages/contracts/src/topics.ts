@@ -36,7 +36,7 @@ export const TOPICS = {
   /**
    * Normalised venue data, key venue:instrument (index: venue:index_name). Highest volume, so it
    * encodes and decodes with the hand-written codec, identical to protobuf-es (src/fast/,
-   * docs/CONTRACTS.md "Fast encoder").
+   * docs/CONTRACTS.md "Fast encoder and decoder").
    */
   marketdata: {
     ...marketdataSpec,
