@@ -293,7 +293,13 @@ export class OkxFeed {
   }
 
   #onPush(arg: OkxArg, action: unknown, data: unknown[], receiveNs: bigint, text: string): void {
-    switch (channelKind(arg.channel)) {
+    const kind = channelKind(arg.channel);
+    if (data.length === 0 && kind !== 'book' && kind !== 'unknown') {
+      // An empty push carries no market data; counted so every frame is accounted for.
+      this.metrics.controlFrames += 1;
+      return;
+    }
+    switch (kind) {
       case 'book':
         this.#onBook(arg, action, data, receiveNs);
         return;
@@ -316,8 +322,9 @@ export class OkxFeed {
         return;
       case 'instruments': {
         const family = (data[0] as { uly?: unknown; instFamily?: unknown } | undefined)?.uly;
+        // Listing control: new rows are published as Instrument events, bad rows dropped.
+        this.metrics.controlFrames += 1;
         this.#instruments.apply(typeof family === 'string' ? family : '', data, false);
-        this.metrics.controlFrames += data.length === 0 ? 1 : 0;
         return;
       }
       default:

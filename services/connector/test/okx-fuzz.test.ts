@@ -1,0 +1,153 @@
+// Fuzz-style for OKX: garbled, truncated and type-confused versions of real OKX frames never throw
+// out of the frame handler, and every frame is accounted for (an event queued, a drop counted,
+// or protocol control).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { createLogger } from '@volstream/logging';
+import { createReceiveClock } from '../src/clock.ts';
+import { CollectingSink } from '../src/sink.ts';
+import { OkxFeed } from '../src/venues/okx/feed.ts';
+import { okxFeedOptions } from '../src/venues/okx/index.ts';
+import { SHARED_DATA } from './helpers/shared-data.ts';
+
+const NOW = 1_640_001_600_000;
+const SAMPLES = JSON.parse(
+  readFileSync(join(SHARED_DATA, 'exchange_ws_message_samples', 'okx_options_v5.json'), 'utf8'),
+) as { arg: { instId?: string }; data: { instId?: string }[] }[];
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Instrument rows (OKX REST shape) for every option named in the samples. */
+function rows(): unknown[] {
+  const names = new Set<string>();
+  for (const s of SAMPLES) {
+    if (s.arg.instId?.split('-').length === 5) names.add(s.arg.instId);
+    for (const d of s.data) if (d.instId?.split('-').length === 5) names.add(d.instId);
+  }
+  return [...names].map((instId) => {
+    const [coin, , , stk, opt] = instId.split('-');
+    return {
+      instId,
+      instType: 'OPTION',
+      uly: `${coin}-USD`,
+      baseCcy: '',
+      quoteCcy: '',
+      settleCcy: coin,
+      ctVal: '1',
+      ctMult: '0.1',
+      ctValCcy: coin,
+      optType: opt,
+      stk,
+      listTime: '1639000000000',
+      expTime: '1648195200000',
+      tickSz: '0.0005',
+      lotSz: '1',
+      minSz: '1',
+      state: 'live',
+    };
+  });
+}
+
+const BOOKS = [
+  '{"arg":{"channel":"books","instId":"ETH-USD-220128-3500-C"},"action":"snapshot","data":[{"asks":[["0.18","415","0","13"]],"bids":[["0.17","256","0","12"]],"ts":"1640001600039","checksum":0,"prevSeqId":-1,"seqId":123456}]}',
+  '{"arg":{"channel":"books","instId":"ETH-USD-220128-3500-C"},"action":"update","data":[{"asks":[["0.181","7","0","2"]],"bids":[],"ts":"1640001600139","checksum":0,"prevSeqId":123456,"seqId":123457}]}',
+  '{"arg":{"channel":"books","instId":"ETH-USD-220128-3500-C"},"action":"update","data":[{"asks":[],"bids":[],"ts":"1640001600239","checksum":0,"prevSeqId":123457,"seqId":123457}]}',
+  '{"event":"subscribe","arg":{"channel":"opt-summary","instFamily":"ETH-USD"},"connId":"a4d3ae55"}',
+  '{"event":"error","code":"60012","msg":"Invalid request","connId":"a4d3ae55"}',
+  'pong',
+];
+
+const WEIRD: unknown[] = [
+  null,
+  true,
+  -1,
+  0,
+  1e308,
+  'NaN',
+  '',
+  'x'.repeat(300),
+  [],
+  {},
+  [1, 2],
+  { a: 1 },
+  '-0.5',
+];
+
+function mutate(text: string, rnd: () => number): string {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  switch (Math.floor(rnd() * 5)) {
+    case 0:
+      return text.slice(0, Math.floor(rnd() * text.length));
+    case 1: {
+      const chars = text.split('');
+      for (let i = 0; i < 3; i += 1)
+        chars[Math.floor(rnd() * chars.length)] = pick(['"', '{', ']', ',', '0', 'x']);
+      return chars.join('');
+    }
+    default: {
+      // Replace one value somewhere in the parsed tree with something of the wrong type.
+      let tree: unknown;
+      try {
+        tree = JSON.parse(text);
+      } catch {
+        return text;
+      }
+      const paths: [Record<string, unknown> | unknown[], string | number][] = [];
+      const walk = (node: unknown): void => {
+        if (typeof node !== 'object' || node === null) return;
+        for (const k of Object.keys(node)) {
+          paths.push([node as Record<string, unknown>, Array.isArray(node) ? Number(k) : k]);
+          walk((node as Record<string, unknown>)[k]);
+        }
+      };
+      walk(tree);
+      if (paths.length === 0) return text;
+      const [parent, k] = pick(paths);
+      (parent as Record<string | number, unknown>)[k] = pick(WEIRD);
+      return JSON.stringify(tree);
+    }
+  }
+}
+
+describe('OKX frame handler under garbage', () => {
+  it('20,000 garbled real frames: no exception, every frame accounted for', () => {
+    const feed = new OkxFeed(okxFeedOptions({ currencies: ['BTC', 'ETH'], connections: 2 }), {
+      sink: new CollectingSink(),
+      logger: createLogger({ service: 'connector', level: 'silent' }),
+      clock: createReceiveClock(),
+      now: () => NOW,
+    });
+    const all = rows();
+    feed.applyInstrumentList('ETH-USD', all);
+    feed.applyInstrumentList('BTC-USD', all);
+    assert.ok(feed.registry.size >= 4);
+    const base = [...SAMPLES.map((s) => JSON.stringify(s)), ...BOOKS];
+    const rnd = prng(20260521);
+    const shard = feed.shards[0]!;
+    const accounted = (): number => {
+      const s = feed.stats();
+      return s.droppedTotal + s.controlFrames + s.bufferedEvents;
+    };
+    let unaccounted = 0;
+    for (let i = 0; i < 20_000; i += 1) {
+      const text =
+        i % 10 === 0 ? base[i % base.length]! : mutate(base[Math.floor(rnd() * base.length)]!, rnd);
+      const before = accounted();
+      assert.doesNotThrow(() => feed.onFrame(shard, text, 1n, text.length), text);
+      if (accounted() <= before) unaccounted += 1;
+    }
+    assert.equal(feed.stats().messagesIn, 20_000);
+    assert.equal(unaccounted, 0);
+  });
+});
