@@ -150,4 +150,26 @@ describe('OKX frame handler under garbage', () => {
     assert.equal(feed.stats().messagesIn, 20_000);
     assert.equal(unaccounted, 0);
   });
+
+  it('expired instruments are swept out of the registry and their books forgotten', () => {
+    let now = NOW;
+    const feed = new OkxFeed(okxFeedOptions({ currencies: ['BTC', 'ETH'], connections: 2 }), {
+      sink: new CollectingSink(),
+      logger: createLogger({ service: 'connector', level: 'silent' }),
+      clock: createReceiveClock(),
+      now: () => now,
+    });
+    feed.applyInstrumentList('ETH-USD', rows());
+    const listed = feed.registry.size;
+    assert.ok(listed > 0);
+    assert.equal(feed.sweepExpired(), 0);
+    now = 1_648_195_200_000; // the rows' expTime
+    assert.equal(feed.sweepExpired(), listed);
+    assert.equal(feed.registry.size, 0);
+    const wanted = feed.shards.reduce(
+      (n, s) => n + [...s.wanted.keys()].filter((k) => k.startsWith('books:')).length,
+      0,
+    );
+    assert.equal(wanted, 0, 'their book channels are no longer wanted');
+  });
 });

@@ -242,6 +242,21 @@ describe('OKX connector against the OKX simulator', () => {
     });
   });
 
+  it('listings and expiries pushed on the instruments channel are followed and dropped', async () => {
+    const before = feed.registry.size;
+    sim.listExtraExpiry('BTC');
+    const listed = sim.instruments().length;
+    assert.ok(listed > before);
+    await until('new listing followed', () => feed.registry.size === listed);
+    await until('new books synced', () => sim.instruments().every((n) => feed.sequencer.synced(n)));
+    sim.expireNearest('BTC');
+    const left = sim.instruments().length;
+    assert.ok(left < listed);
+    await until('expired instruments dropped', () => feed.registry.size === left);
+    await assertBooksEqual();
+    sim.resume();
+  });
+
   it('a disconnect reconnects, resubscribes and resyncs every book', async () => {
     const reconnects = feed.stats().reconnects;
     sim.disconnectAll();

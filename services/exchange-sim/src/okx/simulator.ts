@@ -65,6 +65,10 @@ export interface OkxSimulator {
   resume(): void;
   /** Terminates every client connection. */
   disconnectAll(): void;
+  /** Lists one more expiry of a currency now (pushed on `instruments`). */
+  listExtraExpiry(currency: Currency): void;
+  /** Expires the nearest expiry of a currency now (pushed on `instruments` as `expired`). */
+  expireNearest(currency: Currency): void;
   /** Sends a malformed frame of each kind to every client. */
   sendMalformed(): void;
   stats(): { sessions: number; pings: number; subscribes: number; framesSent: number };
@@ -109,14 +113,24 @@ export async function startOkxSimulator(options: OkxSimulatorOptions = {}): Prom
   const counters = { pings: 0, subscribes: 0, framesSent: 0 };
   let nextConn = 1;
 
-  const refreshNames = (): void => {
+  /** Syncs the OKX names with the market's listings; returns the rows that changed. */
+  const refreshNames = (): Record<string, string>[] => {
+    const changed: Record<string, string>[] = [];
     for (const inst of market.instruments()) {
       if (inst.kind !== 'option' || inst.state !== 'open') continue;
       const name = okxName(inst);
-      if (!byOkx.has(name)) byOkx.set(name, inst);
+      if (!byOkx.has(name)) {
+        byOkx.set(name, inst);
+        changed.push(okxInstrumentRow(inst));
+      }
     }
-    for (const [name, inst] of byOkx)
-      if (inst.state !== 'open' || inst.expiry <= market.now) byOkx.delete(name);
+    for (const [name, inst] of byOkx) {
+      if (inst.state !== 'open' || inst.expiry <= market.now) {
+        byOkx.delete(name);
+        changed.push(okxInstrumentRow(inst, 'expired'));
+      }
+    }
+    return changed;
   };
   refreshNames();
 
@@ -221,6 +235,16 @@ export async function startOkxSimulator(options: OkxSimulatorOptions = {}): Prom
     }
   };
 
+  /** Listings and expiries are pushed on the `instruments` channel, as OKX does on changes. */
+  const pushListings = (): void => {
+    const changed = refreshNames();
+    if (changed.length === 0) return;
+    for (const s of sessions) {
+      const a = s.subs.get('instruments:OPTION');
+      if (a !== undefined) send(s, { arg: a, data: changed });
+    }
+  };
+
   // ---- the loop: model steps, book updates, keep-alives, summaries ----
   let lastSummary = 0;
   const subscribedBooks = (): Set<string> => {
@@ -238,7 +262,7 @@ export async function startOkxSimulator(options: OkxSimulatorOptions = {}): Prom
   const tick = (): void => {
     const now = startTime + (Date.now() - wallStart);
     const events = market.advance(now);
-    if (events.some((e) => e.type === 'state')) refreshNames();
+    if (events.some((e) => e.type === 'state')) pushListings();
     const wanted = subscribedBooks();
     if (wanted.size > 0) market.ensurePriced();
     for (const name of wanted) {
@@ -349,7 +373,6 @@ export async function startOkxSimulator(options: OkxSimulatorOptions = {}): Prom
         .end('{"code":"51000","msg":"Parameter instFamily error","data":[]}');
       return;
     }
-    refreshNames();
     res
       .writeHead(200, { 'content-type': 'application/json' })
       .end(JSON.stringify({ code: '0', msg: '', data: instrumentRows(fam) }));
@@ -382,10 +405,8 @@ export async function startOkxSimulator(options: OkxSimulatorOptions = {}): Prom
     restUrl: `http://${host}:${port}`,
     port,
     market,
-    instruments: () => {
-      refreshNames();
-      return [...byOkx.keys()];
-    },
+    // Listings change only in the loop (market.advance), which also pushes them.
+    instruments: () => [...byOkx.keys()],
     books: (names) => {
       const out: Record<string, OkxBookView> = {};
       for (const name of names ?? [...books.keys()]) {
@@ -406,6 +427,14 @@ export async function startOkxSimulator(options: OkxSimulatorOptions = {}): Prom
     },
     resume: () => {
       paused = false;
+    },
+    listExtraExpiry: (currency) => {
+      market.listExtraExpiry(currency);
+      pushListings();
+    },
+    expireNearest: (currency) => {
+      market.expireNearest(currency);
+      pushListings();
     },
     disconnectAll: () => {
       for (const s of sessions) s.ws.terminate();

@@ -223,6 +223,11 @@ export class OkxFeed {
     });
   }
 
+  /** Forgets expired instruments now (also runs every minute); returns how many. */
+  sweepExpired(): number {
+    return this.#instruments.sweepExpired();
+  }
+
   /** Applies one instrument list (tests load a recorded REST reply without a socket). */
   applyInstrumentList(family: string, rows: unknown[]): void {
     this.#instruments.apply(family, rows, true);

@@ -21,6 +21,7 @@ export interface InstrumentSyncHooks {
 export class OkxInstrumentSync {
   loaded = false;
   #timer: NodeJS.Timeout | undefined;
+  #sweepTimer: NodeJS.Timeout | undefined;
   #loading: Promise<void> | undefined;
 
   constructor(
@@ -39,10 +40,28 @@ export class OkxInstrumentSync {
       this.#timer = setInterval(() => void this.load(), this.options.refreshMs);
       this.#timer.unref();
     }
+    // Expiries pass at 08:00 UTC whether or not a listing push says so.
+    this.#sweepTimer = setInterval(() => this.sweepExpired(), 60_000);
+    this.#sweepTimer.unref();
   }
 
   stop(): void {
     clearInterval(this.#timer);
+    clearInterval(this.#sweepTimer);
+  }
+
+  /** Forgets instruments whose expiry has passed; returns how many. */
+  sweepExpired(): number {
+    const now = this.deps.now();
+    let n = 0;
+    for (const info of [...this.hooks.registry.all()]) {
+      if (info.expiryMs > 0 && info.expiryMs <= now) {
+        this.hooks.registry.remove(info.name);
+        this.hooks.removed(info);
+        n += 1;
+      }
+    }
+    return n;
   }
 
   /** Fetches every family's list; retries in 1 s on failure until it succeeds once. */
