@@ -13,13 +13,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@volstream/logging';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { type CalendarShape, YEAR_MS } from '../deribit/calendar.ts';
+import type { CalendarShape } from '../deribit/calendar.ts';
 import { CURRENCIES, type Currency, type OptionInstrument } from '../deribit/instruments.ts';
 import { Market } from '../deribit/market.ts';
-import { coinImpliedVols, initPricing } from '../deribit/pricing.ts';
+import { initPricing } from '../deribit/pricing.ts';
 import { Prng } from '../prng.ts';
 import { CONTRACT_MULT, family, okxInstrumentRow, okxName } from './instruments.ts';
 import { OkxBook } from './okx-book.ts';
+import { optSummaryRows } from './opt-summary.ts';
 
 export interface OkxSimulatorOptions {
   port?: number;
@@ -310,52 +311,12 @@ export async function startOkxSimulator(options: OkxSimulatorOptions = {}): Prom
     }
   };
 
-  /** opt-summary rows of a family: decimal IVs, "" without a quote, forward, BS greeks. */
-  const summaryRows = (fam: string): Record<string, string>[] => {
-    const options = [...byOkx.entries()].filter(([, o]) => family(o.currency) === fam);
-    const n = options.length;
-    const price = new Float64Array(2 * n);
-    const fwd = new Float64Array(2 * n);
-    const stk = new Float64Array(2 * n);
-    const years = new Float64Array(2 * n);
-    const call = new Uint8Array(2 * n);
-    options.forEach(([, o], i) => {
-      market.ensureBook(o);
-      const b = o.book.bestBid();
-      const a = o.book.bestAsk();
-      price[2 * i] = b === undefined ? 0 : o.book.price(b);
-      price[2 * i + 1] = a === undefined ? 0 : o.book.price(a);
-      fwd[2 * i] = fwd[2 * i + 1] = o.forward;
-      stk[2 * i] = stk[2 * i + 1] = o.strike;
-      years[2 * i] = years[2 * i + 1] = Math.max((o.expiry - market.now) / YEAR_MS, 1e-9);
-      call[2 * i] = call[2 * i + 1] = o.isCall ? 1 : 0;
-    });
-    const vols = coinImpliedVols(price, fwd, stk, years, call);
-    const iv = (v: number | undefined, p: number | undefined): string =>
-      p !== undefined && p > 0 && v !== undefined && Number.isFinite(v) && v > 0 ? v.toFixed(10) : '';
-    return options.map(([name, o], i) => ({
-      instType: 'OPTION',
-      instId: name,
-      uly: fam,
-      instFamily: fam,
-      delta: (o.delta - o.mark).toFixed(10),
-      gamma: (o.gamma * o.forward).toFixed(10),
-      vega: (o.vega / o.forward).toFixed(10),
-      theta: (o.theta / o.forward).toFixed(10),
-      lever: o.mark > 0 ? (1 / o.mark).toFixed(4) : '0',
-      markVol: o.markIv.toFixed(10),
-      bidVol: iv(vols[2 * i], price[2 * i]),
-      askVol: iv(vols[2 * i + 1], price[2 * i + 1]),
-      realVol: '',
-      deltaBS: o.delta.toFixed(10),
-      gammaBS: o.gamma.toFixed(10),
-      thetaBS: o.theta.toFixed(10),
-      vegaBS: o.vega.toFixed(10),
-      ts: String(market.now),
-      fwdPx: o.forward.toFixed(8),
-      volLv: o.markIv.toFixed(10),
-    }));
-  };
+  const summaryRows = (fam: string): Record<string, string>[] =>
+    optSummaryRows(
+      market,
+      [...byOkx.entries()].filter(([, o]) => family(o.currency) === fam),
+      fam,
+    );
 
   // ---- HTTP (REST) and websocket ----
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
