@@ -15,9 +15,7 @@ import { OkxInstrumentSync } from './instrument-sync.ts';
 import { type OkxInstrumentInfo, OkxInstrumentRegistry } from './instruments.ts';
 import type { OkxArg, OkxEvent } from './messages.ts';
 import {
-  buildOkxTicker,
   isRejection,
-  type OkxSummary,
   okxBookUnsyncedMarker,
   type ParseContext,
   parseOkxBookDelta,
@@ -39,6 +37,7 @@ import {
   instrumentsArg,
   type OkxBookChannel,
 } from './subscriptions.ts';
+import { OkxTickerMerge } from './ticker-merge.ts';
 
 export interface OkxFeedOptions {
   url: string;
@@ -71,11 +70,6 @@ export interface OkxFeedDeps {
   now?: () => number;
 }
 
-interface TickerState {
-  summary?: OkxSummary;
-  mark?: number;
-}
-
 export class OkxFeed {
   readonly metrics = new ConnectorMetrics(VENUE);
   readonly registry = new OkxInstrumentRegistry();
@@ -87,8 +81,7 @@ export class OkxFeed {
   readonly #ctx: ParseContext;
   readonly #now: () => number;
   readonly #instruments: OkxInstrumentSync;
-  readonly #tickers = new Map<string, TickerState>();
-  readonly #index = new Map<string, number>();
+  readonly #tickers: OkxTickerMerge;
   /** Books waiting for the snapshot of a resync (counted as completed when it arrives). */
   readonly #resyncing = new Set<string>();
   #stopped = false;
@@ -99,6 +92,7 @@ export class OkxFeed {
   ) {
     this.#now = deps.now ?? Date.now;
     this.#ctx = { producerId: options.producerId };
+    this.#tickers = new OkxTickerMerge(this.#ctx);
     this.#logOnce = new LogOnce(deps.logger);
     this.#bucket = new TokenBucket({
       ratePerSec: options.subscribeRatePerSec,
@@ -161,7 +155,7 @@ export class OkxFeed {
         removed: (info) => {
           this.#shardOf(info.name).remove(instrumentArgs(info.name, options.bookChannel));
           this.sequencer.forget(info.name);
-          this.#tickers.delete(info.name);
+          this.#tickers.forget(info.name);
           this.#resyncing.delete(info.name);
         },
         reject: (rejection, where) => this.#dropRejection(rejection, where),
@@ -320,7 +314,7 @@ export class OkxFeed {
           if (isRejection(parsed)) this.#dropRejection(parsed, arg.channel);
           else {
             const v = parsed.payload.value as { indexName: string; price: number };
-            this.#index.set(v.indexName, v.price);
+            this.#tickers.index(v.indexName, v.price);
             this.#push(parsed, v.indexName);
           }
         }
@@ -405,9 +399,7 @@ export class OkxFeed {
       this.#drop('unknown_instrument', { channel: 'opt-summary', instrument: parsed.instrument });
       return;
     }
-    const state = this.#tickerState(info.name);
-    state.summary = parsed;
-    this.#publishTicker(info, state, parsed.tsMs, receiveNs);
+    this.#push(this.#tickers.summary(info, parsed, receiveNs), info.name);
   }
 
   #onMark(row: unknown, receiveNs: bigint): void {
@@ -421,31 +413,7 @@ export class OkxFeed {
       this.#drop('unknown_instrument', { channel: 'mark-price', instrument: parsed.instrument });
       return;
     }
-    const state = this.#tickerState(info.name);
-    state.mark = parsed.markPrice;
-    this.#publishTicker(info, state, parsed.tsMs, receiveNs);
-  }
-
-  #tickerState(name: string): TickerState {
-    let state = this.#tickers.get(name);
-    if (state === undefined) {
-      state = {};
-      this.#tickers.set(name, state);
-    }
-    return state;
-  }
-
-  #publishTicker(info: OkxInstrumentInfo, state: TickerState, tsMs: number, receiveNs: bigint): void {
-    const event = buildOkxTicker(
-      info,
-      state.summary,
-      state.mark,
-      this.#index.get(info.family),
-      tsMs,
-      receiveNs,
-      this.#ctx,
-    );
-    this.#push(event, info.name);
+    this.#push(this.#tickers.mark(info, parsed.markPrice, parsed.tsMs, receiveNs), info.name);
   }
 
   // ---- connections ----
