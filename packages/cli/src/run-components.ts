@@ -107,6 +107,15 @@ export function runComponents(): ComponentEntry[] {
       },
     },
     {
+      name: 'gateway',
+      async create(config) {
+        const { createGatewayComponent } = await import('@volstream/gateway');
+        const port = config.port as number | undefined;
+        // Started before the connector so it stops after it; an explicit --port never falls back.
+        return createGatewayComponent({ port: port ?? 8080, fallbackToEphemeral: port === undefined });
+      },
+    },
+    {
       name: 'connector-deribit',
       async create(config) {
         const live = (await sourceOf(config)) === 'live';

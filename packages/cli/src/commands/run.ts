@@ -43,6 +43,11 @@ const options = {
     .env('VOLSTREAM_METRICS_PORT')
     .flag('metrics-port')
     .describe('Serve the run report as Prometheus metrics on 127.0.0.1:PORT/metrics (and JSON on /report).'),
+  port: int({ min: 0, max: 65_535 })
+    .optional()
+    .env('VOLSTREAM_GATEWAY_PORT')
+    .flag('port')
+    .describe('Gateway port (REST, /v1/stream, dashboard); default 8080, or a free port if 8080 is busy.'),
   for: duration({ min: 1 })
     .optional()
     .flag('for')
