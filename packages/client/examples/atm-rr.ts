@@ -1,6 +1,6 @@
 // Prints live ATM vols and 25-delta risk reversals by fixed tenor from the gateway's stream.
 // Usage: node --import tsx packages/client/examples/atm-rr.ts --url ws://localhost:8080 [--currency BTC]
-//        [--venue composite] [--api-key KEY]
+//        [--venue deribit|composite|…] [--api-key KEY]
 import { parseArgs } from 'node:util';
 import { StreamKind, type Surface } from '@volstream/contracts';
 import { StreamClient } from '../src/index.ts';
@@ -9,7 +9,8 @@ const { values } = parseArgs({
   options: {
     url: { type: 'string', default: 'ws://localhost:8080' },
     currency: { type: 'string', default: 'BTC' },
-    venue: { type: 'string', default: 'composite' },
+    // Default: every venue's surface and the composite, each printed under its own name.
+    venue: { type: 'string' },
     'api-key': { type: 'string' },
   },
 });
@@ -34,7 +35,11 @@ const client = new StreamClient({
 });
 await client.connect();
 client.subscribe(
-  { currencies: [values.currency.toUpperCase()], venues: [values.venue], kinds: [StreamKind.SURFACE] },
+  {
+    currencies: [values.currency.toUpperCase()],
+    venues: values.venue === undefined ? [] : [values.venue],
+    kinds: [StreamKind.SURFACE],
+  },
   {
     onSnapshot: (snapshot) => {
       if (snapshot.surfaces.length === 0) process.stderr.write('no surface yet; waiting for updates\n');
