@@ -47,7 +47,8 @@ describe('volstream gateway', () => {
       { logger },
     );
     try {
-      await run.waitForStderr(/gateway listening/);
+      // Generous: tsx, kafkajs and the dashboard bundle load slowly when the 2 cores are shared.
+      await run.waitForStderr(/gateway listening/, 90_000);
       const base = `http://127.0.0.1:${port}`;
       assert.equal((await fetch(`${base}/v1/surfaces`)).status, 401);
       assert.equal((await fetch(`${base}/healthz`)).status, 200);
@@ -56,7 +57,8 @@ describe('volstream gateway', () => {
       assert.ok(event !== undefined);
       let status = 0;
       // The gateway starts at the end of the topic: publish until one event lands after its start.
-      for (let i = 0; i < 100 && status !== 200; i++) {
+      // (the Kafka group join can take seconds under load).
+      for (let i = 0; i < 400 && status !== 200; i++) {
         await producer.send(TOPICS.surface, [event]);
         status = (await fetch(`${base}/v1/surfaces/BTC?api_key=${key}`)).status;
         if (status !== 200) await new Promise((r) => setTimeout(r, 100));
