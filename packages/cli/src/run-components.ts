@@ -1,5 +1,10 @@
 import { connect } from 'node:net';
-import type { ComputeComponent, ConnectorStatsLike, TruthSnapshotLike } from '@volstream/pipeline';
+import type {
+  ComputeComponent,
+  ConnectorStatsLike,
+  ReportComponent,
+  TruthSnapshotLike,
+} from '@volstream/pipeline';
 import type { Component, ComponentEntry } from './components.ts';
 
 /** Where `volstream run` gets market data: the built-in simulator, the live venue, or whichever works. */
@@ -52,6 +57,7 @@ export function runComponents(): ComponentEntry[] {
   let sim: SimulatorLike | undefined;
   let compute: ComputeComponent | undefined;
   let connector: ConnectorLike | undefined;
+  let report: ReportComponent | undefined;
   const sourceOf = (config: Readonly<Record<string, unknown>>): Promise<'sim' | 'live'> => {
     source ??= resolveSource(config);
     return source;
@@ -97,22 +103,37 @@ export function runComponents(): ComponentEntry[] {
       async create() {
         const { createReportComponent } = await import('@volstream/pipeline');
         if (compute === undefined) return undefined;
-        return createReportComponent({
+        report = createReportComponent({
           compute,
           connector: () => connector?.connector?.stats() as ConnectorStatsLike | undefined,
           ...(sim === undefined
             ? {}
             : { truth: () => sim?.simulator()?.truth() as TruthSnapshotLike | undefined }),
         });
+        return report;
       },
     },
     {
       name: 'gateway',
       async create(config) {
         const { createGatewayComponent } = await import('@volstream/gateway');
+        const { setDataSource } = await import('@volstream/dashboard');
+        const { reportToPrometheus } = await import('@volstream/pipeline');
+        // The dashboard shows its SIMULATED DATA banner from this.
+        setDataSource(await sourceOf(config));
         const port = config.port as number | undefined;
         // Started before the connector so it stops after it; an explicit --port never falls back.
-        return createGatewayComponent({ port: port ?? 8080, fallbackToEphemeral: port === undefined });
+        return createGatewayComponent({
+          port: port ?? 8080,
+          fallbackToEphemeral: port === undefined,
+          gateway: {
+            // The run report's figures beside the gateway's own on /metrics.
+            extraMetrics: () => {
+              const current = report?.report();
+              return current === undefined ? '' : reportToPrometheus(current);
+            },
+          },
+        });
       },
     },
     {
