@@ -1,4 +1,4 @@
-import { bool, COMMON_OPTIONS, int, string } from '@volstream/config';
+import { bool, COMMON_OPTIONS, duration, int, string } from '@volstream/config';
 
 /**
  * Settings shared by every pipeline worker (`volstream worker <kind>` and each service's main.ts):
@@ -31,6 +31,13 @@ export const WORKER_OPTIONS = {
     .env('VOLSTREAM_WORKER_MAX_WINDOW')
     .flag('max-window')
     .describe('Most input messages per window.'),
+  sessionTimeout: duration({ min: 6_000, max: 300_000 })
+    .default(30_000)
+    .env('VOLSTREAM_WORKER_SESSION_TIMEOUT')
+    .flag('session-timeout')
+    .describe(
+      'Kafka group session timeout: how long a dead replica keeps its partitions before a survivor takes them.',
+    ),
   producerId: string()
     .optional()
     .env('VOLSTREAM_PRODUCER_ID')

@@ -25,6 +25,11 @@ export function openWorkerBus(config: WorkerConfig, logger: Logger, clientId: st
       clientId,
       idempotent: config.kafkaIdempotent,
       compression: 'gzip',
+      // Heartbeats well inside the session timeout, as Kafka recommends (a third of it, at most 3 s).
+      consumer: {
+        sessionTimeoutMs: config.sessionTimeout,
+        heartbeatIntervalMs: Math.min(3_000, Math.floor(config.sessionTimeout / 3)),
+      },
     },
     { logger },
   );
