@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // Runs every TypeScript test file of every workspace with node's test runner (through tsx).
 // Usage: node scripts/run-tests.mjs [substring ...]  (only files whose path contains one of them)
-import { spawnSync } from 'node:child_process';
+//
+// Files named `*.serial.test.ts` measure timing under load they create themselves (overload,
+// CPU saturation): they run after the others, one at a time, so another test file cannot eat the
+// cores they depend on. The last line sums both runs: "tests: N passed, N failed, N skipped".
+import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -36,9 +40,38 @@ if (selected.length === 0) {
   console.error(`run-tests: no test file matched ${filters.join(' ') || '(all)'}`);
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...selected],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, VOLSTREAM_ROOT: root } },
+
+const totals = { pass: 0, fail: 0, skipped: 0, cancelled: 0 };
+
+/** Runs node's test runner on `paths`, streaming its output and adding its summary to `totals`. */
+function runNodeTests(paths, concurrency) {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...paths],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, VOLSTREAM_ROOT: root } },
+    );
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString()).slice(-4000);
+    });
+    child.on('close', (code) => {
+      for (const key of Object.keys(totals)) {
+        const m = new RegExp(`^# ${key} (\\d+)$`, 'm').exec(tail);
+        if (m) totals[key] += Number(m[1]);
+      }
+      resolve(code ?? 1);
+    });
+  });
+}
+
+const parallel = selected.filter((f) => !f.endsWith('.serial.test.ts'));
+const serial = selected.filter((f) => f.endsWith('.serial.test.ts'));
+let status = 0;
+if (parallel.length > 0) status = (await runNodeTests(parallel, 2)) || status;
+if (serial.length > 0) status = (await runNodeTests(serial, 1)) || status;
+console.log(
+  `tests: ${totals.pass} passed, ${totals.fail + totals.cancelled} failed, ${totals.skipped} skipped`,
 );
-process.exit(result.status ?? 1);
+process.exit(status);

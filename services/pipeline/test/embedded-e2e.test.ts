@@ -28,6 +28,7 @@ describe('volstream run, embedded, on the simulator', () => {
       path,
       '--metrics-port',
       '0',
+      '--no-store',
     ]);
     const [, metricsUrl] = (await cli.waitFor(
       /metrics on (http:\/\/127\.0\.0\.1:\d+)\/metrics/,
