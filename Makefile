@@ -1,5 +1,5 @@
 # The human front door. `make run` and `make test` work on a fresh Debian/Ubuntu machine with Node 20:
-# each installs what it needs (idempotently) first. turbo/npm scripts do the per-package work.
+# each installs what it needs (idempotently) first, then drives the steps below directly.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_MODULES_STAMP := node_modules/.package-lock.json
