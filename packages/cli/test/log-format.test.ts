@@ -55,7 +55,7 @@ describe('TTY log one-liners', () => {
       return { stream, text: () => text };
     };
     // `--bus kafka` without brokers fails inside `run`, after the logger exists: one error line.
-    const argv = ['run', '--bus', 'kafka', '--for', '1s', '--source', 'sim'];
+    const argv = ['run', '--bus', 'kafka', '--for', '1s', '--source', 'sim', '--no-store'];
     const tty = capture(true);
     const code = await main(argv, {
       stdout: capture(false).stream,

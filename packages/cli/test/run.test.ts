@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { canReach, runComponents } from '../src/run-components.ts';
 import { logLines, runCli, startCli } from './cli-process.ts';
@@ -23,7 +26,10 @@ function assertOneLinePerComponent(stderr: string): void {
 describe('volstream run (child process)', () => {
   it('--for 2s starts every component, stops them in reverse order and exits 0', async () => {
     const started = Date.now();
-    const result = await runCli(['run', '--for', '2s', '--source', 'sim']);
+    // Every component, the store too: in its own data dir, never shared with another test file.
+    const dataDir = mkdtempSync(join(tmpdir(), 'volstream-run-test-'));
+    const result = await runCli(['run', '--for', '2s', '--source', 'sim', '--data-dir', dataDir]);
+    rmSync(dataDir, { recursive: true, force: true });
     const elapsed = Date.now() - started;
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, '', 'run prints logs on stderr only');
@@ -47,7 +53,7 @@ describe('volstream run (child process)', () => {
   });
 
   it('stops cleanly on SIGTERM and exits 0', async () => {
-    const cli = startCli(['run', '--source', 'sim']);
+    const cli = startCli(['run', '--source', 'sim', '--no-store']);
     // Generous: the compute thread compiles the workers through tsx and loads the WASM core, which
     // takes tens of seconds when the 2 cores are shared with other test files.
     await cli.waitForStderr(/"msg":"running \d+ component/, 90_000);
@@ -66,7 +72,7 @@ describe('volstream run (child process)', () => {
       t.skip('the live venue is reachable from this machine, so auto would not fall back');
       return;
     }
-    const result = await runCli(['run', '--source', 'auto', '--for', '1s']);
+    const result = await runCli(['run', '--source', 'auto', '--for', '1s', '--no-store']);
     assert.equal(result.code, 0, result.stderr);
     const lines = logLines(result.stderr);
     const warn = lines.find((l) => l.level === 40 && /^SIMULATED DATA: /.test(String(l.msg)));
@@ -78,7 +84,7 @@ describe('volstream run (child process)', () => {
   });
 
   it('refuses a kafka bus without brokers before starting anything', async () => {
-    const result = await runCli(['run', '--bus', 'kafka', '--for', '1s']);
+    const result = await runCli(['run', '--bus', 'kafka', '--for', '1s', '--no-store']);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /--bus kafka needs --brokers or VOLSTREAM_BROKERS/);
   });

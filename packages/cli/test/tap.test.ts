@@ -96,6 +96,7 @@ describe('volstream tap', () => {
       '500',
       '--for',
       '3s',
+      '--no-store',
     ]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /"msg":"bus: kafka on /);

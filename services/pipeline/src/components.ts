@@ -45,9 +45,10 @@ export function createComputeComponent(options: ComputeHostOptions = {}): Comput
         },
         { bus: ctx.bus, logger: ctx.logger },
       );
+      const back = options.mirror === true ? 'volatility and surfaces' : 'surfaces';
       const where =
         transport === 'inprocess'
-          ? 'market data in over MessagePort, surfaces back onto the main bus'
+          ? `market data in over MessagePort${options.mirror === true ? ' (and onto the main bus)' : ''}, ${back} back onto the main bus`
           : 'its own kafka clients';
       return { describe: `compute thread: ${host.describe} (${where}); main thread keeps the connector` };
     },

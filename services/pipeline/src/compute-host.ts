@@ -35,6 +35,11 @@ export interface ComputeHostOptions {
   maxInFlight?: number;
   /** In-process retention per partition in messages (default 100,000). */
   retentionMessages?: number;
+  /**
+   * Also put market data and volatility on the main bus (for the storage writer there): market data
+   * is tapped as the already-encoded ingress bytes, volatility comes back as egress. Default false.
+   */
+  mirror?: boolean;
 }
 
 export interface ComputeHost {
@@ -58,6 +63,7 @@ const DEFAULT_STAGES: Record<Stage, StageSettings> = {
 
 const INGRESS_TOPICS = new Set<string>([TOPICS.marketdata.name]);
 const EGRESS_TOPICS = [TOPICS.surface.name];
+const MIRROR_EGRESS_TOPICS = [TOPICS.surface.name, TOPICS.volatility.name];
 
 /** Starts the compute thread and resolves once its workers are running. */
 export async function startComputeHost(
@@ -73,7 +79,7 @@ export async function startComputeHost(
     kafkaIdempotent: options.kafkaIdempotent ?? false,
     logLevel: options.logLevel ?? 'info',
     stages,
-    egressTopics: EGRESS_TOPICS,
+    egressTopics: options.mirror === true ? MIRROR_EGRESS_TOPICS : EGRESS_TOPICS,
     retentionMessages: options.retentionMessages ?? 100_000,
   };
   // The thread runs TypeScript too: its bootstrap registers tsx's loader (compute-thread-entry.mjs).
@@ -171,11 +177,19 @@ export async function startComputeHost(
         encoded[i] = topic.encode(v);
         keys[i] = topic.keyOf(v);
       }
-      return post(packRecords(topic.name, encoded, keys));
+      const posted = post(packRecords(topic.name, encoded, keys));
+      if (options.mirror !== true) return posted;
+      // The tap: the bytes just encoded (packRecords copied them), no second encode, no round trip.
+      const raw: RawRecord[] = new Array(values.length);
+      for (let i = 0; i < values.length; i++)
+        raw[i] = { key: keys[i] ?? '', value: encoded[i] as Uint8Array };
+      return Promise.all([posted, local.sendRaw(topic.name, raw)]).then(() => undefined);
     },
     sendRaw(topic: string, records: readonly RawRecord[]): Promise<void> {
       if (!INGRESS_TOPICS.has(topic)) return local.sendRaw(topic, records);
-      return host.inject(topic, records);
+      const injected = host.inject(topic, records);
+      if (options.mirror !== true) return injected;
+      return Promise.all([injected, local.sendRaw(topic, records)]).then(() => undefined);
     },
     async flush() {
       await flushed();

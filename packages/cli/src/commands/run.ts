@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus } from '@volstream/bus';
-import { COMMON_OPTIONS, duration, enumOf, int, resolveBusTransport, string } from '@volstream/config';
+import { bool, COMMON_OPTIONS, duration, enumOf, int, resolveBusTransport, string } from '@volstream/config';
 import type { Logger } from '@volstream/logging';
 import { defineCommand, EXIT_OK } from '../command.ts';
 import type { Component } from '../components.ts';
@@ -12,6 +12,13 @@ const options = {
   brokers: COMMON_OPTIONS.brokers,
   kafkaIdempotent: COMMON_OPTIONS.kafkaIdempotent,
   dataDir: COMMON_OPTIONS.dataDir,
+  store: bool()
+    .default(true)
+    .env('VOLSTREAM_RUN_STORE')
+    .flag('store')
+    .describe(
+      'Store market data, volatility and surfaces in embedded chdb at <data-dir>/data (--no-store: off).',
+    ),
   source: enumOf(RUN_SOURCES)
     .default('auto')
     .env('VOLSTREAM_SOURCE')
