@@ -6,6 +6,7 @@
 import type { MarketDataEvent } from '@volstream/contracts';
 import { type Logger, LogOnce } from '@volstream/logging';
 import type { ReceiveClock } from '../../clock.ts';
+import { pollUntil, shardCounts } from '../../feed-status.ts';
 import { ConnectorMetrics, type ConnectorStats, type DropReason, snapshotStats } from '../../metrics.ts';
 import { MicroBatchPublisher } from '../../publisher.ts';
 import type { EventSink } from '../../sink.ts';
@@ -194,13 +195,8 @@ export class DeribitFeed {
   }
 
   /** Resolves when `converged` (polling; for start-up logs and tests). */
-  async whenConverged(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.converged) {
-      if (Date.now() > deadline)
-        throw new Error(`Expected the feed to subscribe within ${timeoutMs} ms, it did not`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+  whenConverged(timeoutMs: number): Promise<void> {
+    return pollUntil(() => this.converged, timeoutMs, 'the feed to subscribe');
   }
 
   /** Waits until everything received so far is published. */
@@ -209,16 +205,8 @@ export class DeribitFeed {
   }
 
   stats(): ConnectorStats {
-    let open = 0;
-    let channels = 0;
-    for (const shard of this.shards) {
-      if (shard.connection.isOpen) open += 1;
-      channels += shard.active.size;
-    }
     return snapshotStats(this.metrics, {
-      connections: this.shards.length,
-      connectionsOpen: open,
-      channelsSubscribed: channels,
+      ...shardCounts(this.shards),
       instruments: this.registry.size,
       booksSynced: this.sequencer.syncedCount,
       bufferedEvents: this.#publisher.buffered,

@@ -5,6 +5,7 @@
 import type { MarketDataEvent } from '@volstream/contracts';
 import { type Logger, LogOnce } from '@volstream/logging';
 import type { ReceiveClock } from '../../clock.ts';
+import { pollUntil, shardCounts } from '../../feed-status.ts';
 import { ConnectorMetrics, type ConnectorStats, type DropReason, snapshotStats } from '../../metrics.ts';
 import { MicroBatchPublisher } from '../../publisher.ts';
 import { shardOf } from '../../sharding.ts';
@@ -187,13 +188,8 @@ export class OkxFeed {
     return this.#instruments.loaded && this.shards.every((shard) => shard.converged);
   }
 
-  async whenConverged(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.converged) {
-      if (Date.now() > deadline)
-        throw new Error(`Expected the OKX feed to subscribe within ${timeoutMs} ms, it did not`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+  whenConverged(timeoutMs: number): Promise<void> {
+    return pollUntil(() => this.converged, timeoutMs, 'the OKX feed to subscribe');
   }
 
   flush(): Promise<void> {
@@ -201,16 +197,8 @@ export class OkxFeed {
   }
 
   stats(): ConnectorStats {
-    let open = 0;
-    let channels = 0;
-    for (const shard of this.shards) {
-      if (shard.connection.isOpen) open += 1;
-      channels += shard.active.size;
-    }
     return snapshotStats(this.metrics, {
-      connections: this.shards.length,
-      connectionsOpen: open,
-      channelsSubscribed: channels,
+      ...shardCounts(this.shards),
       instruments: this.registry.size,
       booksSynced: this.sequencer.syncedCount,
       bufferedEvents: this.#publisher.buffered,
