@@ -93,6 +93,11 @@ export function sampleSurfaceEvents(): SurfaceEvent[] {
             rr10: -0.0735,
             bf10: 0.0561,
             forwardVol: 0.7815,
+            contributions: [
+              { venue: 'deribit', quotes: 38, excludedQuotes: 6, weight: 0.9, forward: SAMPLE_FORWARD },
+              { venue: 'okx', quotes: 6, excludedQuotes: 2, weight: 0.1, forward: SAMPLE_FORWARD + 12.5 },
+              { venue: 'bybit', quotes: 0, excludedQuotes: 9, weight: 0, forward: 32_391.5, stale: true },
+            ],
           },
         ],
         tenors: [
@@ -135,6 +140,16 @@ export function sampleSurfaceEvents(): SurfaceEvent[] {
         contributions: [
           { venue: 'deribit', quotes: 38, expiries: 1, weight: 0.9 },
           { venue: 'okx', quotes: 6, expiries: 1, weight: 0.1 },
+        ],
+        venueDisagreement: [
+          {
+            expiryMs: SAMPLE_EXPIRY_MS,
+            venues: [
+              { venue: 'deribit', atmVol: 0.7702 },
+              { venue: 'okx', atmVol: 0.7791 },
+            ],
+            atmVolSpread: 0.0089,
+          },
         ],
       },
     },

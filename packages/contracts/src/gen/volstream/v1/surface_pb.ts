@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file volstream/v1/surface.proto.
  */
 export const file_volstream_v1_surface: GenFile = /*@__PURE__*/
-  fileDesc("Chp2b2xzdHJlYW0vdjEvc3VyZmFjZS5wcm90bxIMdm9sc3RyZWFtLnYxIo0CCg1FeHBpcnlNZXRyaWNzEhEKCWV4cGlyeV9tcxgBIAEoAxIcChR0aW1lX3RvX2V4cGlyeV95ZWFycxgCIAEoARIPCgdmb3J3YXJkGAMgASgBEhQKB2F0bV92b2wYBCABKAFIAIgBARIRCgRycjI1GAUgASgBSAGIAQESEQoEYmYyNRgGIAEoAUgCiAEBEhEKBHJyMTAYByABKAFIA4gBARIRCgRiZjEwGAggASgBSASIAQESGAoLZm9yd2FyZF92b2wYCSABKAFIBYgBAUIKCghfYXRtX3ZvbEIHCgVfcnIyNUIHCgVfYmYyNUIHCgVfcnIxMEIHCgVfYmYxMEIOCgxfZm9yd2FyZF92b2wi9AEKDFRlbm9yTWV0cmljcxISCgp0ZW5vcl9kYXlzGAEgASgNEhQKB2F0bV92b2wYAiABKAFIAIgBARIRCgRycjI1GAMgASgBSAGIAQESEQoEYmYyNRgEIAEoAUgCiAEBEhEKBHJyMTAYBSABKAFIA4gBARIRCgRiZjEwGAYgASgBSASIAQESGAoLZm9yd2FyZF92b2wYByABKAFIBYgBARIUCgxleHRyYXBvbGF0ZWQYCCABKAhCCgoIX2F0bV92b2xCBwoFX3JyMjVCBwoFX2JmMjVCBwoFX3JyMTBCBwoFX2JmMTBCDgoMX2ZvcndhcmRfdm9sInwKCFJpc2tOb2RlEhIKCnRlbm9yX2RheXMYASABKA0SEwoLZGVsdGFfbGFiZWwYAiABKAkSDQoFZGVsdGEYAyABKAESEAoDdm9sGAQgASgBSACIAQESEwoGc3RyaWtlGAUgASgBSAGIAQFCBgoEX3ZvbEIJCgdfc3RyaWtlIsABChJBcmJpdHJhZ2VWaW9sYXRpb24SKQoEa2luZBgBIAEoDjIbLnZvbHN0cmVhbS52MS5BcmJpdHJhZ2VLaW5kEhEKCWV4cGlyeV9tcxgCIAEoAxIcCg9vdGhlcl9leHBpcnlfbXMYAyABKANIAIgBARIVCg1sb2dfbW9uZXluZXNzGAQgASgBEhEKCW1hZ25pdHVkZRgFIAEoARIQCghyZXBhaXJlZBgGIAEoCEISChBfb3RoZXJfZXhwaXJ5X21zIpsBCg9BcmJpdHJhZ2VSZXBvcnQSHAoUYnV0dGVyZmx5X3Zpb2xhdGlvbnMYASABKA0SGwoTY2FsZW5kYXJfdmlvbGF0aW9ucxgCIAEoDRIXCg9yZXBhaXJlZF9zbWlsZXMYAyABKA0SNAoKdmlvbGF0aW9ucxgEIAMoCzIgLnZvbHN0cmVhbS52MS5BcmJpdHJhZ2VWaW9sYXRpb24iRQoJU3RhbGVuZXNzEhsKE25ld2VzdF9pbnB1dF9hZ2VfbXMYASABKAMSGwoTb2xkZXN0X2lucHV0X2FnZV9tcxgCIAEoAyJUChFWZW51ZUNvbnRyaWJ1dGlvbhINCgV2ZW51ZRgBIAEoCRIOCgZxdW90ZXMYAiABKA0SEAoIZXhwaXJpZXMYAyABKA0SDgoGd2VpZ2h0GAQgASgBItEECgdTdXJmYWNlEhAKCGN1cnJlbmN5GAEgASgJEg0KBXZlbnVlGAIgASgJEhAKCGFzX29mX21zGAMgASgDEhgKC2luZGV4X3ByaWNlGAQgASgBSACIAQESIwoGc21pbGVzGAUgAygLMhMudm9sc3RyZWFtLnYxLlNtaWxlEi0KCGV4cGlyaWVzGAYgAygLMhsudm9sc3RyZWFtLnYxLkV4cGlyeU1ldHJpY3MSKgoGdGVub3JzGAcgAygLMhoudm9sc3RyZWFtLnYxLlRlbm9yTWV0cmljcxIqCgpyaXNrX25vZGVzGAggAygLMhYudm9sc3RyZWFtLnYxLlJpc2tOb2RlEjcKEGRlbHRhX2NvbnZlbnRpb24YCSABKA4yHS52b2xzdHJlYW0udjEuRGVsdGFDb252ZW50aW9uEjMKDmF0bV9jb252ZW50aW9uGAogASgOMhsudm9sc3RyZWFtLnYxLkF0bUNvbnZlbnRpb24SMAoJYXJiaXRyYWdlGAsgASgLMh0udm9sc3RyZWFtLnYxLkFyYml0cmFnZVJlcG9ydBIqCglzdGFsZW5lc3MYDCABKAsyFy52b2xzdHJlYW0udjEuU3RhbGVuZXNzEg4KBnJ1bl9pZBgNIAEoCRIRCglmaXR0ZXJfaWQYDiABKAkSFgoOZml0dGVyX3ZlcnNpb24YDyABKAkSNgoNY29udHJpYnV0aW9ucxgQIAMoCzIfLnZvbHN0cmVhbS52MS5WZW51ZUNvbnRyaWJ1dGlvbkIOCgxfaW5kZXhfcHJpY2UqeAoPRGVsdGFDb252ZW50aW9uEiAKHERFTFRBX0NPTlZFTlRJT05fVU5TUEVDSUZJRUQQABIcChhERUxUQV9DT05WRU5USU9OX0ZPUldBUkQQARIlCiFERUxUQV9DT05WRU5USU9OX1BSRU1JVU1fQURKVVNURUQQAiptCg1BdG1Db252ZW50aW9uEh4KGkFUTV9DT05WRU5USU9OX1VOU1BFQ0lGSUVEEAASGgoWQVRNX0NPTlZFTlRJT05fRk9SV0FSRBABEiAKHEFUTV9DT05WRU5USU9OX0RFTFRBX05FVVRSQUwQAipqCg1BcmJpdHJhZ2VLaW5kEh4KGkFSQklUUkFHRV9LSU5EX1VOU1BFQ0lGSUVEEAASHAoYQVJCSVRSQUdFX0tJTkRfQlVUVEVSRkxZEAESGwoXQVJCSVRSQUdFX0tJTkRfQ0FMRU5EQVIQAmIGcHJvdG8z", [file_volstream_v1_smile]);
+  fileDesc("Chp2b2xzdHJlYW0vdjEvc3VyZmFjZS5wcm90bxIMdm9sc3RyZWFtLnYxIssCCg1FeHBpcnlNZXRyaWNzEhEKCWV4cGlyeV9tcxgBIAEoAxIcChR0aW1lX3RvX2V4cGlyeV95ZWFycxgCIAEoARIPCgdmb3J3YXJkGAMgASgBEhQKB2F0bV92b2wYBCABKAFIAIgBARIRCgRycjI1GAUgASgBSAGIAQESEQoEYmYyNRgGIAEoAUgCiAEBEhEKBHJyMTAYByABKAFIA4gBARIRCgRiZjEwGAggASgBSASIAQESGAoLZm9yd2FyZF92b2wYCSABKAFIBYgBARI8Cg1jb250cmlidXRpb25zGAogAygLMiUudm9sc3RyZWFtLnYxLkV4cGlyeVZlbnVlQ29udHJpYnV0aW9uQgoKCF9hdG1fdm9sQgcKBV9ycjI1QgcKBV9iZjI1QgcKBV9ycjEwQgcKBV9iZjEwQg4KDF9mb3J3YXJkX3ZvbCKBAQoXRXhwaXJ5VmVudWVDb250cmlidXRpb24SDQoFdmVudWUYASABKAkSDgoGcXVvdGVzGAIgASgNEhcKD2V4Y2x1ZGVkX3F1b3RlcxgDIAEoDRIOCgZ3ZWlnaHQYBCABKAESDwoHZm9yd2FyZBgFIAEoARINCgVzdGFsZRgGIAEoCCL0AQoMVGVub3JNZXRyaWNzEhIKCnRlbm9yX2RheXMYASABKA0SFAoHYXRtX3ZvbBgCIAEoAUgAiAEBEhEKBHJyMjUYAyABKAFIAYgBARIRCgRiZjI1GAQgASgBSAKIAQESEQoEcnIxMBgFIAEoAUgDiAEBEhEKBGJmMTAYBiABKAFIBIgBARIYCgtmb3J3YXJkX3ZvbBgHIAEoAUgFiAEBEhQKDGV4dHJhcG9sYXRlZBgIIAEoCEIKCghfYXRtX3ZvbEIHCgVfcnIyNUIHCgVfYmYyNUIHCgVfcnIxMEIHCgVfYmYxMEIOCgxfZm9yd2FyZF92b2wifAoIUmlza05vZGUSEgoKdGVub3JfZGF5cxgBIAEoDRITCgtkZWx0YV9sYWJlbBgCIAEoCRINCgVkZWx0YRgDIAEoARIQCgN2b2wYBCABKAFIAIgBARITCgZzdHJpa2UYBSABKAFIAYgBAUIGCgRfdm9sQgkKB19zdHJpa2UiwAEKEkFyYml0cmFnZVZpb2xhdGlvbhIpCgRraW5kGAEgASgOMhsudm9sc3RyZWFtLnYxLkFyYml0cmFnZUtpbmQSEQoJZXhwaXJ5X21zGAIgASgDEhwKD290aGVyX2V4cGlyeV9tcxgDIAEoA0gAiAEBEhUKDWxvZ19tb25leW5lc3MYBCABKAESEQoJbWFnbml0dWRlGAUgASgBEhAKCHJlcGFpcmVkGAYgASgIQhIKEF9vdGhlcl9leHBpcnlfbXMimwEKD0FyYml0cmFnZVJlcG9ydBIcChRidXR0ZXJmbHlfdmlvbGF0aW9ucxgBIAEoDRIbChNjYWxlbmRhcl92aW9sYXRpb25zGAIgASgNEhcKD3JlcGFpcmVkX3NtaWxlcxgDIAEoDRI0Cgp2aW9sYXRpb25zGAQgAygLMiAudm9sc3RyZWFtLnYxLkFyYml0cmFnZVZpb2xhdGlvbiJFCglTdGFsZW5lc3MSGwoTbmV3ZXN0X2lucHV0X2FnZV9tcxgBIAEoAxIbChNvbGRlc3RfaW5wdXRfYWdlX21zGAIgASgDIlQKEVZlbnVlQ29udHJpYnV0aW9uEg0KBXZlbnVlGAEgASgJEg4KBnF1b3RlcxgCIAEoDRIQCghleHBpcmllcxgDIAEoDRIOCgZ3ZWlnaHQYBCABKAEijgUKB1N1cmZhY2USEAoIY3VycmVuY3kYASABKAkSDQoFdmVudWUYAiABKAkSEAoIYXNfb2ZfbXMYAyABKAMSGAoLaW5kZXhfcHJpY2UYBCABKAFIAIgBARIjCgZzbWlsZXMYBSADKAsyEy52b2xzdHJlYW0udjEuU21pbGUSLQoIZXhwaXJpZXMYBiADKAsyGy52b2xzdHJlYW0udjEuRXhwaXJ5TWV0cmljcxIqCgZ0ZW5vcnMYByADKAsyGi52b2xzdHJlYW0udjEuVGVub3JNZXRyaWNzEioKCnJpc2tfbm9kZXMYCCADKAsyFi52b2xzdHJlYW0udjEuUmlza05vZGUSNwoQZGVsdGFfY29udmVudGlvbhgJIAEoDjIdLnZvbHN0cmVhbS52MS5EZWx0YUNvbnZlbnRpb24SMwoOYXRtX2NvbnZlbnRpb24YCiABKA4yGy52b2xzdHJlYW0udjEuQXRtQ29udmVudGlvbhIwCglhcmJpdHJhZ2UYCyABKAsyHS52b2xzdHJlYW0udjEuQXJiaXRyYWdlUmVwb3J0EioKCXN0YWxlbmVzcxgMIAEoCzIXLnZvbHN0cmVhbS52MS5TdGFsZW5lc3MSDgoGcnVuX2lkGA0gASgJEhEKCWZpdHRlcl9pZBgOIAEoCRIWCg5maXR0ZXJfdmVyc2lvbhgPIAEoCRI2Cg1jb250cmlidXRpb25zGBAgAygLMh8udm9sc3RyZWFtLnYxLlZlbnVlQ29udHJpYnV0aW9uEjsKEnZlbnVlX2Rpc2FncmVlbWVudBgRIAMoCzIfLnZvbHN0cmVhbS52MS5WZW51ZURpc2FncmVlbWVudEIOCgxfaW5kZXhfcHJpY2UiLQoLVmVudWVBdG1Wb2wSDQoFdmVudWUYASABKAkSDwoHYXRtX3ZvbBgCIAEoASJpChFWZW51ZURpc2FncmVlbWVudBIRCglleHBpcnlfbXMYASABKAMSKQoGdmVudWVzGAIgAygLMhkudm9sc3RyZWFtLnYxLlZlbnVlQXRtVm9sEhYKDmF0bV92b2xfc3ByZWFkGAMgASgBKngKD0RlbHRhQ29udmVudGlvbhIgChxERUxUQV9DT05WRU5USU9OX1VOU1BFQ0lGSUVEEAASHAoYREVMVEFfQ09OVkVOVElPTl9GT1JXQVJEEAESJQohREVMVEFfQ09OVkVOVElPTl9QUkVNSVVNX0FESlVTVEVEEAIqbQoNQXRtQ29udmVudGlvbhIeChpBVE1fQ09OVkVOVElPTl9VTlNQRUNJRklFRBAAEhoKFkFUTV9DT05WRU5USU9OX0ZPUldBUkQQARIgChxBVE1fQ09OVkVOVElPTl9ERUxUQV9ORVVUUkFMEAIqagoNQXJiaXRyYWdlS2luZBIeChpBUkJJVFJBR0VfS0lORF9VTlNQRUNJRklFRBAAEhwKGEFSQklUUkFHRV9LSU5EX0JVVFRFUkZMWRABEhsKF0FSQklUUkFHRV9LSU5EX0NBTEVOREFSEAJiBnByb3RvMw", [file_volstream_v1_smile]);
 
 /**
  * Smile summary of one expiry. Vols are decimals; rr = vol(call) - vol(put),
@@ -70,6 +70,13 @@ export type ExpiryMetrics = Message<"volstream.v1.ExpiryMetrics"> & {
    * @generated from field: optional double forward_vol = 9;
    */
   forwardVol?: number | undefined;
+
+  /**
+   * Venues that list this expiry and what each gave its fit (composite surfaces only), by venue.
+   *
+   * @generated from field: repeated volstream.v1.ExpiryVenueContribution contributions = 10;
+   */
+  contributions: ExpiryVenueContribution[];
 };
 
 /**
@@ -78,6 +85,61 @@ export type ExpiryMetrics = Message<"volstream.v1.ExpiryMetrics"> & {
  */
 export const ExpiryMetricsSchema: GenMessage<ExpiryMetrics> = /*@__PURE__*/
   messageDesc(file_volstream_v1_surface, 0);
+
+/**
+ * What one venue gave the composite fit of one expiry (composite surfaces only).
+ *
+ * @generated from message volstream.v1.ExpiryVenueContribution
+ */
+export type ExpiryVenueContribution = Message<"volstream.v1.ExpiryVenueContribution"> & {
+  /**
+   * @generated from field: string venue = 1;
+   */
+  venue: string;
+
+  /**
+   * The venue's quotes used by the fit.
+   *
+   * @generated from field: uint32 quotes = 2;
+   */
+  quotes: number;
+
+  /**
+   * The venue's quotes left out (filters, or the whole venue when stale); they are still in the
+   * composite smile's quotes with in_fit = false.
+   *
+   * @generated from field: uint32 excluded_quotes = 3;
+   */
+  excludedQuotes: number;
+
+  /**
+   * Share of the expiry's total fit weight, 0..1.
+   *
+   * @generated from field: double weight = 4;
+   */
+  weight: number;
+
+  /**
+   * The venue's forward for the expiry, USD per coin: its quotes' k = ln(K/F) use it.
+   *
+   * @generated from field: double forward = 5;
+   */
+  forward: number;
+
+  /**
+   * The venue's newest batch for the expiry was too old: none of its quotes were used.
+   *
+   * @generated from field: bool stale = 6;
+   */
+  stale: boolean;
+};
+
+/**
+ * Describes the message volstream.v1.ExpiryVenueContribution.
+ * Use `create(ExpiryVenueContributionSchema)` to create a new message.
+ */
+export const ExpiryVenueContributionSchema: GenMessage<ExpiryVenueContribution> = /*@__PURE__*/
+  messageDesc(file_volstream_v1_surface, 1);
 
 /**
  * The same metrics interpolated to a fixed tenor (total variance linear in time).
@@ -137,7 +199,7 @@ export type TenorMetrics = Message<"volstream.v1.TenorMetrics"> & {
  * Use `create(TenorMetricsSchema)` to create a new message.
  */
 export const TenorMetricsSchema: GenMessage<TenorMetrics> = /*@__PURE__*/
-  messageDesc(file_volstream_v1_surface, 1);
+  messageDesc(file_volstream_v1_surface, 2);
 
 /**
  * One node of the delta x tenor risk grid.
@@ -184,7 +246,7 @@ export type RiskNode = Message<"volstream.v1.RiskNode"> & {
  * Use `create(RiskNodeSchema)` to create a new message.
  */
 export const RiskNodeSchema: GenMessage<RiskNode> = /*@__PURE__*/
-  messageDesc(file_volstream_v1_surface, 2);
+  messageDesc(file_volstream_v1_surface, 3);
 
 /**
  * One detected violation.
@@ -234,7 +296,7 @@ export type ArbitrageViolation = Message<"volstream.v1.ArbitrageViolation"> & {
  * Use `create(ArbitrageViolationSchema)` to create a new message.
  */
 export const ArbitrageViolationSchema: GenMessage<ArbitrageViolation> = /*@__PURE__*/
-  messageDesc(file_volstream_v1_surface, 3);
+  messageDesc(file_volstream_v1_surface, 4);
 
 /**
  * Static-arbitrage report of a surface.
@@ -270,7 +332,7 @@ export type ArbitrageReport = Message<"volstream.v1.ArbitrageReport"> & {
  * Use `create(ArbitrageReportSchema)` to create a new message.
  */
 export const ArbitrageReportSchema: GenMessage<ArbitrageReport> = /*@__PURE__*/
-  messageDesc(file_volstream_v1_surface, 4);
+  messageDesc(file_volstream_v1_surface, 5);
 
 /**
  * Age of the surface's inputs at publish time.
@@ -298,7 +360,7 @@ export type Staleness = Message<"volstream.v1.Staleness"> & {
  * Use `create(StalenessSchema)` to create a new message.
  */
 export const StalenessSchema: GenMessage<Staleness> = /*@__PURE__*/
-  messageDesc(file_volstream_v1_surface, 5);
+  messageDesc(file_volstream_v1_surface, 6);
 
 /**
  * What one venue contributed to a composite surface.
@@ -334,7 +396,7 @@ export type VenueContribution = Message<"volstream.v1.VenueContribution"> & {
  * Use `create(VenueContributionSchema)` to create a new message.
  */
 export const VenueContributionSchema: GenMessage<VenueContribution> = /*@__PURE__*/
-  messageDesc(file_volstream_v1_surface, 6);
+  messageDesc(file_volstream_v1_surface, 7);
 
 /**
  * Volatility surface of one currency on one venue (or venue = "composite").
@@ -435,6 +497,13 @@ export type Surface = Message<"volstream.v1.Surface"> & {
    * @generated from field: repeated volstream.v1.VenueContribution contributions = 16;
    */
   contributions: VenueContribution[];
+
+  /**
+   * Per expiry listed by two fresh venues or more: each venue's ATM vol and the spread (composite surfaces only).
+   *
+   * @generated from field: repeated volstream.v1.VenueDisagreement venue_disagreement = 17;
+   */
+  venueDisagreement: VenueDisagreement[];
 };
 
 /**
@@ -442,7 +511,64 @@ export type Surface = Message<"volstream.v1.Surface"> & {
  * Use `create(SurfaceSchema)` to create a new message.
  */
 export const SurfaceSchema: GenMessage<Surface> = /*@__PURE__*/
-  messageDesc(file_volstream_v1_surface, 7);
+  messageDesc(file_volstream_v1_surface, 8);
+
+/**
+ * ATM vol of one venue for one expiry (composite surfaces only).
+ *
+ * @generated from message volstream.v1.VenueAtmVol
+ */
+export type VenueAtmVol = Message<"volstream.v1.VenueAtmVol"> & {
+  /**
+   * @generated from field: string venue = 1;
+   */
+  venue: string;
+
+  /**
+   * Decimal, e.g. 0.55.
+   *
+   * @generated from field: double atm_vol = 2;
+   */
+  atmVol: number;
+};
+
+/**
+ * Describes the message volstream.v1.VenueAtmVol.
+ * Use `create(VenueAtmVolSchema)` to create a new message.
+ */
+export const VenueAtmVolSchema: GenMessage<VenueAtmVol> = /*@__PURE__*/
+  messageDesc(file_volstream_v1_surface, 9);
+
+/**
+ * How far the venues listing one expiry disagree (composite surfaces only; expiries listed by two venues or more).
+ *
+ * @generated from message volstream.v1.VenueDisagreement
+ */
+export type VenueDisagreement = Message<"volstream.v1.VenueDisagreement"> & {
+  /**
+   * @generated from field: int64 expiry_ms = 1;
+   */
+  expiryMs: bigint;
+
+  /**
+   * @generated from field: repeated volstream.v1.VenueAtmVol venues = 2;
+   */
+  venues: VenueAtmVol[];
+
+  /**
+   * max − min of the venues' ATM vols, decimal.
+   *
+   * @generated from field: double atm_vol_spread = 3;
+   */
+  atmVolSpread: number;
+};
+
+/**
+ * Describes the message volstream.v1.VenueDisagreement.
+ * Use `create(VenueDisagreementSchema)` to create a new message.
+ */
+export const VenueDisagreementSchema: GenMessage<VenueDisagreement> = /*@__PURE__*/
+  messageDesc(file_volstream_v1_surface, 10);
 
 /**
  * Delta convention used to locate 25/10-delta strikes (QUANT.md section 3).
