@@ -4,6 +4,8 @@
  */
 export { clone, create, equals, fromBinary, fromJson, toBinary, toJson } from '@bufbuild/protobuf';
 export { type EventIdPart, eventId, fnv1a64Hex } from './event-id.ts';
+export { decodeOrderBookEvent } from './fast/decode-orderbook.ts';
+export { encodeOrderBookEvent } from './fast/encode-orderbook.ts';
 export * from './gen/volstream/v1/events_pb.ts';
 export * from './gen/volstream/v1/header_pb.ts';
 export * from './gen/volstream/v1/instrument_pb.ts';

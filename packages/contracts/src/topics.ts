@@ -1,5 +1,8 @@
 import { decodeMarketDataEvent } from './fast/decode-marketdata.ts';
+import { decodeOrderBookEvent } from './fast/decode-orderbook.ts';
 import { encodeMarketDataEvent } from './fast/encode-marketdata.ts';
+import { encodeOrderBookEvent } from './fast/encode-orderbook.ts';
+import { withFastCodec } from './fast/fast-topic.ts';
 import {
   type MarketDataEvent,
   MarketDataEventSchema,
@@ -49,15 +52,19 @@ export const TOPICS = {
       return marketdataSpec.decode(bytes);
     },
   },
-  /** Conflated top-N books and forwards, key currency:expiry. */
-  orderbook: protoTopic({
-    name: 'volstream.orderbook.v1',
-    partitions: 12,
-    retentionMs: 1 * DAY_MS,
-    compacted: false,
-    schema: OrderBookEventSchema,
-    keyOf: orderBookKey,
-  }),
+  /** Conflated top-N books and forwards, key currency:expiry. Hand-written codec (src/fast/). */
+  orderbook: withFastCodec(
+    protoTopic({
+      name: 'volstream.orderbook.v1',
+      partitions: 12,
+      retentionMs: 1 * DAY_MS,
+      compacted: false,
+      schema: OrderBookEventSchema,
+      keyOf: orderBookKey,
+    }),
+    encodeOrderBookEvent,
+    decodeOrderBookEvent,
+  ),
   /** IV quote batches, key currency:expiry. */
   volatility: protoTopic({
     name: 'volstream.volatility.v1',
