@@ -5,7 +5,9 @@
 export { clone, create, equals, fromBinary, fromJson, toBinary, toJson } from '@bufbuild/protobuf';
 export { type EventIdPart, eventId, fnv1a64Hex } from './event-id.ts';
 export { decodeOrderBookEvent } from './fast/decode-orderbook.ts';
+export { decodeVolatilityEvent } from './fast/decode-volatility.ts';
 export { encodeOrderBookEvent } from './fast/encode-orderbook.ts';
+export { encodeVolatilityEvent } from './fast/encode-volatility.ts';
 export * from './gen/volstream/v1/events_pb.ts';
 export * from './gen/volstream/v1/header_pb.ts';
 export * from './gen/volstream/v1/instrument_pb.ts';

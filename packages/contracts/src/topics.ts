@@ -1,7 +1,9 @@
 import { decodeMarketDataEvent } from './fast/decode-marketdata.ts';
 import { decodeOrderBookEvent } from './fast/decode-orderbook.ts';
+import { decodeVolatilityEvent } from './fast/decode-volatility.ts';
 import { encodeMarketDataEvent } from './fast/encode-marketdata.ts';
 import { encodeOrderBookEvent } from './fast/encode-orderbook.ts';
+import { encodeVolatilityEvent } from './fast/encode-volatility.ts';
 import { withFastCodec } from './fast/fast-topic.ts';
 import {
   type MarketDataEvent,
@@ -65,15 +67,19 @@ export const TOPICS = {
     encodeOrderBookEvent,
     decodeOrderBookEvent,
   ),
-  /** IV quote batches, key currency:expiry. */
-  volatility: protoTopic({
-    name: 'volstream.volatility.v1',
-    partitions: 12,
-    retentionMs: 3 * DAY_MS,
-    compacted: false,
-    schema: VolatilityEventSchema,
-    keyOf: volatilityKey,
-  }),
+  /** IV quote batches, key currency:expiry. Hand-written codec (src/fast/). */
+  volatility: withFastCodec(
+    protoTopic({
+      name: 'volstream.volatility.v1',
+      partitions: 12,
+      retentionMs: 3 * DAY_MS,
+      compacted: false,
+      schema: VolatilityEventSchema,
+      keyOf: volatilityKey,
+    }),
+    encodeVolatilityEvent,
+    decodeVolatilityEvent,
+  ),
   /** Smiles and surfaces, key currency. Few keys, so few partitions. */
   surface: protoTopic({
     name: 'volstream.surface.v1',
