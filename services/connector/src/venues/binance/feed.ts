@@ -1,0 +1,536 @@
+// Binance European Options market-data feed: the I/O side of the connector for the fstream layout
+// (sockets on `/public/` for diff books and `/market/` for mark prices and the index, live
+// SUBSCRIBE, REST exchangeInfo listings, REST depth snapshots for the U/u/pu resync). It routes
+// raw frames to the pure functions of parse.ts and never builds a contract message itself.
+// Docs: https://developers.binance.com/docs/derivatives/option/websocket-market-streams ; protocol
+// facts in EXCHANGES.md §0.3, §4.
+import type { MarketDataEvent } from '@volstream/contracts';
+import { type Logger, LogOnce } from '@volstream/logging';
+import type { ReceiveClock } from '../../clock.ts';
+import { pollUntil, shardCounts } from '../../feed-status.ts';
+import { ConnectorMetrics, type ConnectorStats, type DropReason, snapshotStats } from '../../metrics.ts';
+import { MicroBatchPublisher } from '../../publisher.ts';
+import { shardOf } from '../../sharding.ts';
+import type { EventSink } from '../../sink.ts';
+import { BinanceBookSequencer } from './book-sequencer.ts';
+import { DepthSnapshots } from './depth-snapshots.ts';
+import { BinanceInstrumentSync } from './instrument-sync.ts';
+import { type BinanceInstrumentInfo, BinanceInstrumentRegistry } from './instruments.ts';
+import {
+  type BinanceDepth,
+  binanceBookUnsyncedMarker,
+  isRejection,
+  markPriceSymbol,
+  type ParseContext,
+  parseBinanceBookDelta,
+  parseBinanceBookSnapshot,
+  parseBinanceIndex,
+  parseBinanceInstrument,
+  parseBinanceMarkPrice,
+  type Rejection,
+  VENUE,
+  validateBinanceDepth,
+  validateBinanceDepthSnapshot,
+} from './parse.ts';
+import { BinanceShard } from './shard.ts';
+import {
+  type BinanceDepthSpeed,
+  depthStream,
+  INDEX_STREAM,
+  markPriceStream,
+  streamKind,
+} from './subscriptions.ts';
+
+export interface BinanceFeedOptions {
+  /** Combined-stream URL of the public host, `wss://fstream.binance.com/public/stream`. */
+  url: string;
+  /** Combined-stream URL of the market host (mark price, index). */
+  marketUrl: string;
+  /** REST base for exchangeInfo and depth snapshots, `https://eapi.binance.com`. */
+  restUrl: string;
+  currencies: readonly string[];
+  /** Sockets for the depth streams (each holds at most `maxStreamsPerConnection`). */
+  connections: number;
+  depthSpeed: BinanceDepthSpeed;
+  maxStreamsPerConnection: number;
+  streamsPerRequest: number;
+  messagesPerSec: number;
+  keepAliveAfterMs: number;
+  /** A socket silent this long (no keep-alive reply either) is dead. */
+  silenceMs: number;
+  connectTimeoutMs: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  maxBufferedEvents: number;
+  instrumentRefreshMs: number;
+  depthLimit: number;
+  snapshotRatePerSec: number;
+  snapshotConcurrency: number;
+  snapshotRetryMs: number;
+  producerId: string;
+}
+
+export interface BinanceFeedDeps {
+  sink: EventSink;
+  logger: Logger;
+  clock: ReceiveClock;
+  random?: () => number;
+  now?: () => number;
+}
+
+export class BinanceFeed {
+  readonly metrics = new ConnectorMetrics(VENUE);
+  readonly registry = new BinanceInstrumentRegistry();
+  readonly sequencer = new BinanceBookSequencer();
+  /** Depth sockets (`/public/`). */
+  readonly shards: BinanceShard[] = [];
+  /** Mark price and index socket (`/market/`). */
+  readonly marketShard: BinanceShard;
+  readonly snapshots: DepthSnapshots;
+  readonly #publisher: MicroBatchPublisher<MarketDataEvent>;
+  readonly #logOnce: LogOnce;
+  readonly #ctx: ParseContext;
+  readonly #now: () => number;
+  readonly #instruments: BinanceInstrumentSync;
+  /** Depth stream → symbol, and the shard each symbol's stream is on. */
+  readonly #streamSymbol = new Map<string, string>();
+  readonly #shardOfSymbol = new Map<string, BinanceShard>();
+  /** Books waiting for the snapshot of a resync (counted as completed when it arrives). */
+  readonly #resyncing = new Set<string>();
+  #lastUnknownReload = 0;
+  #stopped = false;
+
+  constructor(
+    readonly options: BinanceFeedOptions,
+    private readonly deps: BinanceFeedDeps,
+  ) {
+    this.#now = deps.now ?? Date.now;
+    this.#ctx = { producerId: options.producerId };
+    this.#logOnce = new LogOnce(deps.logger);
+    this.#publisher = new MicroBatchPublisher<MarketDataEvent>(deps.sink, {
+      maxBuffered: options.maxBufferedEvents,
+      onPublished: (count) => {
+        this.metrics.eventsOut += count;
+        this.metrics.publishBatches += 1;
+      },
+      onError: (error, lost) => this.#onPublishFailed(error, lost),
+      beforePublish: (batch) => {
+        const now = deps.clock();
+        for (const event of batch) if (event.header !== undefined) event.header.publishTimeNs = now;
+      },
+    });
+    const count = Math.max(1, options.connections);
+    for (let index = 0; index < count; index += 1) {
+      this.shards.push(this.#shard(`public-${index}`, index, options.url));
+    }
+    this.marketShard = this.#shard('market', count, options.marketUrl);
+    this.marketShard.add([...options.currencies.map(markPriceStream), INDEX_STREAM]);
+    this.snapshots = new DepthSnapshots(
+      {
+        restUrl: options.restUrl,
+        limit: options.depthLimit,
+        ratePerSec: options.snapshotRatePerSec,
+        concurrency: options.snapshotConcurrency,
+        retryMs: options.snapshotRetryMs,
+      },
+      {
+        wanted: (symbol) =>
+          this.registry.get(symbol) !== undefined && this.sequencer.waitingForSnapshot(symbol),
+        received: (symbol, body, receiveNs) => this.#onSnapshot(symbol, body, receiveNs),
+      },
+      { logger: deps.logger, clock: deps.clock },
+    );
+    this.#instruments = new BinanceInstrumentSync(
+      { restUrl: options.restUrl, currencies: options.currencies, refreshMs: options.instrumentRefreshMs },
+      {
+        registry: this.registry,
+        added: (info, row, receiveNs) => {
+          this.#push(parseBinanceInstrument(row, receiveNs, this.#ctx), info.name);
+          this.#follow(info);
+        },
+        removed: (info) => this.#unfollow(info),
+        reject: (rejection, where) => this.#dropRejection(rejection, where),
+      },
+      { logger: deps.logger, clock: deps.clock, now: this.#now },
+    );
+  }
+
+  #shard(label: string, index: number, url: string): BinanceShard {
+    const o = this.options;
+    return new BinanceShard(
+      {
+        label,
+        index,
+        maxStreams: o.maxStreamsPerConnection,
+        streamsPerRequest: o.streamsPerRequest,
+        messagesPerSec: o.messagesPerSec,
+        keepAliveAfterMs: o.keepAliveAfterMs,
+      },
+      {
+        url,
+        name: `${VENUE}-${label}`,
+        silenceMs: o.silenceMs,
+        connectTimeoutMs: o.connectTimeoutMs,
+        backoffBaseMs: o.backoffBaseMs,
+        backoffCapMs: o.backoffCapMs,
+        stableMs: o.silenceMs,
+        clock: this.deps.clock,
+        logger: this.deps.logger.child({ shard: label }),
+        ...(this.deps.random === undefined ? {} : { random: this.deps.random }),
+      },
+      this.metrics,
+      this.deps.logger,
+      {
+        onOpen: (shard) => {
+          if (shard.connection.connects > 1) this.metrics.reconnects += 1;
+        },
+        onFrame: (shard, text, receiveNs, bytes) => this.onFrame(shard, text, receiveNs, bytes),
+        onClose: (shard, reason) => this.#onClose(shard, reason),
+        onSubscribed: (_shard, streams) => {
+          // The stream is live: events are buffered from now, so the snapshot can be taken.
+          for (const stream of streams) {
+            const symbol = this.#streamSymbol.get(stream);
+            if (symbol !== undefined && this.sequencer.waitingForSnapshot(symbol))
+              this.snapshots.request(symbol);
+          }
+        },
+      },
+    );
+  }
+
+  start(): void {
+    this.#stopped = false;
+    for (const shard of this.#allShards()) shard.connection.start();
+    this.#instruments.start();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#instruments.stop();
+    this.snapshots.stop();
+    for (const shard of this.#allShards()) shard.stopTimers();
+    await Promise.all(this.#allShards().map((shard) => shard.connection.stop()));
+    await this.#publisher.close();
+  }
+
+  get converged(): boolean {
+    return this.#instruments.loaded && this.#allShards().every((shard) => shard.converged);
+  }
+
+  whenConverged(timeoutMs: number): Promise<void> {
+    return pollUntil(() => this.converged, timeoutMs, 'the Binance feed to subscribe');
+  }
+
+  flush(): Promise<void> {
+    return this.#publisher.flush();
+  }
+
+  stats(): ConnectorStats {
+    return snapshotStats(this.metrics, {
+      ...shardCounts(this.#allShards()),
+      instruments: this.registry.size,
+      booksSynced: this.sequencer.syncedCount,
+      bufferedEvents: this.#publisher.buffered,
+    });
+  }
+
+  /** Forgets expired instruments now (also runs every minute); returns how many. */
+  sweepExpired(): number {
+    return this.#instruments.sweepExpired();
+  }
+
+  /** Applies one exchangeInfo `optionSymbols` list (tests load rows without a socket). */
+  applyInstrumentList(rows: unknown[]): void {
+    this.#instruments.apply(rows);
+  }
+
+  /** Re-reads exchangeInfo now (listings and delistings). */
+  refreshInstruments(): Promise<void> {
+    return this.#instruments.load();
+  }
+
+  #allShards(): BinanceShard[] {
+    return [...this.shards, this.marketShard];
+  }
+
+  // ---- following instruments ----
+
+  #follow(info: BinanceInstrumentInfo): void {
+    const stream = depthStream(info.name, this.options.depthSpeed);
+    const preferred = this.shards[shardOf(info.name, this.shards.length)]!;
+    const shard = preferred.hasRoom() ? preferred : this.shards.find((s) => s.hasRoom());
+    if (shard === undefined) {
+      this.#logOnce.warn(
+        'stream_cap',
+        { instrument: info.name, cap: this.options.maxStreamsPerConnection, connections: this.shards.length },
+        'Binance depth streams exceed connections × 200; raise --connections',
+      );
+      return;
+    }
+    this.#streamSymbol.set(stream, info.name);
+    this.#shardOfSymbol.set(info.name, shard);
+    this.sequencer.invalidate(info.name);
+    shard.add([stream]);
+  }
+
+  #unfollow(info: BinanceInstrumentInfo): void {
+    const stream = depthStream(info.name, this.options.depthSpeed);
+    this.#shardOfSymbol.get(info.name)?.remove([stream]);
+    this.#shardOfSymbol.delete(info.name);
+    this.#streamSymbol.delete(stream);
+    this.sequencer.forget(info.name);
+    this.#resyncing.delete(info.name);
+  }
+
+  // ---- frames ----
+
+  /** Handles one text frame. No exception escapes. */
+  onFrame(shard: BinanceShard, text: string, receiveNs: bigint, bytes: number): void {
+    this.metrics.messagesIn += 1;
+    this.metrics.bytesIn += bytes;
+    let frame: unknown;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      this.#drop('invalid_json', { shard: shard.options.label, frame: text.slice(0, 200) });
+      return;
+    }
+    if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
+      this.#drop('unknown_frame', { shard: shard.options.label, frame: text.slice(0, 200) });
+      return;
+    }
+    try {
+      const f = frame as { stream?: unknown; data?: unknown; result?: unknown; id?: unknown; code?: unknown };
+      if (typeof f.stream === 'string' && 'data' in f) this.#onStream(f.stream, f.data, receiveNs, text);
+      else if ('result' in f && typeof f.id === 'number') {
+        if (shard.reply(f.id, true)) this.metrics.controlFrames += 1;
+        else this.#drop('unexpected_reply', { shard: shard.options.label, id: f.id });
+      } else if (f.code !== undefined || 'error' in f) this.#onError(shard, frame as Record<string, unknown>);
+      else this.#drop('unknown_frame', { shard: shard.options.label, frame: text.slice(0, 200) });
+    } catch (error) {
+      // Parse functions are total; this is the last line of defence for a shape nobody foresaw.
+      this.#drop('bad_value', {
+        shard: shard.options.label,
+        err: (error as Error).message,
+        frame: text.slice(0, 200),
+      });
+    }
+  }
+
+  #onError(shard: BinanceShard, frame: Record<string, unknown>): void {
+    const nested = frame.error as { code?: unknown; msg?: unknown } | undefined;
+    const code = frame.code ?? nested?.code;
+    const msg = frame.msg ?? nested?.msg;
+    if (typeof frame.id === 'number') shard.reply(frame.id, false);
+    this.#drop('error_reply', { shard: shard.options.label, code, msg });
+  }
+
+  #onStream(stream: string, data: unknown, receiveNs: bigint, text: string): void {
+    switch (streamKind(stream)) {
+      case 'depth':
+        this.#onDepth(data, receiveNs);
+        return;
+      case 'mark':
+        if (!Array.isArray(data)) {
+          this.#drop('bad_value', { stream, detail: 'optionMarkPrice data is not an array' });
+          return;
+        }
+        if (data.length === 0) this.metrics.controlFrames += 1;
+        for (const row of data) this.#onMark(row, receiveNs);
+        return;
+      case 'index':
+        this.#onIndex(stream, data, receiveNs);
+        return;
+      default:
+        this.#drop('unknown_channel', { stream, frame: text.slice(0, 200) });
+    }
+  }
+
+  #onDepth(data: unknown, receiveNs: bigint): void {
+    const depth = validateBinanceDepth(data);
+    if (isRejection(depth)) {
+      // If the bad event advanced the book, the next event's `pu` shows the gap.
+      this.#dropRejection(depth, 'depth');
+      return;
+    }
+    const info = this.registry.get(depth.instrument);
+    if (info === undefined) {
+      this.#drop('unknown_instrument', { stream: 'depth', instrument: depth.instrument });
+      return;
+    }
+    const verdict = this.sequencer.accept(depth);
+    switch (verdict.kind) {
+      case 'delta':
+        this.#push(parseBinanceBookDelta(depth, info, verdict.prev, receiveNs, this.#ctx), info.name);
+        return;
+      case 'buffered':
+      case 'stale':
+        // Kept for (or already inside) the snapshot: accounted for as sequencing control.
+        this.metrics.controlFrames += 1;
+        return;
+      case 'unsynced':
+        this.metrics.drop('unsynced_book');
+        return;
+      case 'gap':
+        this.#drop('book_gap', {
+          instrument: info.name,
+          U: depth.first,
+          u: depth.last,
+          pu: depth.prevLast,
+          last: verdict.last,
+        });
+        this.#resync(info, verdict.last, depth.eventTimeMs, receiveNs, depth);
+    }
+  }
+
+  /** Marker now, then a REST snapshot; the stream stays subscribed and its events are buffered. */
+  #resync(
+    info: BinanceInstrumentInfo,
+    last: number | undefined,
+    exchangeTimeMs: number,
+    receiveNs: bigint,
+    keep?: BinanceDepth,
+  ): void {
+    this.#publisher.pushUrgent(
+      binanceBookUnsyncedMarker(info.name, last, exchangeTimeMs, receiveNs, this.#ctx),
+    );
+    if (!this.sequencer.waitingForSnapshot(info.name)) this.sequencer.invalidate(info.name);
+    // The event that showed the gap is the first one after it: buffered for the new snapshot.
+    if (keep !== undefined) this.sequencer.accept(keep);
+    this.metrics.resyncsRequested += 1;
+    this.#resyncing.add(info.name);
+    this.snapshots.request(info.name);
+  }
+
+  #onSnapshot(symbol: string, body: unknown, receiveNs: bigint): void {
+    const info = this.registry.get(symbol);
+    if (info === undefined || !this.sequencer.waitingForSnapshot(symbol)) return;
+    const snap = validateBinanceDepthSnapshot(symbol, body);
+    if (isRejection(snap)) {
+      this.#dropRejection(snap, 'depth snapshot');
+      setTimeout(() => this.snapshots.request(symbol), this.options.snapshotRetryMs).unref();
+      return;
+    }
+    const result = this.sequencer.snapshot(snap);
+    if (result.usable) {
+      if (this.#resyncing.delete(symbol)) this.metrics.resyncsCompleted += 1;
+      this.#push(parseBinanceBookSnapshot(snap, info, this.#now(), receiveNs, this.#ctx), symbol);
+      for (const { depth, prev } of result.deltas) {
+        this.#push(parseBinanceBookDelta(depth, info, prev, receiveNs, this.#ctx), symbol);
+      }
+      if (result.again) {
+        const last = result.deltas.at(-1)?.depth.last ?? snap.lastUpdateId;
+        this.metrics.drop('book_gap');
+        this.#publisher.pushUrgent(
+          binanceBookUnsyncedMarker(symbol, last, this.#now(), receiveNs, this.#ctx),
+        );
+        this.metrics.resyncsRequested += 1;
+        this.#resyncing.add(symbol);
+      }
+    }
+    if (result.again) this.snapshots.request(symbol);
+  }
+
+  #onMark(row: unknown, receiveNs: bigint): void {
+    const symbol = markPriceSymbol(row);
+    const info = symbol === undefined ? undefined : this.registry.get(symbol);
+    if (info === undefined) {
+      this.#drop('unknown_instrument', { stream: 'optionMarkPrice', instrument: symbol });
+      // A symbol the mark stream knows and we do not is probably a new listing: re-read it soon.
+      const now = Date.now();
+      if (symbol !== undefined && this.#instruments.loaded && now - this.#lastUnknownReload > 10_000) {
+        this.#lastUnknownReload = now;
+        void this.#instruments.load();
+      }
+      return;
+    }
+    const parsed = parseBinanceMarkPrice(row, info, receiveNs, this.#ctx);
+    if (isRejection(parsed)) this.#dropRejection(parsed, 'optionMarkPrice');
+    else this.#push(parsed, info.name);
+  }
+
+  #onIndex(stream: string, data: unknown, receiveNs: bigint): void {
+    const rows = Array.isArray(data) ? data : [data];
+    let published = 0;
+    for (const row of rows) {
+      const parsed = parseBinanceIndex(row, receiveNs, this.#ctx);
+      if (isRejection(parsed)) {
+        this.#dropRejection(parsed, stream);
+        return;
+      }
+      const v = parsed.payload.value as { indexName: string; currency: string };
+      // `!index@arr` carries every underlying; only the followed currencies are published.
+      if (!this.options.currencies.includes(v.currency)) continue;
+      this.#push(parsed, v.indexName);
+      published += 1;
+    }
+    if (published === 0) this.metrics.controlFrames += 1;
+  }
+
+  // ---- connections ----
+
+  /** Every book of a closed depth socket is unsynced until its snapshot after resubscribing. */
+  #onClose(shard: BinanceShard, reason: string): void {
+    if (this.#stopped) return;
+    this.deps.logger.warn(
+      { shard: shard.options.label, reason },
+      'Binance connection closed; its books resync on reconnect',
+    );
+    const receiveNs = this.deps.clock();
+    const now = this.#now();
+    for (const [symbol, on] of this.#shardOfSymbol) {
+      if (on !== shard) continue;
+      if (this.sequencer.synced(symbol)) {
+        const last = this.sequencer.lastSeq(symbol);
+        this.#publisher.pushUrgent(binanceBookUnsyncedMarker(symbol, last, now, receiveNs, this.#ctx));
+        this.metrics.resyncsRequested += 1;
+        this.#resyncing.add(symbol);
+      }
+      this.sequencer.invalidate(symbol);
+    }
+  }
+
+  // ---- publishing and drops ----
+
+  #push(event: MarketDataEvent, name: string): void {
+    if (this.#publisher.push(event)) return;
+    this.#drop('backpressure', { instrument: name, buffered: this.#publisher.buffered });
+    const payload = event.payload;
+    if (payload.case === 'bookSnapshot' || payload.case === 'bookDelta') {
+      const info = this.registry.get(payload.value.instrumentName);
+      if (info !== undefined && this.sequencer.synced(info.name)) {
+        const last = this.sequencer.lastSeq(info.name);
+        this.sequencer.invalidate(info.name);
+        this.#resync(info, last, Number(event.header?.exchangeTimeMs ?? 0), event.header!.receiveTimeNs);
+      }
+    }
+  }
+
+  #onPublishFailed(error: unknown, lost: MarketDataEvent[]): void {
+    this.metrics.drop('publish_failed', lost.length);
+    this.deps.logger.error(
+      { err: (error as Error).message, lost: lost.length },
+      'Publishing failed; books resync',
+    );
+    const receiveNs = this.deps.clock();
+    for (const event of lost) {
+      const payload = event.payload;
+      if (payload.case !== 'bookSnapshot' && payload.case !== 'bookDelta') continue;
+      const info = this.registry.get(payload.value.instrumentName);
+      if (info !== undefined && this.sequencer.synced(info.name)) {
+        const last = this.sequencer.lastSeq(info.name);
+        this.sequencer.invalidate(info.name);
+        this.#resync(info, last, this.#now(), receiveNs);
+      }
+    }
+  }
+
+  #dropRejection(rejection: Rejection, channel: string): void {
+    this.#drop(rejection.rejected, { channel, detail: rejection.detail });
+  }
+
+  #drop(reason: DropReason, context: Record<string, unknown>): void {
+    this.metrics.drop(reason);
+    this.#logOnce.warn(reason, { reason, ...context }, `Dropped Binance input: ${reason}`);
+  }
+}
