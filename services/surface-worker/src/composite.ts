@@ -8,6 +8,7 @@
  * never need to match. Weights are the quote weights times a per-venue weight.
  */
 import type { SviCore } from 'svi-core';
+import { contributions } from './composite-report.ts';
 import type { Counts } from './counts.ts';
 import { FitTracker } from './fit-tracker.ts';
 import type { SurfaceOptions } from './options.ts';
@@ -25,25 +26,21 @@ export interface CompositeState {
   shown: Set<bigint>;
 }
 
-/** Venue disagreement of one expiry: each venue's own ATM vol and the max − min spread. */
-export interface VenueDisagreement {
-  expiryMs: bigint;
-  atmVolByVenue: Record<string, number>;
-  spread: number;
-}
-
 export interface CompositeUpdate {
   entries: SmileEntry[];
   contributions: VenueContributionInit[];
+  /** The fresh venues listing each expiry (the members of its fit). */
+  members: Map<bigint, string[]>;
   clockMs: number;
 }
 
-function sourceOf(s: ExpiryState, o: SurfaceOptions): VenueQuotes {
+function sourceOf(s: ExpiryState, o: SurfaceOptions, stale: boolean): VenueQuotes {
   return {
     venue: s.venue,
     quotes: s.quotes.values(),
     ctx: { venue: s.venue, forward: s.forward, timeYears: s.timeYears, nowMs: s.lastEventMs },
     venueWeight: o.venueWeights[s.venue] ?? 1,
+    stale,
   };
 }
 
@@ -59,14 +56,24 @@ export function updateComposite(
   const expiries = new Set<bigint>();
   for (const v of venues) for (const e of v.expiries.keys()) expiries.add(e);
   for (const e of comp.trackers.keys()) if (!expiries.has(e)) comp.trackers.delete(e);
+  const membersByExpiry = new Map<bigint, string[]>();
   for (const expiryMs of [...expiries].sort((a, b) => (a < b ? -1 : 1))) {
     const members: ExpiryState[] = [];
+    // Stale venues stay in the fit's input with every quote excluded ('venue_stale'): the smile
+    // still shows them, and the expiry's contributions say why they count for nothing.
+    const stale: ExpiryState[] = [];
     for (const v of venues) {
       const s = v.expiries.get(expiryMs);
       if (s === undefined) continue;
-      if (clockMs - s.lastEventMs > o.compositeMaxVenueAgeMs) counts.add('composite_venue_stale');
-      else members.push(s);
+      if (clockMs - s.lastEventMs > o.compositeMaxVenueAgeMs) {
+        counts.add('composite_venue_stale');
+        stale.push(s);
+      } else members.push(s);
     }
+    membersByExpiry.set(
+      expiryMs,
+      members.map((s) => s.venue),
+    );
     const first = members[0];
     if (first === undefined) {
       comp.trackers.delete(expiryMs);
@@ -90,7 +97,7 @@ export function updateComposite(
     }
     tracker.attempt(
       core,
-      members.map((s) => sourceOf(s, o)),
+      [...members.map((s) => sourceOf(s, o, false)), ...stale.map((s) => sourceOf(s, o, true))],
       {
         timeYears: Number(expiryMs - BigInt(clockMs)) / YEAR_MS,
         // Reported forward of the composite smile: venue-weighted geometric mean (quotes keep theirs).
@@ -105,51 +112,5 @@ export function updateComposite(
     );
   }
   const entries = [...comp.trackers.entries()].map(([expiryMs, tracker]) => ({ expiryMs, tracker }));
-  return { entries, contributions: contributions(entries), clockMs };
-}
-
-/** Quotes, expiries and share of the total fit weight each venue contributed to the published fits. */
-export function contributions(entries: readonly SmileEntry[]): VenueContributionInit[] {
-  const by = new Map<string, { quotes: number; expiries: Set<bigint>; weight: number }>();
-  let total = 0;
-  for (const e of entries) {
-    for (const q of e.tracker.fit?.quotes ?? []) {
-      if (q.reason !== undefined) continue;
-      const c = by.get(q.venue) ?? { quotes: 0, expiries: new Set(), weight: 0 };
-      c.quotes++;
-      c.expiries.add(e.expiryMs);
-      c.weight += q.weight;
-      total += q.weight;
-      by.set(q.venue, c);
-    }
-  }
-  return [...by.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([venue, c]) => ({
-      venue,
-      quotes: c.quotes,
-      expiries: c.expiries.size,
-      weight: total > 0 ? c.weight / total : 0,
-    }));
-}
-
-/** ATM vol spread between venues per expiry listed by at least two of them. */
-export function disagreement(
-  atmByVenue: ReadonlyMap<string, ReadonlyMap<bigint, number>>,
-): VenueDisagreement[] {
-  const expiries = new Map<bigint, Record<string, number>>();
-  for (const [venue, atm] of atmByVenue) {
-    for (const [e, v] of atm) {
-      const rec = expiries.get(e) ?? {};
-      rec[venue] = v;
-      expiries.set(e, rec);
-    }
-  }
-  return [...expiries.entries()]
-    .filter(([, rec]) => Object.keys(rec).length >= 2)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([expiryMs, rec]) => {
-      const vols = Object.values(rec);
-      return { expiryMs, atmVolByVenue: rec, spread: Math.max(...vols) - Math.min(...vols) };
-    });
+  return { entries, contributions: contributions(entries), members: membersByExpiry, clockMs };
 }

@@ -16,6 +16,7 @@ import {
   type FitBasis,
   type FitOutcome,
   type FitQuote,
+  type FitSource,
   fitSlice,
   inputsMoved,
   type VenueQuotes,
@@ -36,6 +37,8 @@ export interface AcceptedFit {
   outcome: FitOutcome;
   quotes: FitQuote[];
   excludedCount: number;
+  /** Venues the fit considered (one for a venue smile), by name. */
+  sources: FitSource[];
 }
 
 export interface FitContext {
@@ -122,6 +125,7 @@ export class FitTracker {
       outcome,
       quotes: input.quotes,
       excludedCount: input.quotes.length - input.k.length,
+      sources: input.sources,
     };
     return 'fitted';
   }

@@ -9,7 +9,6 @@ export {
   type SurfaceWorkerDeps,
   type SurfaceWorkerOptions,
 } from './app.ts';
-export type { VenueDisagreement } from './composite.ts';
 export { deltaAt, normCdf, strikeForDelta } from './delta-strike.ts';
 export { startSurfaceWorker } from './main.ts';
 export {

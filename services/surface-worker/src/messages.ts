@@ -27,6 +27,7 @@ import type {
   SmileQuoteInit,
   TenorMetricsInit,
   VenueContributionInit,
+  VenueDisagreementInit,
 } from './proto-types.ts';
 
 export interface Identity {
@@ -150,6 +151,7 @@ export interface SurfaceParts {
   newestInputAgeMs: number;
   oldestInputAgeMs: number;
   contributions: VenueContributionInit[];
+  venueDisagreement: VenueDisagreementInit[];
 }
 
 export function surfaceEvent(p: SurfaceParts, id: Identity, nowNs: bigint): SurfaceEvent {
@@ -177,6 +179,7 @@ export function surfaceEvent(p: SurfaceParts, id: Identity, nowNs: bigint): Surf
     fitterId: id.fitterId,
     fitterVersion: id.fitterVersion,
     contributions: p.contributions,
+    venueDisagreement: p.venueDisagreement,
   });
   return create(SurfaceEventSchema, {
     header: newHeader({

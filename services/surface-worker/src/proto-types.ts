@@ -6,11 +6,13 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import type {
   ArbitrageViolationSchema,
   ExpiryMetricsSchema,
+  ExpiryVenueContributionSchema,
   FitDiagnosticsSchema,
   RiskNodeSchema,
   SmileQuoteSchema,
   TenorMetricsSchema,
   VenueContributionSchema,
+  VenueDisagreementSchema,
 } from '@volstream/contracts';
 
 export type ExpiryMetricsInit = MessageInitShape<typeof ExpiryMetricsSchema>;
@@ -20,3 +22,5 @@ export type FitDiagnosticsInit = MessageInitShape<typeof FitDiagnosticsSchema>;
 export type SmileQuoteInit = MessageInitShape<typeof SmileQuoteSchema>;
 export type ArbitrageViolationInit = MessageInitShape<typeof ArbitrageViolationSchema>;
 export type VenueContributionInit = MessageInitShape<typeof VenueContributionSchema>;
+export type ExpiryVenueContributionInit = MessageInitShape<typeof ExpiryVenueContributionSchema>;
+export type VenueDisagreementInit = MessageInitShape<typeof VenueDisagreementSchema>;

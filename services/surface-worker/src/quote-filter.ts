@@ -20,6 +20,8 @@ export const EXCLUSION_REASONS = [
   'wide_spread',
   'wing',
   'itm',
+  // Composite only: the quote's venue is stale for the expiry (compositeMaxVenueAgeMs).
+  'venue_stale',
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 

@@ -41,6 +41,14 @@ export interface FitInput {
   fingerprint: Map<string, [number, number]>;
   quotes: FitQuote[];
   excluded: Partial<Record<ExclusionReason, number>>;
+  /** The venues considered, by name: their forward and whether they were left out as stale. */
+  sources: FitSource[];
+}
+
+export interface FitSource {
+  venue: string;
+  forward: number;
+  stale: boolean;
 }
 
 export interface VenueQuotes {
@@ -49,6 +57,11 @@ export interface VenueQuotes {
   ctx: QuoteContext;
   /** Extra weight factor of the venue (composite), 1 otherwise. */
   venueWeight: number;
+  /**
+   * The venue is stale for this fit (composite): its quotes are kept as excluded ('venue_stale'),
+   * so they stay visible with the smile, but none is used.
+   */
+  stale?: boolean;
 }
 
 export function buildFitInput(
@@ -60,7 +73,8 @@ export function buildFitInput(
   const excluded: FitInput['excluded'] = {};
   for (const src of sources) {
     for (const quote of src.quotes) {
-      const reason = classifyQuote(quote, src.ctx, o.filters, o.tickSize);
+      const reason: ExclusionReason | undefined =
+        src.stale === true ? 'venue_stale' : classifyQuote(quote, src.ctx, o.filters, o.tickSize);
       const k = quoteLogMoneyness(quote, src.ctx);
       const fq: FitQuote = {
         venue: src.venue,
@@ -104,7 +118,10 @@ export function buildFitInput(
     w[i] = mid * mid * timeYears;
     fingerprint.set(`${q.venue}|${q.quote.instrumentName}`, [mid, q.k]);
   });
-  return { timeYears, k, w, weights, fingerprint, quotes, excluded };
+  const fitSources = sources
+    .map((s) => ({ venue: s.venue, forward: s.ctx.forward, stale: s.stale === true }))
+    .sort((a, b) => a.venue.localeCompare(b.venue));
+  return { timeYears, k, w, weights, fingerprint, quotes, excluded, sources: fitSources };
 }
 
 /** What the previous accepted fit of an expiry was computed from. */

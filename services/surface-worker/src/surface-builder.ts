@@ -8,12 +8,13 @@ import type { Smile, SurfaceEvent } from '@volstream/contracts';
 import { ArbitrageKind } from '@volstream/contracts';
 import type { SviCore, SviParams } from 'svi-core';
 import { controlCalendar } from './arbitrage.ts';
+import { expiryContributions } from './composite-report.ts';
 import type { DeltaConventionName } from './delta-strike.ts';
 import type { FitTracker } from './fit-tracker.ts';
 import { buildSmile, type Identity, smileEvent, surfaceEvent } from './messages.ts';
 import type { MetricsCache } from './metrics-cache.ts';
 import type { SurfaceOptions } from './options.ts';
-import type { ArbitrageViolationInit, VenueContributionInit } from './proto-types.ts';
+import type { ArbitrageViolationInit, VenueContributionInit, VenueDisagreementInit } from './proto-types.ts';
 import { minGOnGrid } from './slice-fit.ts';
 import { expiryMetrics, type SurfaceSlice } from './surface-metrics.ts';
 
@@ -40,6 +41,8 @@ export interface SurfaceRequest {
   entries: readonly SmileEntry[];
   convention: DeltaConventionName;
   contributions: VenueContributionInit[];
+  /** Composite only: per-expiry venue contributions on each ExpiryMetrics, and the disagreement. */
+  composite?: { venueDisagreement: VenueDisagreementInit[] };
 }
 
 export interface BuiltSurface {
@@ -68,6 +71,12 @@ export function buildSurface(deps: BuilderDeps, req: SurfaceRequest): BuiltSurfa
   const surfaceId = `${req.currency}|${req.venue}`;
   const metrics = deps.metrics.sliceMetrics(core, arb.slices, req.convention);
   const expiries = expiryMetrics(arb.slices, metrics);
+  if (req.composite !== undefined) {
+    expiries.forEach((m, i) => {
+      const fit = fitted[i]?.tracker.fit;
+      if (fit !== undefined) m.contributions = expiryContributions(fit);
+    });
+  }
   const { tenors, riskNodes } = deps.metrics.tenorView(core, arb.slices, options.tenorsDays, req.convention);
   const nowNs = deps.nowNs();
   const events: SurfaceEvent[] = [];
@@ -148,6 +157,7 @@ export function buildSurface(deps: BuilderDeps, req: SurfaceRequest): BuiltSurfa
         newestInputAgeMs: req.displayMs - asOf,
         oldestInputAgeMs: req.displayMs - oldest,
         contributions: req.contributions,
+        venueDisagreement: req.composite?.venueDisagreement ?? [],
       },
       identity,
       nowNs,

@@ -10,12 +10,14 @@
 import { type SurfaceEvent, TOPICS, type VolatilityEvent, nowNs as wallNowNs } from '@volstream/contracts';
 import type { WindowResult, WorkerDefinition, WorkerInput } from '@volstream/worker-runtime';
 import type { SviCore } from 'svi-core';
-import { type CompositeState, disagreement, updateComposite, type VenueDisagreement } from './composite.ts';
+import { type CompositeState, updateComposite } from './composite.ts';
+import { disagreement } from './composite-report.ts';
 import { Counts } from './counts.ts';
 import type { FitTracker } from './fit-tracker.ts';
 import type { Identity } from './messages.ts';
 import { MetricsCache } from './metrics-cache.ts';
 import { resolveOptions, type SurfaceOptions, type SurfaceOptionsInit } from './options.ts';
+import type { VenueDisagreementInit } from './proto-types.ts';
 import { type BuilderDeps, buildSurface } from './surface-builder.ts';
 import { applyBatch, hasNewSmile, type VenueSurfaceState, validateBatch } from './venue-state.ts';
 
@@ -42,7 +44,7 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
   readonly #builder: BuilderDeps;
   readonly #venues = new Map<string, VenueSurfaceState>();
   readonly #composites = new Map<string, CompositeState>();
-  readonly #disagreement = new Map<string, VenueDisagreement[]>();
+  readonly #disagreement = new Map<string, VenueDisagreementInit[]>();
   readonly #dropped = new Counts();
   readonly #counters = new Counts();
 
@@ -110,6 +112,7 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
           clockMs: Number.NEGATIVE_INFINITY,
           lastDisplayTick: Number.NEGATIVE_INFINITY,
           shown: new Set(),
+          publishedAtm: new Map(),
         };
         this.#venues.set(key, vs);
       }
@@ -164,8 +167,11 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
     return { dropped: this.#dropped.toRecord(), counters: this.#counters.toRecord() };
   }
 
-  /** Venue disagreement (ATM vol by venue and spread, per expiry) of the last composite of a currency. */
-  venueDisagreement(currency: string): readonly VenueDisagreement[] {
+  /**
+   * Venue disagreement (ATM vol by venue and spread, per expiry) of the last composite surface of a
+   * currency, as published in its `venue_disagreement`.
+   */
+  venueDisagreement(currency: string): readonly VenueDisagreementInit[] {
     return this.#disagreement.get(currency) ?? [];
   }
 
@@ -236,6 +242,8 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
     vs.shown = new Set(
       [...vs.expiries.values()].filter((s) => s.tracker.fit !== undefined).map((s) => s.expiryMs),
     );
+    // What clients now hold for this venue: the composite's disagreement quotes these ATMs.
+    vs.publishedAtm = built?.atmByExpiry ?? new Map();
     if (built === undefined) return [];
     this.#count(built, counters);
     return built.events;
@@ -255,6 +263,10 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
     if (!force && tick <= comp.lastDisplayTick && !hasNewSmile(comp.trackers, comp.shown)) return [];
     comp.lastDisplayTick = Math.max(tick, comp.lastDisplayTick);
     comp.shown = new Set(update.entries.filter((e) => e.tracker.fit !== undefined).map((e) => e.expiryMs));
+    const byVenue = new Map(venues.map((v) => [v.venue, v]));
+    const venueDisagreement = disagreement(update.members, (venue, expiryMs) =>
+      byVenue.get(venue)?.publishedAtm.get(expiryMs),
+    );
     const built = buildSurface(this.#builder, {
       currency,
       venue: 'composite',
@@ -262,22 +274,12 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
       entries: update.entries,
       convention: this.options.compositeDeltaConvention,
       contributions: update.contributions,
+      composite: { venueDisagreement },
     });
     if (built === undefined) return [];
     this.#count(built, counters);
     counters.add('composite_surfaces');
-    const atm = new Map<string, ReadonlyMap<bigint, number>>();
-    for (const v of venues) {
-      const m = new Map<bigint, number>();
-      for (const [e, s] of v.expiries) {
-        const fit = s.tracker.fit;
-        if (fit === undefined) continue;
-        const w = this.#core.sviW(fit.params, Float64Array.of(0))[0] ?? Number.NaN;
-        m.set(e, Math.sqrt(w / fit.timeYears));
-      }
-      atm.set(v.venue, m);
-    }
-    this.#disagreement.set(currency, disagreement(atm));
+    this.#disagreement.set(currency, venueDisagreement);
     return built.events;
   }
 

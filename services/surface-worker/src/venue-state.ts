@@ -42,6 +42,8 @@ export interface VenueSurfaceState {
   lastDisplayTick: number;
   /** Expiries in the last published surface: a new smile is shown at once, not at the next tick. */
   shown: Set<bigint>;
+  /** ATM vol per expiry of the last published surface (the composite's venue disagreement). */
+  publishedAtm: Map<bigint, number>;
 }
 
 /** Whether an expiry has a smile that the last published surface did not show. */

@@ -79,7 +79,7 @@ describe('composite surface', () => {
     );
     const dis = t.venueDisagreement('BTC');
     assert.equal(dis.length, 1, 'only the 30d expiry is listed by both');
-    assert.ok(Math.abs((dis[0]?.spread ?? 0) - 0.01) < 0.002, `${dis[0]?.spread}`);
+    assert.ok(Math.abs((dis[0]?.atmVolSpread ?? 0) - 0.01) < 0.002, `${dis[0]?.atmVolSpread}`);
     assert.ok(smiles.some((s) => s.venue === 'composite'));
     assert.ok(comp.smiles.every((s) => s.diagnostics?.butterflyFree));
   });
