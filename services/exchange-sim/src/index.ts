@@ -1,3 +1,11 @@
+export {
+  type BinanceBookView,
+  type BinanceSimulator,
+  type BinanceSimulatorOptions,
+  type BinanceSimulatorStats,
+  malformedFrames as binanceMalformedFrames,
+  startBinanceSimulator,
+} from './binance/simulator.ts';
 export { createSimulatorComponent, type SimulatorComponentOptions } from './component.ts';
 export { type CalendarShape, expiryCode, listExpiries, strikeGrid } from './deribit/calendar.ts';
 export { type Fault, type MalformedKind, parseFaults, type ScheduledFault } from './deribit/faults.ts';

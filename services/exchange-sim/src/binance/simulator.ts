@@ -1,0 +1,488 @@
+/**
+ * `startBinanceSimulator(options)`: a Binance European Options (eapi) simulator on loopback, in
+ * the current fstream layout (EXCHANGES.md §0.3, §4), driven by the same market model and
+ * ground-truth surface as the Deribit and OKX simulators (`Market`; pass `market` to share one).
+ * Docs: https://developers.binance.com/docs/derivatives/option/websocket-market-streams
+ * Speaks: combined streams at `/public/stream` (`<symbol>@depth@100ms|500ms`: diff events with
+ * U/u/pu) and `/market/stream` (`<underlying>@optionMarkPrice`, `!index@arr`,
+ * `<underlying>@optionIndexPrice`), frames `{"stream":…,"data":…}`; live
+ * `{"method":"SUBSCRIBE"|"UNSUBSCRIBE"|"LIST_SUBSCRIPTIONS","params":[…],"id":n}` →
+ * `{"result":null|[…],"id":n}` or `{"code":2,"msg":"Invalid request: …","id":n}`; at most 200
+ * streams and 10 incoming messages per second per connection (more closes it, as Binance does);
+ * websocket ping frames every `pingIntervalMs`, a connection without a pong for `pongTimeoutMs`
+ * is dropped. REST: `GET /eapi/v1/exchangeInfo`, `GET /eapi/v1/depth?symbol=…&limit=…`.
+ * Faults (methods): gap, reset, disconnect, malformed frames, pause, listings and expiries.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '@volstream/logging';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { CalendarShape } from '../deribit/calendar.ts';
+import { CURRENCIES, type Currency, type OptionInstrument } from '../deribit/instruments.ts';
+import { Market } from '../deribit/market.ts';
+import { initPricing } from '../deribit/pricing.ts';
+import { Prng } from '../prng.ts';
+import { BinanceBook } from './binance-book.ts';
+import { binanceContracts, binanceName, binanceSymbolRow, underlying } from './instruments.ts';
+import { markPriceRows } from './mark-price.ts';
+
+export interface BinanceSimulatorOptions {
+  port?: number;
+  host?: string;
+  seed?: string | number;
+  startTime?: number;
+  currencies?: readonly Currency[];
+  /** Expiries listed when the simulator makes its own market (tests list fewer). */
+  calendar?: CalendarShape;
+  /**
+   * A market shared with other venues' simulators. The simulator reads it (listings, marks,
+   * index, truth) and quotes it in its own books, but never advances its clock: whoever made it
+   * moves it (a SharedMarket's clock in `volstream run`). Without it the simulator makes its own
+   * seeded Market and advances it on its loop.
+   */
+  market?: Market;
+  /** Server loop period, ms (default 100, the `@depth@100ms` cadence). */
+  tickMs?: number;
+  /** Share of subscribed books updated per tick (default 0.3). */
+  updateShare?: number;
+  /** Depth events per second across all connections at most (default unlimited). */
+  rate?: number;
+  /** optionMarkPrice and index period, ms (default 1000). */
+  markPriceMs?: number;
+  /** Websocket ping period, ms (Binance: 5 minutes). */
+  pingIntervalMs?: number;
+  /** A connection without a pong this long is closed (Binance: 15 minutes). */
+  pongTimeoutMs?: number;
+  /** Streams per connection (Binance: 200). */
+  maxStreams?: number;
+  /** Incoming messages per second per connection before it is closed (Binance: 10). */
+  maxMessagesPerSec?: number;
+  logger?: Logger;
+}
+
+export interface BinanceBookView {
+  lastUpdateId: number;
+  bids: [number, number][];
+  asks: [number, number][];
+}
+
+export interface BinanceSimulatorStats {
+  sessions: number;
+  pings: number;
+  pongs: number;
+  subscribes: number;
+  framesSent: number;
+  depthSnapshots: number;
+  closedForRate: number;
+}
+
+export interface BinanceSimulator {
+  /** Combined-stream URL of the public host: what `volstream connector --venue binance --url` takes. */
+  url: string;
+  marketUrl: string;
+  restUrl: string;
+  port: number;
+  market: Market;
+  /** Symbols listed now. */
+  instruments(): string[];
+  books(names?: string[]): Record<string, BinanceBookView>;
+  /** The next event of the book skips update ids (`pu` ≠ last `u`). */
+  gap(symbol: string): void;
+  /** The next event restarts the book's update ids low, as after maintenance. */
+  reset(symbol: string): void;
+  /** Stops market data (book events, mark prices, index) until `resume`; requests are still answered. */
+  pause(): void;
+  resume(): void;
+  /** Terminates every client connection. */
+  disconnectAll(): void;
+  /** Lists one more expiry of a currency now (seen on the next exchangeInfo). */
+  listExtraExpiry(currency: Currency): void;
+  /** Expires the nearest expiry of a currency now. */
+  expireNearest(currency: Currency): void;
+  /** Sends each malformed frame of `malformedFrames()` to every client; returns how many per client. */
+  sendMalformed(): number;
+  stats(): BinanceSimulatorStats;
+  stop(): Promise<void>;
+}
+
+interface Session {
+  ws: WebSocket;
+  host: 'public' | 'market';
+  subs: Set<string>;
+  messageTimes: number[];
+  lastPong: number;
+}
+
+const DEPTH = /^([a-z0-9]+-\d{6}-[0-9.]+-[cp])@depth@(100ms|500ms)$/;
+
+export async function startBinanceSimulator(
+  options: BinanceSimulatorOptions = {},
+): Promise<BinanceSimulator> {
+  await initPricing();
+  const startTime = options.startTime ?? Date.now();
+  const ownMarket = options.market === undefined;
+  const market =
+    options.market ??
+    new Market({
+      seed: options.seed ?? 1,
+      startTime,
+      currencies: options.currencies ?? CURRENCIES,
+      lazyPricing: true,
+      ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
+    });
+  const currencies = [...market.currencies.keys()].filter(
+    (c) => options.currencies === undefined || options.currencies.includes(c),
+  );
+  const prng = new Prng(`${String(options.seed ?? 1)}:binance`);
+  const tickMs = options.tickMs ?? 100;
+  const updateShare = options.updateShare ?? 0.3;
+  const markPriceMs = options.markPriceMs ?? 1000;
+  const maxStreams = options.maxStreams ?? 200;
+  const maxMessagesPerSec = options.maxMessagesPerSec ?? 10;
+  const pongTimeoutMs = options.pongTimeoutMs ?? 15 * 60_000;
+  const bySymbol = new Map<string, OptionInstrument>();
+  const ids = new Map<string, number>();
+  const books = new Map<string, BinanceBook>();
+  const sessions = new Set<Session>();
+  const counters = { pings: 0, pongs: 0, subscribes: 0, framesSent: 0, depthSnapshots: 0, closedForRate: 0 };
+  let paused = false;
+
+  /** Syncs the symbols with the market's listings (expired and delisted ones leave). */
+  const refreshNames = (): void => {
+    const seen = new Set<string>();
+    for (const inst of market.instruments()) {
+      if (inst.kind !== 'option' || inst.state !== 'open' || !currencies.includes(inst.currency)) continue;
+      if (inst.expiry <= market.now) continue;
+      const name = binanceName(inst);
+      seen.add(name);
+      if (!bySymbol.has(name)) {
+        bySymbol.set(name, inst);
+        ids.set(name, ids.size + 1);
+      }
+    }
+    for (const name of [...bySymbol.keys()]) {
+      if (!seen.has(name)) {
+        bySymbol.delete(name);
+        books.delete(name);
+      }
+    }
+  };
+  refreshNames();
+
+  const bookOf = (symbol: string): BinanceBook | undefined => {
+    const inst = bySymbol.get(symbol);
+    if (inst === undefined) return undefined;
+    let book = books.get(symbol);
+    if (book === undefined) {
+      market.ensurePriced();
+      book = new BinanceBook(symbol, inst.currency, prng.fork(`book:${symbol}`));
+      book.fill(inst);
+      books.set(symbol, book);
+    }
+    return book;
+  };
+
+  const send = (s: Session, payload: unknown): void => {
+    if (s.ws.readyState !== s.ws.OPEN) return;
+    s.ws.send(typeof payload === 'string' ? payload : JSON.stringify(payload));
+    counters.framesSent += 1;
+  };
+
+  const validStream = (s: Session, stream: string): boolean => {
+    if (s.host === 'public') {
+      const m = DEPTH.exec(stream);
+      return m !== null && bySymbol.has(m[1]!.toUpperCase());
+    }
+    if (stream === '!index@arr') return true;
+    const m = /^([a-z0-9]+)@(optionMarkPrice|optionIndexPrice)$/.exec(stream);
+    return m !== null && currencies.some((c) => underlying(c).toLowerCase() === m[1]);
+  };
+
+  const onMessage = (s: Session, text: string): void => {
+    const now = Date.now();
+    s.messageTimes.push(now);
+    while (s.messageTimes.length > 0 && s.messageTimes[0]! <= now - 1000) s.messageTimes.shift();
+    if (s.messageTimes.length > maxMessagesPerSec) {
+      // Binance closes a connection that sends more than 10 messages a second.
+      counters.closedForRate += 1;
+      s.ws.close(1008, 'Too many messages');
+      return;
+    }
+    let msg: { method?: unknown; params?: unknown; id?: unknown };
+    try {
+      msg = JSON.parse(text) as typeof msg;
+    } catch {
+      send(s, { code: 3, msg: 'Invalid JSON: expected value at line 1 column 1', id: null });
+      return;
+    }
+    const id = typeof msg.id === 'number' ? msg.id : null;
+    if (msg.method === 'LIST_SUBSCRIPTIONS') {
+      send(s, { result: [...s.subs], id });
+      return;
+    }
+    if ((msg.method !== 'SUBSCRIBE' && msg.method !== 'UNSUBSCRIBE') || !Array.isArray(msg.params)) {
+      send(s, { code: 2, msg: 'Invalid request: unknown method or params', id });
+      return;
+    }
+    const params = msg.params as unknown[];
+    if (!params.every((p): p is string => typeof p === 'string')) {
+      send(s, { code: 2, msg: 'Invalid request: stream names must be strings', id });
+      return;
+    }
+    if (msg.method === 'UNSUBSCRIBE') {
+      for (const p of params) s.subs.delete(p);
+      send(s, { result: null, id });
+      return;
+    }
+    const bad = params.find((p) => !validStream(s, p));
+    if (bad !== undefined) {
+      send(s, { code: 2, msg: `Invalid request: unknown stream ${bad}`, id });
+      return;
+    }
+    const fresh = params.filter((p) => !s.subs.has(p));
+    if (s.subs.size + fresh.length > maxStreams) {
+      send(s, { code: 2, msg: `Invalid request: more than ${maxStreams} streams on one connection`, id });
+      return;
+    }
+    for (const p of fresh) {
+      s.subs.add(p);
+      counters.subscribes += 1;
+      const m = DEPTH.exec(p);
+      if (m !== null) bookOf(m[1]!.toUpperCase());
+    }
+    send(s, { result: null, id });
+  };
+
+  // ---- the loop: model steps (own market only), book events, mark prices, index ----
+  let lastMark = Number.NEGATIVE_INFINITY;
+  const wallStart = Date.now();
+  const tick = (): void => {
+    if (ownMarket) market.advance(startTime + (Date.now() - wallStart));
+    refreshNames();
+    if (paused) return;
+    const wanted = new Set<string>();
+    for (const s of sessions) {
+      if (s.host !== 'public') continue;
+      for (const stream of s.subs) {
+        const m = DEPTH.exec(stream);
+        if (m !== null) wanted.add(m[1]!.toUpperCase());
+      }
+    }
+    if (wanted.size > 0) market.ensurePriced();
+    let budget = options.rate === undefined ? Number.POSITIVE_INFINITY : (options.rate * tickMs) / 1000;
+    const events = new Map<string, unknown>();
+    for (const symbol of wanted) {
+      const inst = bySymbol.get(symbol);
+      const book = bookOf(symbol);
+      if (inst === undefined || book === undefined) continue;
+      if (!(book.pendingGap || book.pendingReset || prng.chance(updateShare)) || budget < 1) continue;
+      budget -= 1;
+      events.set(symbol, book.update(inst, market.now));
+    }
+    for (const s of sessions) {
+      if (s.host !== 'public') continue;
+      for (const stream of s.subs) {
+        const m = DEPTH.exec(stream);
+        const data = m === null ? undefined : events.get(m[1]!.toUpperCase());
+        if (data !== undefined) send(s, { stream, data });
+      }
+    }
+    if (market.now - lastMark >= markPriceMs) {
+      lastMark = market.now;
+      publishMarket();
+    }
+  };
+
+  const publishMarket = (): void => {
+    market.ensurePriced();
+    const rows = new Map<string, unknown>();
+    const rowsOf = (c: Currency): unknown => {
+      let r = rows.get(c);
+      if (r === undefined) {
+        const list = [...bySymbol.entries()]
+          .filter(([, o]) => o.currency === c)
+          .map(([symbol, o]) => [symbol, o, bookOf(symbol)!] as [string, OptionInstrument, BinanceBook]);
+        r = markPriceRows(market, list, market.currencies.get(c)!.index);
+        rows.set(c, r);
+      }
+      return r;
+    };
+    const indexRow = (c: Currency) => ({
+      e: 'index',
+      E: market.now,
+      s: underlying(c),
+      p: market.currencies.get(c)!.index.toFixed(8),
+    });
+    for (const s of sessions) {
+      if (s.host !== 'market') continue;
+      for (const stream of s.subs) {
+        if (stream === '!index@arr') {
+          send(s, { stream, data: currencies.map(indexRow) });
+          continue;
+        }
+        const m = /^([a-z0-9]+)usdt@(optionMarkPrice|optionIndexPrice)$/.exec(stream);
+        const c = m?.[1]?.toUpperCase() as Currency | undefined;
+        if (m === null || c === undefined || !currencies.includes(c)) continue;
+        send(s, { stream, data: m[2] === 'optionMarkPrice' ? rowsOf(c) : indexRow(c) });
+      }
+    }
+  };
+
+  // ---- HTTP (REST) and websocket ----
+  const json = (res: ServerResponse, status: number, body: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  };
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    if (url.pathname === '/eapi/v1/exchangeInfo') {
+      refreshNames();
+      json(res, 200, {
+        timezone: 'UTC',
+        serverTime: market.now,
+        optionContracts: binanceContracts(currencies),
+        optionAssets: [{ name: 'USDT' }],
+        optionSymbols: [...bySymbol].map(([name, o]) => binanceSymbolRow(o, ids.get(name) ?? 0)),
+        rateLimits: [
+          { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 2400 },
+          { rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200 },
+        ],
+      });
+      return;
+    }
+    if (url.pathname === '/eapi/v1/depth') {
+      const symbol = url.searchParams.get('symbol') ?? '';
+      const book = bookOf(symbol);
+      if (book === undefined) {
+        json(res, 400, { code: -1121, msg: 'Invalid symbol.' });
+        return;
+      }
+      counters.depthSnapshots += 1;
+      const limit = Number(url.searchParams.get('limit') ?? '100');
+      json(res, 200, book.snapshot(market.now, Number.isFinite(limit) && limit > 0 ? limit : 100));
+      return;
+    }
+    json(res, 404, { code: -1, msg: 'Not found' });
+  };
+  const http = createServer(onRequest);
+  const wss = new WebSocketServer({ noServer: true });
+  http.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://sim').pathname;
+    const host = path === '/public/stream' ? 'public' : path === '/market/stream' ? 'market' : undefined;
+    if (host === undefined) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const s: Session = { ws, host, subs: new Set(), messageTimes: [], lastPong: Date.now() };
+      sessions.add(s);
+      ws.on('message', (data: Buffer) => onMessage(s, data.toString()));
+      ws.on('pong', () => {
+        counters.pongs += 1;
+        s.lastPong = Date.now();
+      });
+      ws.on('close', () => sessions.delete(s));
+      ws.on('error', () => sessions.delete(s));
+    });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => http.listen(options.port ?? 0, host, resolve));
+  const port = (http.address() as AddressInfo).port;
+  const timer = setInterval(() => {
+    try {
+      tick();
+    } catch (error) {
+      options.logger?.error({ err: (error as Error).message }, 'Binance simulator tick failed');
+    }
+  }, tickMs);
+  const pinger = setInterval(
+    () => {
+      const now = Date.now();
+      for (const s of sessions) {
+        if (now - s.lastPong > pongTimeoutMs) {
+          s.ws.terminate();
+          continue;
+        }
+        if (s.ws.readyState === s.ws.OPEN) {
+          s.ws.ping();
+          counters.pings += 1;
+        }
+      }
+    },
+    options.pingIntervalMs ?? 5 * 60_000,
+  );
+
+  return {
+    url: `ws://${host}:${port}/public/stream`,
+    marketUrl: `ws://${host}:${port}/market/stream`,
+    restUrl: `http://${host}:${port}`,
+    port,
+    market,
+    instruments: () => {
+      refreshNames();
+      return [...bySymbol.keys()];
+    },
+    books: (names) => {
+      const out: Record<string, BinanceBookView> = {};
+      for (const name of names ?? [...books.keys()]) {
+        const book = books.get(name);
+        if (book !== undefined) out[name] = book.view();
+      }
+      return out;
+    },
+    gap: (symbol) => {
+      const book = bookOf(symbol);
+      if (book !== undefined) book.pendingGap = true;
+    },
+    reset: (symbol) => {
+      const book = bookOf(symbol);
+      if (book !== undefined) book.pendingReset = true;
+    },
+    pause: () => {
+      paused = true;
+    },
+    resume: () => {
+      paused = false;
+    },
+    disconnectAll: () => {
+      for (const s of sessions) s.ws.terminate();
+    },
+    listExtraExpiry: (currency) => {
+      market.listExtraExpiry(currency);
+      refreshNames();
+    },
+    expireNearest: (currency) => {
+      market.expireNearest(currency);
+      refreshNames();
+    },
+    sendMalformed: () => {
+      const frames = malformedFrames([...bySymbol.keys()][0] ?? 'BTC-000101-1-C');
+      for (const s of sessions) for (const frame of frames) send(s, frame);
+      return frames.length;
+    },
+    stats: () => ({ sessions: sessions.size, ...counters }),
+    stop: async () => {
+      clearInterval(timer);
+      clearInterval(pinger);
+      for (const s of sessions) s.ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * Malformed frames a client must count and drop, one per reason: invalid JSON (1), unknown frame
+ * shapes (2), an unknown stream (1), bad values (2: a NaN index, a negative mark price of a
+ * listed symbol), an unknown instrument (1).
+ */
+export function malformedFrames(listedSymbol: string): string[] {
+  return [
+    '{"stream":"btcusdt@optionMarkPrice","data":[',
+    '[1,2,3]',
+    '{"hello":"world"}',
+    '{"stream":"btcusdt@noSuchStream","data":{}}',
+    '{"stream":"!index@arr","data":[{"e":"index","E":1,"s":"BTCUSDT","p":"NaN"}]}',
+    `{"stream":"btcusdt@optionMarkPrice","data":[{"s":"${listedSymbol}","e":"markPrice","E":1,"mp":"-5.0"}]}`,
+    '{"stream":"btc-000101-1-c@depth@100ms","data":{"e":"depthUpdate","E":1,"T":1,"s":"BTC-000101-1-C","U":1,"u":1,"pu":0,"b":[],"a":[]}}',
+  ];
+}
