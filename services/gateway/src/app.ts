@@ -11,8 +11,12 @@ import { registerDashboard } from './dashboard-route.ts';
 import { GatewayError } from './errors.ts';
 import { SurfaceFeed } from './feed.ts';
 import { GatewayMetrics } from './metrics.ts';
+import { registerHistoryRoutes } from './rest/history-routes.ts';
+import type { HistorySource } from './rest/history-source.ts';
 import { DOCS_HTML, OPENAPI_DOCUMENT } from './rest/openapi.ts';
 import { registerDataRoutes } from './rest/routes.ts';
+import { registerStatusRoute, type StoreStatus } from './rest/status-route.ts';
+import { type DataSourceKind, StatusTracker, type VenueStatus } from './rest/status-tracker.ts';
 import { StateStore } from './state-store.ts';
 import type { StreamLimits } from './stream/session.ts';
 import { StreamServer } from './stream/stream-server.ts';
@@ -35,6 +39,14 @@ export interface GatewayOptions {
   fromBeginning?: boolean;
   /** Appended to /metrics (e.g. the pipeline run report in embedded mode). */
   extraMetrics?: () => string;
+  /** `/v1/status` source (default from VOLSTREAM_SOURCE, else "unknown"). */
+  source?: DataSourceKind | (() => DataSourceKind);
+  /** Connector-side venue state laid over what the gateway derives from the surfaces. */
+  venueStatus?: () => readonly VenueStatus[];
+  /** The store behind `/v1/history/...`; undefined (or absent) answers 503 HISTORY_UNAVAILABLE. */
+  history?: () => HistorySource | undefined;
+  /** The store's backlog for `/v1/status` (embedded run). */
+  storeStatus?: () => StoreStatus | Promise<StoreStatus | undefined> | undefined;
 }
 
 export const DEFAULT_STREAM_LIMITS: StreamLimits = {
@@ -68,6 +80,7 @@ export interface Gateway {
   readonly store: StateStore;
   readonly metrics: GatewayMetrics;
   readonly stream: StreamServer;
+  readonly status: StatusTracker;
   /** Starts the surface feed (if any), then listens; resolves to the bound port. */
   listen(port: number, host?: string): Promise<number>;
   /** Starts only the surface feed (for app.inject() tests that need readiness). */
@@ -84,6 +97,8 @@ export function build(deps: GatewayDeps): Gateway {
   const logger = deps.logger;
   const store = new StateStore();
   const metrics = new GatewayMetrics();
+  const status = new StatusTracker(store);
+  const startedAtMs = Date.now();
   const access = new AccessControl(options);
   const feed =
     deps.bus === undefined
@@ -182,6 +197,19 @@ export function build(deps: GatewayDeps): Gateway {
   app.get('/docs/openapi.json', async () => OPENAPI_DOCUMENT);
   registerDashboard(app);
   registerDataRoutes(app, store);
+  const history = options.history ?? (() => undefined);
+  registerHistoryRoutes(app, history);
+  registerStatusRoute(
+    app,
+    status,
+    {
+      ...(options.source === undefined ? {} : { source: options.source }),
+      ...(options.venueStatus === undefined ? {} : { venueStatus: options.venueStatus }),
+      ...(options.storeStatus === undefined ? {} : { storeStatus: options.storeStatus }),
+      history: () => history() !== undefined,
+    },
+    startedAtMs,
+  );
 
   if (access.enabled) logger.info({ keys: options.apiKeys.length }, 'API keys required');
   else
@@ -199,6 +227,7 @@ export function build(deps: GatewayDeps): Gateway {
     store,
     metrics,
     stream,
+    status,
     startFeed,
     async listen(port, host = '0.0.0.0') {
       await startFeed();
@@ -210,6 +239,7 @@ export function build(deps: GatewayDeps): Gateway {
     },
     async close() {
       stream.close();
+      status.close();
       await feed?.stop();
       await app.close();
     },

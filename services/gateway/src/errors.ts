@@ -11,6 +11,8 @@ export const GATEWAY_ERRORS = {
   BAD_REQUEST: { status: 400, message: 'Invalid request: {detail}' },
   NOT_READY: { status: 503, message: 'Not ready: {detail}' },
   INTERNAL: { status: 500, message: 'Internal error' },
+  HISTORY_UNAVAILABLE: { status: 503, message: 'History unavailable: {detail}' },
+  HISTORY_NOT_FOUND: { status: 404, message: 'No stored {what} for {key}' },
   STREAM_BAD_MESSAGE: { status: 400, message: 'Expected a ClientMessage, was {detail}' },
   STREAM_MESSAGE_TOO_LARGE: {
     status: 413,

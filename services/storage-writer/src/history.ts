@@ -24,10 +24,27 @@ export interface HistoryPoint {
 }
 
 export type TenorMetric = 'atm_vol' | 'rr25' | 'bf25' | 'rr10' | 'bf10';
+/** Metrics stored per listed expiry (surface_expiries): the tenor metrics plus forward vol. */
+export type ExpiryMetric = TenorMetric | 'forward_vol';
 
-const METRICS: ReadonlySet<string> = new Set(['atm_vol', 'rr25', 'bf25', 'rr10', 'bf10']);
+export interface SeriesOptions {
+  /**
+   * Downsampling step, ms: one point per step (the last value in it, at its own time). Without
+   * it the series is downsampled only when `maxPoints` is given and the range could exceed it.
+   */
+  stepMs?: number;
+  /** Most points wanted (ceiling 100,000): the step grows so the range fits in them. */
+  maxPoints?: number;
+}
+
+export const TENOR_METRICS: readonly TenorMetric[] = ['atm_vol', 'rr25', 'bf25', 'rr10', 'bf10'];
+export const EXPIRY_METRICS: readonly ExpiryMetric[] = [...TENOR_METRICS, 'forward_vol'];
+const METRICS: ReadonlySet<string> = new Set<string>(TENOR_METRICS);
+const EXPIRY_METRIC_SET: ReadonlySet<string> = new Set<string>(EXPIRY_METRICS);
 const IDENT = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
-const MAX_POINTS = 100_000;
+export const MAX_HISTORY_POINTS = 100_000;
+/** Largest step accepted (a year): beyond it a series has one point anyway. */
+const MAX_STEP_MS = 366 * 86_400_000;
 
 function ident(name: string, value: unknown): string {
   if (typeof value !== 'string' || !IDENT.test(value)) {
@@ -60,6 +77,41 @@ function tenor(value: unknown): string {
   return String(value);
 }
 
+function positiveInt(name: string, value: unknown, max: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new VolstreamError('CONFIG_INVALID', `history query: ${name} must be an integer 1..${max}`, {
+      context: { [name]: String(value).slice(0, 80) },
+    });
+  }
+  return value;
+}
+
+function metricOf(allowed: ReadonlySet<string>, metric: unknown): string {
+  if (typeof metric !== 'string' || !allowed.has(metric)) {
+    throw new VolstreamError('CONFIG_INVALID', 'history query: unknown metric', {
+      context: { metric: String(metric).slice(0, 40) },
+    });
+  }
+  return metric;
+}
+
+/**
+ * The step actually used: none when neither a step nor a point budget is asked for (every stored
+ * point, up to MAX_HISTORY_POINTS, oldest first); else the caller's step, grown so that
+ * (to - from) / step stays within maxPoints; none when that comes to 1 ms and no step was asked.
+ */
+export function effectiveStep(
+  range: { fromMs: number; toMs: number },
+  options: SeriesOptions,
+): number | undefined {
+  if (options.stepMs === undefined && options.maxPoints === undefined) return undefined;
+  const maxPoints = positiveInt('maxPoints', options.maxPoints ?? MAX_HISTORY_POINTS, MAX_HISTORY_POINTS);
+  const asked = options.stepMs === undefined ? 1 : positiveInt('stepMs', options.stepMs, MAX_STEP_MS);
+  const span = Math.max(0, range.toMs - range.fromMs);
+  const step = Math.max(asked, Math.ceil(span / maxPoints));
+  return step <= 1 && options.stepMs === undefined ? undefined : step;
+}
+
 function num(v: unknown): number | null {
   if (v === null || v === undefined) return null;
   const n = Number(v);
@@ -80,19 +132,69 @@ export class HistoryQueries {
       AND venue = ${ident('venue', range.venue ?? 'composite')} AND as_of_ms >= ${from} AND as_of_ms < ${to}`;
   }
 
+  /**
+   * One metric column over time, oldest first. Downsampled in SQL when a step applies: rows are
+   * grouped by intDiv(as_of_ms, step) and each group keeps its newest row (argMax on as_of_ms; a
+   * NULL metric travels as NaN through argMax so "last" means the newest row, not the newest
+   * non-null one, and comes back as null).
+   */
+  async #series(
+    table: string,
+    filter: string,
+    metric: string,
+    range: HistoryRange,
+    options: SeriesOptions,
+  ): Promise<HistoryPoint[]> {
+    const where = this.#where(range);
+    const step = effectiveStep(range, options);
+    const limit = Math.min(MAX_HISTORY_POINTS, options.maxPoints ?? MAX_HISTORY_POINTS) + 1;
+    const sql =
+      step === undefined
+        ? `SELECT as_of_ms AS t, ${metric} AS v FROM ${table} FINAL
+           WHERE ${where} AND ${filter} ORDER BY as_of_ms LIMIT ${limit}`
+        : `SELECT max(as_of_ms) AS t, argMax(ifNull(${metric}, nan), as_of_ms) AS v FROM ${table} FINAL
+           WHERE ${where} AND ${filter} GROUP BY intDiv(as_of_ms, ${step}) ORDER BY t LIMIT ${limit}`;
+    const rows = await this.#store.query<{ t: string; v: number | null }>(sql);
+    // The bucket grid may straddle the range's ends by one bucket; keep the promised ceiling.
+    const cap = Math.min(MAX_HISTORY_POINTS, options.maxPoints ?? MAX_HISTORY_POINTS);
+    const points = rows.map((r) => ({ asOfMs: Number(r.t), value: num(r.v) }));
+    return points.length > cap ? points.slice(points.length - cap) : points;
+  }
+
   /** A fixed-tenor metric over time (ATM vol, 25Δ/10Δ RR or BF), oldest first. */
-  async tenorHistory(range: HistoryRange, tenorDays: number, metric: TenorMetric): Promise<HistoryPoint[]> {
-    if (!METRICS.has(metric)) {
-      throw new VolstreamError('CONFIG_INVALID', 'history query: unknown metric', {
-        context: { metric: String(metric).slice(0, 40) },
-      });
+  tenorHistory(
+    range: HistoryRange,
+    tenorDays: number,
+    metric: TenorMetric,
+    options: SeriesOptions = {},
+  ): Promise<HistoryPoint[]> {
+    try {
+      const m = metricOf(METRICS, metric);
+      return this.#series('surface_tenors', `tenor_days = ${tenor(tenorDays)}`, m, range, options);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const rows = await this.#store.query<{ t: string; v: number | null }>(
-      `SELECT as_of_ms AS t, ${metric} AS v FROM surface_tenors FINAL
-       WHERE ${this.#where(range)} AND tenor_days = ${tenor(tenorDays)}
-       ORDER BY as_of_ms LIMIT ${MAX_POINTS}`,
-    );
-    return rows.map((r) => ({ asOfMs: Number(r.t), value: num(r.v) }));
+  }
+
+  /** A listed expiry's metric over time (ATM, RR/BF 25/10, forward vol), oldest first. */
+  expiryHistory(
+    range: HistoryRange,
+    expiryMs: number,
+    metric: ExpiryMetric,
+    options: SeriesOptions = {},
+  ): Promise<HistoryPoint[]> {
+    try {
+      const m = metricOf(EXPIRY_METRIC_SET, metric);
+      return this.#series(
+        'surface_expiries',
+        `expiry_ms = ${epochMs('expiryMs', expiryMs)}`,
+        m,
+        range,
+        options,
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   atmHistory(range: HistoryRange, tenorDays: number): Promise<HistoryPoint[]> {

@@ -3,7 +3,18 @@
  * writer that consumes the bus topics, and parameterised history queries (docs/STORAGE.md).
  */
 export { openChdbStore } from './chdb-store.ts';
-export { type HistoryPoint, HistoryQueries, type HistoryRange } from './history.ts';
+export {
+  EXPIRY_METRICS,
+  type ExpiryMetric,
+  effectiveStep,
+  type HistoryPoint,
+  HistoryQueries,
+  type HistoryRange,
+  MAX_HISTORY_POINTS,
+  type SeriesOptions,
+  TENOR_METRICS,
+  type TenorMetric,
+} from './history.ts';
 export { openStore } from './open-store.ts';
 export {
   currencyOfName,

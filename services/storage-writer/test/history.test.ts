@@ -31,6 +31,33 @@ describe('HistoryQueries', () => {
     assert.deepEqual(await h.atmHistory({ ...range, runId: 'no-such-run' }, 30), []);
   });
 
+  it('expiry history and server-side downsampling (one point per step, the last value in it)', async () => {
+    const [e] = await b.store.query<{ x: string }>(
+      "SELECT expiry_ms AS x FROM surface_expiries FINAL WHERE venue = 'deribit' GROUP BY expiry_ms ORDER BY count() DESC, x LIMIT 1",
+    );
+    const expiryMs = Number(e?.x);
+    const full = await h.expiryHistory(range, expiryMs, 'atm_vol');
+    assert.ok(full.length > 3, `expiry series has points (${full.length})`);
+    assert.deepEqual(await h.expiryHistory(range, expiryMs + 1, 'rr25'), []);
+    const atm = await h.atmHistory(range, 30);
+    const first = atm[0]?.asOfMs ?? 0;
+    const last = atm[atm.length - 1]?.asOfMs ?? 0;
+    const stepMs = Math.max(2, Math.ceil((last - first + 1) / 3));
+    const down = await h.tenorHistory({ ...range, fromMs: first, toMs: last + 1 }, 30, 'atm_vol', { stepMs });
+    assert.ok(down.length >= 2 && down.length <= 4, `${down.length} points for 3 steps`);
+    for (const p of down) {
+      // Each point is the newest raw point of its step, with that point's own time.
+      const bucket = Math.floor(p.asOfMs / stepMs);
+      const inBucket = atm.filter((a) => Math.floor(a.asOfMs / stepMs) === bucket);
+      assert.deepEqual(p, inBucket[inBucket.length - 1]);
+    }
+    // maxPoints caps the series whatever the range: the step grows to fit.
+    const capped = await h.tenorHistory(range, 30, 'atm_vol', { maxPoints: 2 });
+    assert.ok(capped.length >= 1 && capped.length <= 2);
+    await assert.rejects(h.tenorHistory(range, 30, 'atm_vol', { stepMs: 0 }), { code: 'CONFIG_INVALID' });
+    await assert.rejects(h.expiryHistory(range, -1, 'atm_vol'), { code: 'CONFIG_INVALID' });
+  });
+
   it('the surface at a time is the newest at or before it', async () => {
     const atm = await h.atmHistory(range, 30);
     const at = atm[Math.floor(atm.length / 2)]?.asOfMs ?? 0;

@@ -1,4 +1,5 @@
 import { GATEWAY_ERRORS } from '../errors.ts';
+import { HISTORY_OPENAPI_PATHS } from './history-openapi.ts';
 
 /**
  * The OpenAPI 3.1 description of the REST API, hand-written (no swagger plugin installed) and
@@ -128,6 +129,7 @@ export const OPENAPI_DOCUMENT = {
         responses: ok('Instruments', { type: 'object', properties: { instruments: { type: 'array' } } }),
       },
     },
+    ...HISTORY_OPENAPI_PATHS,
     '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'Alive' } } } },
     '/readyz': {
       get: {

@@ -4,12 +4,12 @@ import type { StateStore } from '../state-store.ts';
 import { diagnosticsJson, instrumentsOf, smileJson, surfaceJson, surfaceSummary } from './views.ts';
 
 // JSON-schema fragments shared by the routes (fastify validates params and query with them).
-const currencyParams = {
+export const currencyParams = {
   type: 'object',
   required: ['currency'],
   properties: { currency: { type: 'string', pattern: '^[A-Za-z0-9]{1,16}$' } },
 } as const;
-const venueQuery = {
+export const venueQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
