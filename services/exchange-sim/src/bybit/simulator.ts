@@ -1,0 +1,498 @@
+/**
+ * `startBybitSimulator(options)`: a Bybit v5 option public-websocket + REST simulator on loopback,
+ * driven by the same seeded market model and ground-truth surface as the Deribit and OKX
+ * simulators (`Market`). Docs: https://bybit-exchange.github.io/docs/v5/ws/connect ; facts in
+ * EXCHANGES.md §3. Speaks: `{"req_id","op":"subscribe","args":["orderbook.25.X","tickers.X"]}` →
+ * `{"success","conn_id","data":{"failTopics","successTopics"},"type":"COMMAND_RESP"}` (unknown
+ * topics, more than 2,000 args per connection or args over 21,000 characters fail); pushes
+ * `{"id","topic","ts","type":"snapshot"|"delta","data"}` for `orderbook.{25|100}.{symbol}` (snapshot
+ * on subscribe, then deltas with `u` +1 and `seq`) and `tickers.{symbol}` (snapshots);
+ * `{"op":"ping"}` → `{"args":["<ms>"],"op":"pong"}`; REST
+ * `GET /v5/market/instruments-info?category=option&baseCoin=BTC&limit=&cursor=` (cursor-paged).
+ * Bybit has no listing topic: listings change only in the REST list.
+ *
+ * Market: with `options.market` the simulator quotes that shared instance and never advances it
+ * (its owner does: one clock for every venue of a multi-venue run); without it, it creates its own
+ * seeded Market and advances it each tick. It never mutates the market's Deribit books: Bybit
+ * books are its own (bybit-book.ts), quoted around the same truth marks.
+ * Faults (methods): gap, reset (u = 1), resnapshot, disconnect, malformed frames, pause.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '@volstream/logging';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { CalendarShape } from '../deribit/calendar.ts';
+import { CURRENCIES, type Currency, type OptionInstrument } from '../deribit/instruments.ts';
+import { Market } from '../deribit/market.ts';
+import { initPricing } from '../deribit/pricing.ts';
+import { Prng } from '../prng.ts';
+import { BybitBook, type BybitBookData } from './bybit-book.ts';
+import { BYBIT_SPECS, bybitInstrumentRow, bybitName } from './instruments.ts';
+import { tickerRows } from './ticker.ts';
+
+export interface BybitSimulatorOptions {
+  port?: number;
+  host?: string;
+  /** Seed of the simulator's own market and of its Bybit quotes (default 1). */
+  seed?: string | number;
+  /** Start of the own market's clock (ignored with `market`). */
+  startTime?: number;
+  /** Currencies listed (default: all of the market's). */
+  currencies?: readonly Currency[];
+  /** Expiries of the own market (ignored with `market`); tests list fewer. */
+  calendar?: CalendarShape;
+  /** A shared market (multi-venue runs): quoted, never advanced by this simulator. */
+  market?: Market;
+  /** Server loop period, ms (default 100). */
+  tickMs?: number;
+  /** Share of subscribed books updated per tick (default 0.3). */
+  updateShare?: number;
+  /**
+   * Book updates per second across all subscribed books; replaces `updateShare` when set (how a
+   * multi-venue run splits its total rate over the venues).
+   */
+  rate?: number;
+  /** Ticker period per subscribed symbol, ms (default 500; Bybit: 100). */
+  tickerMs?: number;
+  /** Default REST page size (Bybit's default for options: 500). */
+  pageLimit?: number;
+  /** Close a connection that sent no ping for this long (0 = never, the default). */
+  pingTimeoutMs?: number;
+  logger?: Logger;
+}
+
+export interface BybitBookView {
+  u: number;
+  bids: [number, number][];
+  asks: [number, number][];
+}
+
+export interface BybitSimulatorStats {
+  sessions: number;
+  pings: number;
+  subscribes: number;
+  framesSent: number;
+  restRequests: number;
+}
+
+export interface BybitSimulator {
+  url: string;
+  restUrl: string;
+  port: number;
+  market: Market;
+  /** True when the simulator created (and advances) its market. */
+  ownsMarket: boolean;
+  /** Symbols of the listed options. */
+  instruments(): string[];
+  books(symbols?: string[]): Record<string, BybitBookView>;
+  /** The next delta of the book skips u values. */
+  gap(symbol: string): void;
+  /** The next delta of the book carries u = 1 (service restart). */
+  reset(symbol: string): void;
+  /** Pushes an unrequested snapshot of the book now (Bybit re-sends one by itself). */
+  resnapshot(symbol: string): void;
+  /** Stops sending market data until `resume`; the protocol (ping, subscribe) is still answered. */
+  pause(): void;
+  resume(): void;
+  disconnectAll(): void;
+  /** Lists one more expiry of a currency in the market now (seen through REST re-polling). */
+  listExtraExpiry(currency: Currency): void;
+  /** Expires the nearest expiry of a currency now. */
+  expireNearest(currency: Currency): void;
+  /** Sends each malformed frame of `BYBIT_MALFORMED` to every client. */
+  sendMalformed(): void;
+  stats(): BybitSimulatorStats;
+  stop(): Promise<void>;
+}
+
+interface Session {
+  ws: WebSocket;
+  connId: string;
+  topics: Set<string>;
+  lastPingAt: number;
+}
+
+const MAX_ARGS_PER_CONNECTION = 2000;
+const MAX_ARGS_CHARS = 21_000;
+const DEPTHS = [25, 100] as const;
+const WS_PATH = '/v5/public/option';
+
+/** `orderbook.25.BTC-27DEC24-60000-C` / `tickers.BTC-27DEC24-60000-C` → the symbol. */
+function symbolOf(topic: string): string {
+  const first = topic.indexOf('.');
+  return topic.startsWith('orderbook.')
+    ? topic.slice(topic.indexOf('.', first + 1) + 1)
+    : topic.slice(first + 1);
+}
+
+export async function startBybitSimulator(options: BybitSimulatorOptions = {}): Promise<BybitSimulator> {
+  await initPricing();
+  const ownsMarket = options.market === undefined;
+  const startTime = options.startTime ?? Date.now();
+  const market =
+    options.market ??
+    new Market({
+      seed: options.seed ?? 1,
+      startTime,
+      lazyPricing: true,
+      ...(options.currencies === undefined ? {} : { currencies: options.currencies }),
+      ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
+    });
+  const currencies = (options.currencies ?? CURRENCIES).filter((c) => market.currencies.has(c));
+  const prng = new Prng(`${String(options.seed ?? 1)}:bybit`);
+  const tickMs = options.tickMs ?? 100;
+  const updateShare = options.updateShare ?? 0.3;
+  const tickerMs = options.tickerMs ?? 500;
+  const pageLimit = options.pageLimit ?? 500;
+  const pingTimeoutMs = options.pingTimeoutMs ?? 0;
+  const bySymbol = new Map<string, OptionInstrument>();
+  const books = new Map<string, BybitBook>();
+  const sessions = new Set<Session>();
+  const counters = { pings: 0, subscribes: 0, framesSent: 0, restRequests: 0 };
+  let nextConn = 1;
+
+  /** Syncs the listed symbols with the market (listings, expiries, faults). */
+  const refresh = (): void => {
+    for (const [symbol, o] of bySymbol) {
+      if (o.state !== 'open' || o.expiry <= market.now || market.byName.get(o.name) !== o) {
+        bySymbol.delete(symbol);
+        books.delete(symbol);
+      }
+    }
+    for (const currency of currencies) {
+      for (const o of market.currencies.get(currency)?.options ?? []) {
+        if (o.state === 'open' && o.expiry > market.now && !bySymbol.has(bybitName(o)))
+          bySymbol.set(bybitName(o), o);
+      }
+    }
+  };
+  refresh();
+
+  const bookOf = (symbol: string): BybitBook | undefined => {
+    let book = books.get(symbol);
+    const o = bySymbol.get(symbol);
+    if (book === undefined && o !== undefined) {
+      market.ensurePriced();
+      book = new BybitBook(symbol, BYBIT_SPECS[o.currency], prng.fork(`book:${symbol}`));
+      book.boot(o);
+      books.set(symbol, book);
+    }
+    return book;
+  };
+
+  const send = (s: Session, payload: unknown): void => {
+    if (s.ws.readyState !== s.ws.OPEN) return;
+    s.ws.send(typeof payload === 'string' ? payload : JSON.stringify(payload));
+    counters.framesSent += 1;
+  };
+
+  const push = (
+    s: Session,
+    topic: string,
+    type: 'snapshot' | 'delta',
+    data: unknown,
+    seq: number | string,
+  ) => {
+    send(s, { id: `${topic}-${seq}-${market.now}`, topic, ts: market.now, type, data });
+  };
+
+  const pushBook = (symbol: string, type: 'snapshot' | 'delta', data: BybitBookData): void => {
+    for (const s of sessions) {
+      for (const depth of DEPTHS) {
+        const topic = `orderbook.${depth}.${symbol}`;
+        if (s.topics.has(topic)) push(s, topic, type, data, data.seq);
+      }
+    }
+  };
+
+  const validTopic = (topic: unknown): topic is string => {
+    if (typeof topic !== 'string') return false;
+    const m = /^(?:orderbook\.(?:25|100)|tickers)\.(.+)$/.exec(topic);
+    return m !== null && bySymbol.has(m[1]!);
+  };
+
+  const onCommand = (s: Session, op: 'subscribe' | 'unsubscribe', args: unknown[]): void => {
+    const ok: string[] = [];
+    const fail: string[] = [];
+    const tooLong = JSON.stringify(args).length > MAX_ARGS_CHARS;
+    for (const topic of args) {
+      const full =
+        op === 'subscribe' && !s.topics.has(topic as string) && s.topics.size >= MAX_ARGS_PER_CONNECTION;
+      if (tooLong || full || !validTopic(topic)) fail.push(String(topic));
+      else {
+        ok.push(topic);
+        if (op === 'subscribe') s.topics.add(topic);
+        else s.topics.delete(topic);
+      }
+    }
+    send(s, {
+      success: fail.length === 0,
+      ret_msg: tooLong
+        ? `args length exceeds ${MAX_ARGS_CHARS}`
+        : fail.length > 0
+          ? 'some topics failed'
+          : '',
+      conn_id: s.connId,
+      data: { failTopics: fail, successTopics: ok },
+      type: 'COMMAND_RESP',
+    });
+    if (op !== 'subscribe') return;
+    counters.subscribes += ok.length;
+    // A fresh subscription gets its initial state at once: the book snapshot, a ticker.
+    const tickers: [OptionInstrument, BybitBook][] = [];
+    for (const topic of ok) {
+      const symbol = symbolOf(topic);
+      const book = bookOf(symbol);
+      if (book === undefined) continue;
+      if (topic.startsWith('orderbook.')) {
+        const snap = book.snapshot();
+        push(s, topic, 'snapshot', snap, snap.seq);
+      } else tickers.push([bySymbol.get(symbol)!, book]);
+    }
+    if (tickers.length > 0) sendTickers(tickers, s);
+  };
+
+  const onMessage = (s: Session, text: string): void => {
+    let msg: { op?: unknown; args?: unknown; req_id?: unknown };
+    try {
+      msg = JSON.parse(text) as typeof msg;
+    } catch {
+      send(s, {
+        success: false,
+        ret_msg: `error:invalid request ${text.slice(0, 50)}`,
+        conn_id: s.connId,
+        type: 'COMMAND_RESP',
+      });
+      return;
+    }
+    if (msg.op === 'ping') {
+      counters.pings += 1;
+      s.lastPingAt = Date.now();
+      send(s, { args: [String(Date.now())], op: 'pong' });
+    } else if ((msg.op === 'subscribe' || msg.op === 'unsubscribe') && Array.isArray(msg.args)) {
+      onCommand(s, msg.op, msg.args);
+    } else {
+      send(s, {
+        success: false,
+        ret_msg: `error:handler not found for ${String(msg.op)}`,
+        conn_id: s.connId,
+        type: 'COMMAND_RESP',
+      });
+    }
+  };
+
+  /** Ticker snapshots of `pairs` to one session, or to every subscriber when `only` is absent. */
+  const sendTickers = (pairs: [OptionInstrument, BybitBook][], only?: Session): void => {
+    if (pairs.length === 0) return;
+    market.ensurePriced();
+    const rows = tickerRows(market, pairs);
+    rows.forEach((row, i) => {
+      const topic = `tickers.${pairs[i]![1].symbol}`;
+      for (const s of only === undefined ? sessions : [only])
+        if (s.topics.has(topic)) push(s, topic, 'snapshot', row, i);
+    });
+  };
+
+  // ---- the loop: (own) model steps, book deltas, tickers ----
+  let lastTickers = 0;
+  const wallStart = Date.now();
+  const subscribed = (prefix: 'orderbook' | 'tickers'): Set<string> => {
+    const out = new Set<string>();
+    for (const s of sessions) {
+      for (const t of s.topics) if (t.startsWith(prefix)) out.add(symbolOf(t));
+    }
+    return out;
+  };
+  const tick = (): void => {
+    if (ownsMarket) market.advance(startTime + (Date.now() - wallStart));
+    refresh();
+    const wanted = subscribed('orderbook');
+    if (wanted.size > 0) market.ensurePriced();
+    const share =
+      options.rate === undefined || wanted.size === 0
+        ? updateShare
+        : Math.min(1, (options.rate * tickMs) / 1000 / wanted.size);
+    for (const symbol of wanted) {
+      const o = bySymbol.get(symbol);
+      const book = bookOf(symbol);
+      if (o === undefined || book === undefined) continue;
+      if (book.pendingGap || book.pendingReset || prng.chance(share))
+        pushBook(symbol, 'delta', book.update(o));
+    }
+    // Wall-clock cadence: a shared market's clock is not ours to pace by.
+    if (Date.now() - lastTickers >= tickerMs) {
+      lastTickers = Date.now();
+      const pairs: [OptionInstrument, BybitBook][] = [];
+      for (const symbol of subscribed('tickers')) {
+        const o = bySymbol.get(symbol);
+        const book = bookOf(symbol);
+        if (o !== undefined && book !== undefined) pairs.push([o, book]);
+      }
+      sendTickers(pairs);
+    }
+    if (pingTimeoutMs > 0) {
+      for (const s of sessions) if (Date.now() - s.lastPingAt > pingTimeoutMs) s.ws.terminate();
+    }
+  };
+
+  // ---- HTTP (REST) and websocket ----
+  const rest = (res: ServerResponse, status: number, body: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  };
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    counters.restRequests += 1;
+    const url = new URL(req.url ?? '/', 'http://sim');
+    if (url.pathname !== '/v5/market/instruments-info') {
+      rest(res, 404, { retCode: 10_404, retMsg: 'Not Found', result: {}, retExtInfo: {}, time: Date.now() });
+      return;
+    }
+    if (url.searchParams.get('category') !== 'option') {
+      rest(res, 200, {
+        retCode: 10_001,
+        retMsg: 'params error: category',
+        result: {},
+        retExtInfo: {},
+        time: Date.now(),
+      });
+      return;
+    }
+    refresh();
+    const base = url.searchParams.get('baseCoin') ?? 'BTC';
+    const limit = Math.min(
+      1000,
+      Math.max(1, Number(url.searchParams.get('limit') ?? pageLimit) || pageLimit),
+    );
+    const cursor = url.searchParams.get('cursor');
+    const offset =
+      cursor === null || cursor === '' ? 0 : Number(Buffer.from(cursor, 'base64url').toString().slice(2));
+    if (!Number.isSafeInteger(offset) || offset < 0) {
+      rest(res, 200, {
+        retCode: 10_001,
+        retMsg: 'params error: cursor',
+        result: {},
+        retExtInfo: {},
+        time: Date.now(),
+      });
+      return;
+    }
+    const all = [...bySymbol.values()].filter((o) => o.currency === base);
+    const page = all.slice(offset, offset + limit).map((o) => bybitInstrumentRow(o));
+    const next = offset + limit < all.length ? Buffer.from(`o:${offset + limit}`).toString('base64url') : '';
+    rest(res, 200, {
+      retCode: 0,
+      retMsg: 'success',
+      result: { category: 'option', nextPageCursor: next, list: page },
+      retExtInfo: {},
+      time: Date.now(),
+    });
+  };
+  const http = createServer(onRequest);
+  const wss = new WebSocketServer({ server: http, path: WS_PATH });
+  wss.on('connection', (ws) => {
+    const connId = `${(nextConn++).toString(16).padStart(8, '0')}-bybit-sim`;
+    const s: Session = { ws, connId, topics: new Set(), lastPingAt: Date.now() };
+    sessions.add(s);
+    ws.on('message', (data: Buffer) => onMessage(s, data.toString()));
+    ws.on('close', () => sessions.delete(s));
+    ws.on('error', () => sessions.delete(s));
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => http.listen(options.port ?? 0, host, resolve));
+  const port = (http.address() as AddressInfo).port;
+  let paused = false;
+  const timer = setInterval(() => {
+    if (paused) return;
+    try {
+      tick();
+    } catch (error) {
+      options.logger?.error({ err: (error as Error).message }, 'Bybit simulator tick failed');
+    }
+  }, tickMs);
+
+  return {
+    url: `ws://${host}:${port}${WS_PATH}`,
+    restUrl: `http://${host}:${port}`,
+    port,
+    market,
+    ownsMarket,
+    instruments: () => {
+      refresh();
+      return [...bySymbol.keys()];
+    },
+    books: (symbols) => {
+      const out: Record<string, BybitBookView> = {};
+      for (const symbol of symbols ?? [...books.keys()]) {
+        const book = books.get(symbol);
+        if (book !== undefined) out[symbol] = book.view();
+      }
+      return out;
+    },
+    gap: (symbol) => {
+      const book = bookOf(symbol);
+      if (book !== undefined) book.pendingGap = true;
+    },
+    reset: (symbol) => {
+      const book = bookOf(symbol);
+      if (book !== undefined) book.pendingReset = true;
+    },
+    resnapshot: (symbol) => {
+      const book = bookOf(symbol);
+      if (book !== undefined) pushBook(symbol, 'snapshot', book.snapshot());
+    },
+    pause: () => {
+      paused = true;
+    },
+    resume: () => {
+      paused = false;
+    },
+    disconnectAll: () => {
+      for (const s of sessions) s.ws.terminate();
+    },
+    listExtraExpiry: (currency) => {
+      market.listExtraExpiry(currency);
+      refresh();
+    },
+    expireNearest: (currency) => {
+      market.expireNearest(currency);
+      refresh();
+    },
+    sendMalformed: () => {
+      const symbol = bySymbol.keys().next().value ?? 'BTC-1JAN30-1-C';
+      for (const s of sessions) for (const frame of bybitMalformed(symbol)) send(s, frame);
+    },
+    stats: () => ({ sessions: sessions.size, ...counters }),
+    stop: async () => {
+      clearInterval(timer);
+      for (const s of sessions) s.ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * Malformed frames a client must count and drop: 1 invalid JSON, 2 unknown shapes, 1 unknown
+ * topic, 1 unknown instrument, 2 bad values (a listed `symbol`'s ticker and book), 1 error reply.
+ */
+export function bybitMalformed(symbol: string): string[] {
+  return [
+    '{"topic":"orderbook.25.',
+    '[1,2,3]',
+    '{"hello":"world"}',
+    '{"topic":"kline.1.BTCUSDT","type":"snapshot","ts":1,"data":{}}',
+    '{"topic":"tickers.BTC-1JAN00-1-C","type":"snapshot","ts":1,"data":{"symbol":"BTC-1JAN00-1-C"}}',
+    JSON.stringify({
+      topic: `tickers.${symbol}`,
+      type: 'snapshot',
+      ts: 1,
+      data: { symbol, markPrice: 'NaN' },
+    }),
+    JSON.stringify({
+      topic: `orderbook.25.${symbol}`,
+      type: 'delta',
+      ts: 1,
+      data: { s: symbol, b: [], a: [], u: -1 },
+    }),
+    '{"success":false,"ret_msg":"error:handler not found","conn_id":"x","op":"subscribe"}',
+  ];
+}
