@@ -6,6 +6,14 @@ export {
   malformedFrames as binanceMalformedFrames,
   startBinanceSimulator,
 } from './binance/simulator.ts';
+export {
+  type BybitBookView,
+  type BybitSimulator,
+  type BybitSimulatorOptions,
+  type BybitSimulatorStats,
+  bybitMalformed,
+  startBybitSimulator,
+} from './bybit/simulator.ts';
 export { createSimulatorComponent, type SimulatorComponentOptions } from './component.ts';
 export { type CalendarShape, expiryCode, listExpiries, strikeGrid } from './deribit/calendar.ts';
 export { type Fault, type MalformedKind, parseFaults, type ScheduledFault } from './deribit/faults.ts';
