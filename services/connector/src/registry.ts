@@ -1,5 +1,6 @@
 import { VolstreamError } from '@volstream/errors';
 import type { VenueDefinition } from './venue.ts';
+import { binance } from './venues/binance/index.ts';
 import { bybit } from './venues/bybit/index.ts';
 import { deribit } from './venues/deribit/index.ts';
 import { okx } from './venues/okx/index.ts';
@@ -9,6 +10,7 @@ import { okx } from './venues/okx/index.ts';
  * (docs/ADDING_A_VENUE.md); nothing else in the connector changes.
  */
 export const VENUES: Readonly<Record<string, VenueDefinition>> = Object.freeze({
+  [binance.name]: binance,
   [bybit.name]: bybit,
   [deribit.name]: deribit,
   [okx.name]: okx,

@@ -2,4 +2,4 @@
  * Ids of the venues in the registry (registry.ts), kept in a module without imports so that the
  * CLI can build `--venue` help without loading any venue code. registry.test checks they agree.
  */
-export const VENUE_NAMES = ['bybit', 'deribit', 'okx'] as const;
+export const VENUE_NAMES = ['binance', 'bybit', 'deribit', 'okx'] as const;
