@@ -5,7 +5,7 @@ import { type ConfigOf, duration, enumOf, int, number, string } from '@volstream
 import { type CommandContext, defineCommand, EXIT_OK, EXIT_USAGE } from '../command.ts';
 
 const options = {
-  venue: enumOf(['deribit', 'okx'] as const)
+  venue: enumOf(['bybit', 'deribit', 'okx'] as const)
     .default('deribit')
     .flag('venue')
     .describe('Venue protocol to simulate.'),
@@ -62,6 +62,7 @@ Details: docs/SIMULATOR.md.`,
   options,
   async run({ config, logger, stdout, stderr, signal }) {
     if (config.venue === 'okx') return runOkx({ config, logger, stdout, stderr, signal });
+    if (config.venue === 'bybit') return runBybit({ config, logger, stdout, stderr, signal });
     const { startDeribitSimulator, parseFaults } = await import('@volstream/exchange-sim');
     let faults: ReturnType<typeof parseFaults> = [];
     try {
@@ -124,6 +125,41 @@ async function runOkx({
   });
   stdout.write(`${JSON.stringify({ venue: 'okx', url: sim.url, restUrl: sim.restUrl, port: sim.port })}\n`);
   logger.warn({ url: sim.url }, 'SIMULATED OKX exchange, not a live venue');
+  try {
+    if (config.for !== undefined) await sleep(config.for, undefined, { signal }).catch(() => undefined);
+    else if (!signal.aborted) await once(signal, 'abort');
+  } finally {
+    logger.info({ stats: sim.stats() }, 'simulator stopping');
+    await sim.stop();
+  }
+  return EXIT_OK;
+}
+
+/**
+ * `--venue bybit`: the Bybit v5 option simulator (REST instruments-info + public option websocket)
+ * on the same seeded market model. Prints {"venue","url","restUrl","port"}. --rate sets the book
+ * updates per second; --faults/--replay are Deribit-only.
+ */
+async function runBybit({
+  config,
+  logger,
+  stdout,
+  stderr,
+  signal,
+}: CommandContext<ConfigOf<typeof options>>): Promise<number> {
+  if (config.replay !== undefined || config.faults !== undefined) {
+    stderr.write('volstream sim: --replay and --faults are not available with --venue bybit yet\n');
+    return EXIT_USAGE;
+  }
+  const { startBybitSimulator } = await import('@volstream/exchange-sim');
+  const sim = await startBybitSimulator({
+    port: config.port,
+    logger,
+    ...(config.seed === undefined ? {} : { seed: config.seed }),
+    ...(config.rate === undefined ? {} : { rate: config.rate }),
+  });
+  stdout.write(`${JSON.stringify({ venue: 'bybit', url: sim.url, restUrl: sim.restUrl, port: sim.port })}\n`);
+  logger.warn({ url: sim.url }, 'SIMULATED Bybit exchange, not a live venue');
   try {
     if (config.for !== undefined) await sleep(config.for, undefined, { signal }).catch(() => undefined);
     else if (!signal.aborted) await once(signal, 'abort');
