@@ -16,7 +16,7 @@ import type { HistorySource } from './rest/history-source.ts';
 import { DOCS_HTML, OPENAPI_DOCUMENT } from './rest/openapi.ts';
 import { registerDataRoutes } from './rest/routes.ts';
 import { registerStatusRoute, type StoreStatus } from './rest/status-route.ts';
-import { type DataSourceKind, StatusTracker, type VenueStatus } from './rest/status-tracker.ts';
+import { type DataSourceKind, StatusTracker, type VenueReport } from './rest/status-tracker.ts';
 import { StateStore } from './state-store.ts';
 import type { StreamLimits } from './stream/session.ts';
 import { StreamServer } from './stream/stream-server.ts';
@@ -42,7 +42,7 @@ export interface GatewayOptions {
   /** `/v1/status` source (default from VOLSTREAM_SOURCE, else "unknown"). */
   source?: DataSourceKind | (() => DataSourceKind);
   /** Connector-side venue state laid over what the gateway derives from the surfaces. */
-  venueStatus?: () => readonly VenueStatus[];
+  venueStatus?: () => readonly VenueReport[];
   /** The store behind `/v1/history/...`; undefined (or absent) answers 503 HISTORY_UNAVAILABLE. */
   history?: () => HistorySource | undefined;
   /** The store's backlog for `/v1/status` (embedded run). */

@@ -3,7 +3,7 @@ import type { Logger } from '@volstream/logging';
 import { build, type Gateway, type GatewayOptions } from './app.ts';
 import type { HistorySource } from './rest/history-source.ts';
 import type { StoreStatus } from './rest/status-route.ts';
-import type { DataSourceKind, VenueStatus } from './rest/status-tracker.ts';
+import type { DataSourceKind, VenueReport } from './rest/status-tracker.ts';
 
 /** The slice of `volstream run`'s ComponentContext the gateway uses (structural, no CLI import). */
 export interface GatewayComponentContext {
@@ -25,7 +25,7 @@ export interface GatewayComponentOptions {
   /** Where the run's data comes from (`/v1/status` source and the dashboard's SIMULATED banner). */
   source?: DataSourceKind | (() => DataSourceKind);
   /** Connector-side venue state (connection, message rate) over what the surfaces show. */
-  venueStatus?: () => readonly VenueStatus[];
+  venueStatus?: () => readonly VenueReport[];
   /** The run's store for `/v1/history/...`; absent or undefined answers 503 HISTORY_UNAVAILABLE. */
   history?: () => HistorySource | undefined;
   /** The store's backlog (lag, spool) for `/v1/status`. */

@@ -36,6 +36,7 @@ export {
   mergeVenues,
   STALE_AFTER_MS,
   StatusTracker,
+  type VenueReport,
   type VenueStatus,
 } from './rest/status-tracker.ts';
 export { type ChangeListener, type StateChange, StateStore } from './state-store.ts';

@@ -65,6 +65,19 @@ describe('StatusTracker (derived from the surface topic)', () => {
     ]);
   });
 
+  test('a report without time or currencies (the run board) is filled from the derived view', () => {
+    const derived: VenueStatus[] = [
+      { venue: 'okx', connected: true, lastEventMs: 1500, msgsPerSec: 2, currencies: ['BTC'] },
+    ];
+    const board = [{ venue: 'okx', source: 'sim', connected: true, msgsPerSec: 12.345, connectionsOpen: 1 }];
+    assert.deepEqual(mergeVenues(derived, board), [
+      { venue: 'okx', connected: true, lastEventMs: 1500, msgsPerSec: 12.35, currencies: ['BTC'] },
+    ]);
+    assert.deepEqual(mergeVenues([], board), [
+      { venue: 'okx', connected: true, lastEventMs: null, msgsPerSec: 12.35, currencies: [] },
+    ]);
+  });
+
   test('source from the environment: sim, live, replay, else unknown', () => {
     assert.equal(sourceFromEnv({ VOLSTREAM_SOURCE: 'sim' }), 'sim');
     assert.equal(sourceFromEnv({ VOLSTREAM_SOURCE: 'replay' }), 'replay');

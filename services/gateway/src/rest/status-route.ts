@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { venueQuery } from './routes.ts';
-import { type DataSourceKind, mergeVenues, type StatusTracker, type VenueStatus } from './status-tracker.ts';
+import { type DataSourceKind, mergeVenues, type StatusTracker, type VenueReport } from './status-tracker.ts';
 
 /** The store's backlog as the embedding process reports it (`volstream run`'s storage writer). */
 export interface StoreStatus {
@@ -16,7 +16,7 @@ export interface StatusSources {
   /** Where the data comes from (default: VOLSTREAM_SOURCE=sim|live|replay, else "unknown"). */
   source?: DataSourceKind | (() => DataSourceKind);
   /** Connector-side venue state; laid over what the gateway derives from the surfaces. */
-  venueStatus?: () => readonly VenueStatus[];
+  venueStatus?: () => readonly VenueReport[];
   /** Whether history endpoints can answer. */
   history: () => boolean;
   storeStatus?: () => StoreStatus | Promise<StoreStatus | undefined> | undefined;
@@ -49,7 +49,7 @@ export function registerStatusRoute(
   app.get('/v1/status', { schema: { querystring: statusQuery } }, async (req) => {
     const given = typeof sources.source === 'function' ? sources.source() : sources.source;
     const source = given ?? sourceFromEnv();
-    let reported: readonly VenueStatus[] = [];
+    let reported: readonly VenueReport[] = [];
     try {
       reported = sources.venueStatus?.() ?? [];
     } catch (error) {

@@ -13,6 +13,19 @@ export interface VenueStatus {
   readonly currencies: readonly string[];
 }
 
+/**
+ * A venue as the embedding process reports it (e.g. `volstream run`'s connector board): what it
+ * does not know (last event time, currencies) the gateway's own view fills in. Extra fields are
+ * ignored.
+ */
+export interface VenueReport {
+  readonly venue: string;
+  readonly connected: boolean;
+  readonly msgsPerSec: number;
+  readonly lastEventMs?: number | null;
+  readonly currencies?: readonly string[];
+}
+
 /** Seconds of history behind the per-second rates. */
 const RATE_WINDOW_S = 10;
 /**
@@ -129,27 +142,18 @@ export class StatusTracker {
  */
 export function mergeVenues(
   derived: readonly VenueStatus[],
-  reported: readonly VenueStatus[],
+  reported: readonly VenueReport[],
 ): VenueStatus[] {
   const byVenue = new Map<string, VenueStatus>(derived.map((v) => [v.venue, v]));
   for (const r of reported) {
     const d = byVenue.get(r.venue);
-    if (d === undefined) {
-      byVenue.set(r.venue, r);
-      continue;
-    }
-    const last =
-      d.lastEventMs === null
-        ? r.lastEventMs
-        : r.lastEventMs === null
-          ? d.lastEventMs
-          : Math.max(d.lastEventMs, r.lastEventMs);
+    const times = [d?.lastEventMs, r.lastEventMs].filter((t): t is number => typeof t === 'number');
     byVenue.set(r.venue, {
       venue: r.venue,
       connected: r.connected,
-      lastEventMs: last,
-      msgsPerSec: r.msgsPerSec,
-      currencies: [...new Set([...d.currencies, ...r.currencies])].sort(),
+      lastEventMs: times.length === 0 ? null : Math.max(...times),
+      msgsPerSec: round2(r.msgsPerSec),
+      currencies: [...new Set([...(d?.currencies ?? []), ...(r.currencies ?? [])])].sort(),
     });
   }
   return [...byVenue.values()].sort((a, b) => a.venue.localeCompare(b.venue));
