@@ -21,6 +21,8 @@ export interface InstrumentSlot {
   ticker: TickerFields;
   /** Exchange time of the newest input that touched it. */
   asOfMs: bigint;
+  /** Its (venue, currency, expiry) state; undefined for perpetuals and spot. */
+  expiry: ExpiryState | undefined;
 }
 
 export interface ExpiryState {

@@ -1,5 +1,6 @@
 export {
   build,
+  MARKETDATA_RECORDS,
   ORDERBOOK_WORKER,
   type OrderBookWorkerDeps,
   type OrderBookWorkerOptions,

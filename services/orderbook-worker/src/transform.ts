@@ -3,22 +3,23 @@
 // currency:expiry. State (books, ticker fields, forwards) lives here and is rebuilt from the input
 // topic (docs/PIPELINE.md). Nothing here does I/O or reads a clock except the publish time.
 import {
-  type BookDelta,
-  type BookSnapshot,
   type EventHeader,
   InstrumentKind,
   InstrumentState,
   type MarketDataEvent,
   nowNs,
   type OrderBookEvent,
-  type Ticker,
+  TOPICS,
 } from '@volstream/contracts';
+import { describeError, VolstreamError } from '@volstream/errors';
 import type { WindowResult } from '@volstream/worker-runtime';
 import { type ExpiryState, futureMid, type InstrumentSlot, parityPairs } from './book-state.ts';
 import { chooseForward, type ForwardChoice, parityFromPairs } from './forwards.ts';
 import { InstrumentBook, type InstrumentMeta, metaFromInstrument } from './instruments.ts';
 import { L2Book, validLevels } from './l2-book.ts';
 import { bookTopEvent, forwardEvent, type PublishContext } from './publish.ts';
+import { recordHeader, scanRecord } from './record-reader.ts';
+import { type Cause, Kind, MarketDataScan, scanEvent } from './record-scan.ts';
 
 export interface OrderBookTransformOptions {
   /** Producer id written into every header (default `orderbook-worker-0`). */
@@ -33,7 +34,7 @@ export interface OrderBookTransformOptions {
   clock?: () => bigint;
 }
 
-const REMOVED_STATES = new Set([
+const REMOVED_STATES = new Set<number>([
   InstrumentState.CLOSED,
   InstrumentState.SETTLED,
   InstrumentState.TERMINATED,
@@ -53,6 +54,15 @@ const TICKER_NUMBERS = [
   'indexPrice',
 ] as const;
 
+/** The first ticker field that is present but not a finite non-negative number. */
+function badTickerField(s: MarketDataScan): (typeof TICKER_NUMBERS)[number] | undefined {
+  for (const field of TICKER_NUMBERS) {
+    const v = s[field];
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) return field;
+  }
+  return undefined;
+}
+
 /** Drop reasons of this worker (counted in stats().dropped). */
 export const ORDERBOOK_DROP_REASONS = [
   'bad_value',
@@ -63,7 +73,8 @@ export const ORDERBOOK_DROP_REASONS = [
   'unknown_instrument',
   'unsynced_book',
 ] as const;
-export type OrderBookDropReason = (typeof ORDERBOOK_DROP_REASONS)[number];
+/** A drop reason: one of the above, or `decode_<ErrorCode>` for records that cannot be decoded. */
+export type OrderBookDropReason = (typeof ORDERBOOK_DROP_REASONS)[number] | `decode_${string}`;
 
 export class OrderBookTransform {
   readonly #publish: PublishContext;
@@ -71,12 +82,15 @@ export class OrderBookTransform {
   readonly #maxVenueAgeMs: number;
   readonly #parityStrikes: number;
   readonly #instruments = new InstrumentBook();
-  readonly #slots = new Map<string, InstrumentSlot>();
+  // venue -> instrument name -> slot (two lookups instead of a `venue:name` string per message)
+  readonly #slots = new Map<string, Map<string, InstrumentSlot>>();
   readonly #expiries = new Map<string, ExpiryState>();
   readonly #index = new Map<string, number>();
-  // per-window scratch
-  #dirtyBooks = new Map<InstrumentSlot, EventHeader>();
-  #dirtyExpiries = new Map<ExpiryState, EventHeader>();
+  readonly #scan = new MarketDataScan();
+  // per-window scratch; a cause is the newest input's header, or its record (header read on output)
+  #dirtyBooks = new Map<InstrumentSlot, Cause>();
+  #dirtyExpiries = new Map<ExpiryState, Cause>();
+  #cause: Cause | undefined;
   #dropped: Record<string, number> = {};
   #examples: Record<string, Record<string, unknown>> = {};
   #counters: Record<string, number> = {};
@@ -92,24 +106,74 @@ export class OrderBookTransform {
     this.#parityStrikes = options.parityStrikes ?? 3;
   }
 
-  /** Applies one window of marketdata events (offset order) and returns what to publish. */
+  /** Applies one window of decoded marketdata events (offset order) and returns what to publish. */
   apply(events: readonly MarketDataEvent[]): WindowResult<OrderBookEvent> {
+    this.#begin();
+    for (const event of events) this.#decoded(event);
+    return this.#finish();
+  }
+
+  /**
+   * The same as `apply` on the encoded records (volstream.marketdata.v1 bytes): each record is read
+   * in place into one reusable scan (docs/BENCHMARKS.md "Order-book worker"); records it does not
+   * read (Instrument events, unusual encodings) are decoded fully. Same outputs, byte for byte.
+   * Undecodable bytes are dropped and counted as `decode_<error code>` (the reason the run report
+   * gives a bus decode failure), e.g. `decode_BUS_DECODE_FAILED`.
+   */
+  applyRecords(records: readonly Uint8Array[]): WindowResult<OrderBookEvent> {
+    this.#begin();
+    for (const record of records) {
+      if (scanRecord(record, this.#scan)) {
+        this.#cause = record;
+        this.#one(this.#scan);
+        continue;
+      }
+      let event: MarketDataEvent;
+      try {
+        event = TOPICS.marketdata.decode(record);
+      } catch (error) {
+        const code = error instanceof VolstreamError ? error.code : 'BUS_DECODE_FAILED';
+        this.#drop(`decode_${code}`, { error: describeError(error), bytes: record.byteLength });
+        continue;
+      }
+      this.#decoded(event);
+    }
+    return this.#finish();
+  }
+
+  #begin(): void {
     this.#dirtyBooks = new Map();
     this.#dirtyExpiries = new Map();
     this.#dropped = {};
     this.#examples = {};
     this.#counters = {};
-    for (const event of events) this.#one(event);
+  }
+
+  #finish(): WindowResult<OrderBookEvent> {
     const outputs: OrderBookEvent[] = [];
     for (const [expiry, cause] of this.#dirtyExpiries) {
-      const forward = this.#forwardEvent(expiry, cause);
+      const forward = this.#forwardEvent(expiry, causeHeader(cause));
       if (forward !== undefined) outputs.push(forward);
     }
     for (const [slot, cause] of this.#dirtyBooks) {
       const index = this.#index.get(`${slot.meta.venue}:${slot.meta.currency}`);
-      outputs.push(bookTopEvent(slot, index, cause, this.#publish));
+      outputs.push(bookTopEvent(slot, index, causeHeader(cause), this.#publish));
     }
+    this.#cause = undefined;
     return { outputs, dropped: this.#dropped, dropExamples: this.#examples, counters: this.#counters };
+  }
+
+  #decoded(event: MarketDataEvent): void {
+    const header = event.header;
+    if (header === undefined) return;
+    const p = event.payload;
+    if (p.case === 'instrument') {
+      this.#instruments.set(metaFromInstrument({ ...p.value, venue: p.value.venue || header.venue }));
+      return;
+    }
+    scanEvent(event, this.#scan);
+    this.#cause = header;
+    this.#one(this.#scan);
   }
 
   /** The current top-N of a book (tests, diagnostics); undefined when the instrument has no book. */
@@ -123,9 +187,17 @@ export class OrderBookTransform {
         synced: boolean;
       }
     | undefined {
-    const slot = this.#slots.get(`${venue}:${name}`);
+    const slot = this.#slots.get(venue)?.get(name);
     if (slot === undefined) return undefined;
     return { ...slot.book.top(this.#depth), synced: slot.book.synced };
+  }
+
+  /** The current input's event id, for drop examples (read from the record only when needed). */
+  #eventId(): string {
+    const c = this.#cause;
+    if (c === undefined) return '';
+    if (c instanceof Uint8Array) return recordHeader(c)?.eventId ?? '';
+    return c.eventId;
   }
 
   #drop(reason: OrderBookDropReason, context: Record<string, unknown>): void {
@@ -137,49 +209,47 @@ export class OrderBookTransform {
     this.#counters[name] = (this.#counters[name] ?? 0) + 1;
   }
 
-  #one(event: MarketDataEvent): void {
-    const header = event.header;
-    if (header === undefined) return;
-    const p = event.payload;
-    switch (p.case) {
-      case 'instrument':
-        this.#instruments.set(metaFromInstrument({ ...p.value, venue: p.value.venue || header.venue }));
+  #one(s: MarketDataScan): void {
+    if (!s.hasHeader) return;
+    switch (s.kind) {
+      case Kind.Snapshot:
+        this.#snapshot(s);
         return;
-      case 'bookSnapshot':
-        this.#snapshot(p.value, header);
+      case Kind.Delta:
+        this.#delta(s);
         return;
-      case 'bookDelta':
-        this.#delta(p.value, header);
+      case Kind.Ticker:
+        this.#ticker(s);
         return;
-      case 'ticker':
-        this.#ticker(p.value, header);
+      case Kind.Index:
+        if (Number.isFinite(s.price) && s.price > 0) this.#index.set(`${s.venue}:${s.currency}`, s.price);
+        else this.#drop('bad_value', { index: s.indexName, price: s.price });
         return;
-      case 'indexPrice':
-        if (Number.isFinite(p.value.price) && p.value.price > 0) {
-          this.#index.set(`${header.venue}:${p.value.currency}`, p.value.price);
-        } else this.#drop('bad_value', { index: p.value.indexName, price: p.value.price });
-        return;
-      case 'instrumentState':
-        if (REMOVED_STATES.has(p.value.state)) this.#remove(header.venue, p.value.instrumentName);
+      case Kind.State:
+        if (REMOVED_STATES.has(s.state)) this.#remove(s.venue, s.name);
         return;
       default:
         return;
     }
   }
 
-  #slot(venue: string, name: string, header: EventHeader): InstrumentSlot | undefined {
-    const key = `${venue}:${name}`;
-    const existing = this.#slots.get(key);
+  #slot(venue: string, name: string): InstrumentSlot | undefined {
+    let byName = this.#slots.get(venue);
+    const existing = byName?.get(name);
     if (existing !== undefined) return existing;
     const meta = this.#instruments.resolve(venue, name);
     if (meta === undefined || meta.kind === InstrumentKind.UNSPECIFIED) {
-      this.#drop('unknown_instrument', { venue, instrument: name, eventId: header.eventId });
+      this.#drop('unknown_instrument', { venue, instrument: name, eventId: this.#eventId() });
       return undefined;
     }
     if (meta.fromName) this.#count('instrument_from_name');
-    const slot: InstrumentSlot = { meta, book: new L2Book(), ticker: {}, asOfMs: 0n };
-    this.#slots.set(key, slot);
     const expiry = this.#expiryOf(meta);
+    const slot: InstrumentSlot = { meta, book: new L2Book(), ticker: {}, asOfMs: 0n, expiry };
+    if (byName === undefined) {
+      byName = new Map();
+      this.#slots.set(venue, byName);
+    }
+    byName.set(name, slot);
     if (expiry !== undefined) {
       if (meta.kind === InstrumentKind.OPTION) expiry.options.set(name, slot);
       else if (meta.kind === InstrumentKind.FUTURE) expiry.futures.set(name, slot);
@@ -206,8 +276,8 @@ export class OrderBookTransform {
   }
 
   #remove(venue: string, name: string): void {
-    const slot = this.#slots.get(`${venue}:${name}`);
-    this.#slots.delete(`${venue}:${name}`);
+    const slot = this.#slots.get(venue)?.get(name);
+    this.#slots.get(venue)?.delete(name);
     this.#instruments.delete(venue, name);
     if (slot === undefined) return;
     this.#dirtyBooks.delete(slot);
@@ -216,105 +286,119 @@ export class OrderBookTransform {
     expiry?.futures.delete(name);
   }
 
-  #touch(slot: InstrumentSlot, header: EventHeader, affectsForward: boolean): void {
-    if (header.exchangeTimeMs > slot.asOfMs) slot.asOfMs = header.exchangeTimeMs;
+  #touch(slot: InstrumentSlot, s: MarketDataScan): void {
+    const cause = this.#cause as Cause;
+    const timeMs = BigInt(s.exchangeTimeMs);
+    if (timeMs > slot.asOfMs) slot.asOfMs = timeMs;
     this.#dirtyBooks.delete(slot); // re-insert: the newest cause decides the header
-    this.#dirtyBooks.set(slot, header);
-    if (!affectsForward) return;
-    const expiry = this.#expiryOf(slot.meta);
+    this.#dirtyBooks.set(slot, cause);
+    const expiry = slot.expiry;
     if (expiry === undefined) return;
-    if (header.exchangeTimeMs > expiry.newestMs) expiry.newestMs = header.exchangeTimeMs;
+    if (timeMs > expiry.newestMs) expiry.newestMs = timeMs;
     this.#dirtyExpiries.delete(expiry);
-    this.#dirtyExpiries.set(expiry, header);
+    this.#dirtyExpiries.set(expiry, cause);
   }
 
-  #snapshot(s: BookSnapshot, header: EventHeader): void {
-    const slot = this.#slot(header.venue, s.instrumentName, header);
+  #snapshot(s: MarketDataScan): void {
+    const slot = this.#slot(s.venue, s.name);
     if (slot === undefined) return;
-    const ctx = { instrument: s.instrumentName, eventId: header.eventId };
     // The connector's "book not good" marker: empty, without any sequence (parse.ts bookUnsyncedMarker).
-    if (s.changeId === undefined && s.seq === undefined && s.bids.length === 0 && s.asks.length === 0) {
-      slot.book.replace([], []);
+    if (s.changeId === undefined && s.seq === undefined && s.bids.n === 0 && s.asks.n === 0) {
+      slot.book.clear();
       slot.book.synced = false;
       this.#count('unsynced_marker');
-      this.#touch(slot, header, true);
+      this.#touch(slot, s);
       return;
     }
     if (!validLevels(s.bids) || !validLevels(s.asks)) {
-      this.#drop('bad_value', ctx);
+      this.#drop('bad_value', { instrument: s.name, eventId: this.#eventId() });
       return;
     }
     slot.book.replace(s.bids, s.asks, s.changeId, s.seq);
     if (slot.book.crossed()) {
       slot.book.synced = false;
-      this.#drop('crossed', ctx);
+      this.#drop('crossed', { instrument: s.name, eventId: this.#eventId() });
     }
-    this.#touch(slot, header, true);
+    this.#touch(slot, s);
   }
 
-  #delta(d: BookDelta, header: EventHeader): void {
-    const slot = this.#slot(header.venue, d.instrumentName, header);
+  #deltaContext(s: MarketDataScan): Record<string, unknown> {
+    return {
+      instrument: s.name,
+      changeId: s.changeId === undefined ? undefined : BigInt(s.changeId),
+      prevChangeId: s.prevChangeId === undefined ? undefined : BigInt(s.prevChangeId),
+      eventId: this.#eventId(),
+    };
+  }
+
+  #delta(s: MarketDataScan): void {
+    const slot = this.#slot(s.venue, s.name);
     if (slot === undefined) return;
     const book = slot.book;
-    const ctx = {
-      instrument: d.instrumentName,
-      changeId: d.changeId,
-      prevChangeId: d.prevChangeId,
-      eventId: header.eventId,
-    };
     if (!book.everSynced || !book.synced) {
-      this.#drop(book.everSynced ? 'unsynced_book' : 'delta_before_snapshot', ctx);
+      this.#drop(book.everSynced ? 'unsynced_book' : 'delta_before_snapshot', this.#deltaContext(s));
       return;
     }
-    const verdict = book.check(d.changeId, d.prevChangeId, d.seq, d.prevSeq);
+    const verdict = book.check(s.changeId, s.prevChangeId, s.seq, s.prevSeq);
     if (verdict === 'duplicate') {
-      this.#drop('duplicate', ctx);
+      this.#drop('duplicate', this.#deltaContext(s));
       return;
     }
-    if (verdict === 'gap' || !validLevels(d.bids) || !validLevels(d.asks)) {
+    if (verdict === 'gap' || !validLevels(s.bids) || !validLevels(s.asks)) {
       // A delta that cannot be applied breaks the chain: the book waits for the next snapshot.
       book.synced = false;
-      this.#drop(verdict === 'gap' ? 'gap' : 'bad_value', { ...ctx, bookChangeId: book.changeId });
-      this.#touch(slot, header, true);
+      const bookChangeId = book.changeId === undefined ? undefined : BigInt(book.changeId);
+      this.#drop(verdict === 'gap' ? 'gap' : 'bad_value', { ...this.#deltaContext(s), bookChangeId });
+      this.#touch(slot, s);
       return;
     }
-    book.apply(d.bids, d.asks, d.changeId, d.seq);
+    book.apply(s.bids, s.asks, s.changeId, s.seq);
     if (book.crossed()) {
       book.synced = false;
-      this.#drop('crossed', ctx);
+      this.#drop('crossed', this.#deltaContext(s));
     }
-    this.#touch(slot, header, true);
+    this.#touch(slot, s);
   }
 
-  #ticker(t: Ticker, header: EventHeader): void {
-    for (const field of TICKER_NUMBERS) {
-      const v = t[field];
-      if (v !== undefined && !(Number.isFinite(v) && v >= 0)) {
-        this.#drop('bad_value', { instrument: t.instrumentName, field, value: v, eventId: header.eventId });
-        return;
-      }
+  #ticker(s: MarketDataScan): void {
+    const bad = badTickerField(s);
+    if (bad !== undefined) {
+      this.#drop('bad_value', {
+        instrument: s.name,
+        field: bad,
+        value: s[bad],
+        eventId: this.#eventId(),
+      });
+      return;
     }
-    const slot = this.#slot(header.venue, t.instrumentName, header);
+    const slot = this.#slot(s.venue, s.name);
     if (slot === undefined) return;
     const f = slot.ticker;
-    f.markPrice = t.markPrice;
-    f.markIv = t.markIv;
-    f.bidIv = t.bidIv;
-    f.askIv = t.askIv;
-    if (t.indexPrice !== undefined) f.indexPrice = t.indexPrice;
-    f.underlyingPrice = t.underlyingPrice;
-    const expiry = this.#expiryOf(slot.meta);
-    if (expiry !== undefined && t.underlyingPrice !== undefined && t.underlyingPrice > 0) {
+    f.markPrice = s.markPrice;
+    f.markIv = s.markIv;
+    f.bidIv = s.bidIv;
+    f.askIv = s.askIv;
+    if (s.indexPrice !== undefined) f.indexPrice = s.indexPrice;
+    f.underlyingPrice = s.underlyingPrice;
+    const expiry = slot.expiry;
+    if (expiry !== undefined && s.underlyingPrice !== undefined && s.underlyingPrice > 0) {
       const current = expiry.venueForward;
-      if (current === undefined || header.exchangeTimeMs >= current.asOfMs) {
-        expiry.venueForward = {
-          value: t.underlyingPrice,
-          asOfMs: header.exchangeTimeMs,
-          underlyingIndex: t.underlyingIndex,
-        };
+      const timeMs = BigInt(s.exchangeTimeMs);
+      if (current === undefined || timeMs >= current.asOfMs) {
+        if (current !== undefined && current.underlyingIndex === s.underlyingIndex) {
+          // Updated in place: a ticker per option per 100 ms would otherwise allocate one each.
+          current.value = s.underlyingPrice;
+          current.asOfMs = timeMs;
+        } else {
+          expiry.venueForward = {
+            value: s.underlyingPrice,
+            asOfMs: timeMs,
+            underlyingIndex: s.underlyingIndex,
+          };
+        }
       }
     }
-    this.#touch(slot, header, true);
+    this.#touch(slot, s);
   }
 
   #choose(expiry: ExpiryState): ForwardChoice | undefined {
@@ -339,4 +423,12 @@ export class OrderBookTransform {
     const index = this.#index.get(`${expiry.venue}:${expiry.currency}`);
     return forwardEvent(expiry, choice, index, cause, this.#publish);
   }
+}
+
+/** The header a cause stands for: as is, or read from its record. */
+function causeHeader(cause: Cause): EventHeader {
+  if (!(cause instanceof Uint8Array)) return cause;
+  const header = recordHeader(cause) ?? TOPICS.marketdata.decode(cause).header;
+  if (header === undefined) throw new Error('Expected a header on a scanned record, was absent');
+  return header;
 }

@@ -94,7 +94,12 @@ export function captureEvents(withInstruments = true): MarketDataEvent[] {
 export interface SimInputs {
   events: MarketDataEvent[];
   market: Market;
+  /** The venue frames (JSON text) of the book changes and tickers, for JSON.parse baselines. */
+  frames: string[];
 }
+
+const frame = (channel: string, data: unknown): string =>
+  JSON.stringify({ jsonrpc: '2.0', method: 'subscription', params: { channel, data } });
 
 /**
  * A deterministic simulator run: instruments of the `expiries` nearest BTC expiries, a snapshot of
@@ -109,6 +114,7 @@ export async function simulatorEvents(seed: number, steps: number, expiries = 2)
   const chosen = [...new Set(all.map((i) => i.expiry))].sort((a, b) => a - b).slice(0, expiries);
   const insts = all.filter((i) => chosen.includes(i.expiry)).sort((a, b) => a.name.localeCompare(b.name));
   const events: MarketDataEvent[] = [];
+  const frames: string[] = [];
   let receive = BigInt(start) * 1_000_000n;
   const next = (): bigint => {
     receive += 250_000n;
@@ -129,14 +135,12 @@ export async function simulatorEvents(seed: number, steps: number, expiries = 2)
       const u = market.updateBook(inst);
       const data = bookChangeData(market.now, inst.name, u.prev, u.changeId, u.bids, u.asks);
       events.push(parseBookDelta(data as unknown as DeribitBookData, next(), ctx));
-      const ticker = parseTicker(
-        tickerData(market, inst) as unknown as DeribitTickerData,
-        infos.get(inst.name)!,
-        next(),
-        ctx,
-      );
+      frames.push(frame(`book.${inst.name}.100ms`, data));
+      const tick = tickerData(market, inst);
+      frames.push(frame(`ticker.${inst.name}.100ms`, tick));
+      const ticker = parseTicker(tick as unknown as DeribitTickerData, infos.get(inst.name)!, next(), ctx);
       if (!isRejection(ticker)) events.push(ticker);
     }
   }
-  return { events, market };
+  return { events, market, frames };
 }
