@@ -3,7 +3,12 @@
 // Figures (CPU ms per recompute, median of interleaved rounds, same run):
 //   full_ms     every quote re-inverted (work reduction off), vs the raw WASM batch inversion of the
 //               same 40,000 prices (the floor: what the transform adds is bookkeeping and greeks);
-//   reduced_ms  default work reduction (skip < 1 bp, first-order path within 1 bp), vs full_ms.
+//   reduced_ms  default work reduction (skip < 1 bp, first-order path within 1 bp), vs full_ms;
+//   full_encoded_ms  full_ms plus encoding the outputs for the bus (TOPICS.volatility.encode, the
+//               hand-written encoder): what the worker does per window, vs the raw WASM batch;
+//   encode_ms   that encoding alone vs protobuf-es toBinary of the same 10 VolQuoteBatch events.
+// Run with the default heap and with --max-semi-space-size=64 (a young generation that holds one
+// recompute's garbage: 10,000 VolQuote objects do not survive into the old generation).
 // Moves: every expiry's forward moves each round, alternating up and down, by 0.0005-0.003 % (tick
 // to tick) or by 0.01-0.2 % (a real move); each scenario reports the share of quotes skipped,
 // approximated and fully inverted. Run: node --import tsx services/volatility-worker/bench/recompute.bench.ts
@@ -17,6 +22,10 @@ import {
   type OrderBookEvent,
   OrderBookEventSchema,
   PriceUnit,
+  TOPICS,
+  toBinary,
+  type VolatilityEvent,
+  VolatilityEventSchema,
 } from '@volstream/contracts';
 import { load } from 'svi-core';
 import { VolatilityTransform, type WorkSaved } from '../src/transform.ts';
@@ -169,6 +178,8 @@ function scenario(minMove: number, maxMove: number, rounds: number) {
   const fullMs: number[] = [];
   const reducedMs: number[] = [];
   const rawMs: number[] = [];
+  const encodeMs: number[] = [];
+  const pbMs: number[] = [];
   const before = reduced.workSaved();
   for (let round = 1; round <= rounds; round++) {
     clockMs += 100;
@@ -178,12 +189,22 @@ function scenario(minMove: number, maxMove: number, rounds: number) {
     });
     raw.forward.fill(forwards[0]!);
     rawMs.push(cpuMs(() => core.impliedVolsInverse(raw)));
-    fullMs.push(cpuMs(() => full.apply(moves)));
+    let outputs: readonly VolatilityEvent[] = [];
+    fullMs.push(
+      cpuMs(() => {
+        outputs = full.apply(moves).outputs;
+      }),
+    );
+    encodeMs.push(cpuMs(() => outputs.forEach((e) => TOPICS.volatility.encode(e))));
+    pbMs.push(cpuMs(() => outputs.forEach((e) => toBinary(VolatilityEventSchema, e))));
     reducedMs.push(cpuMs(() => reduced.apply(moves)));
   }
   return {
     raw: median(rawMs),
     full: median(fullMs),
+    encode: median(encodeMs),
+    pb: median(pbMs),
+    fullEncoded: median(fullMs.map((x, i) => x + encodeMs[i]!)),
     reduced: median(reducedMs),
     shares: share(before, reduced.workSaved()),
   };
@@ -194,6 +215,12 @@ const tick = scenario(0.000005, 0.00003, 15);
 const move = scenario(0.0001, 0.002, 15);
 figure('volatility.recompute_40k.full_ms', move.full, 'ms', move.raw, {
   baselineIs: 'raw WASM inverse IV batch of the same 40,000 prices',
+});
+figure('volatility.recompute_40k.full_encoded_ms', move.fullEncoded, 'ms', move.raw, {
+  baselineIs: 'raw WASM inverse IV batch of the same 40,000 prices',
+});
+figure('volatility.encode_10k_quotes.fast_ms', move.encode, 'ms', move.pb, {
+  baselineIs: 'protobuf-es toBinary of the same 10 VolQuoteBatch events',
 });
 figure('volatility.recompute_40k.move_0.01-0.2pct.reduced_ms', move.reduced, 'ms', move.full, {
   baselineIs: 'full re-inversion through the transform',

@@ -14,7 +14,14 @@ import {
 } from '@volstream/contracts';
 import type { WindowResult } from '@volstream/worker-runtime';
 import type { SviCore } from 'svi-core';
-import { expiryKeyOf, type ForwardState, type Job, type QuoteState, quoteBatches } from './quote-batch.ts';
+import {
+  expiryKeyOf,
+  type ForwardState,
+  type Job,
+  type QuoteState,
+  quoteBatches,
+  rankStates,
+} from './quote-batch.ts';
 import { type QuoteInput, quoteInput, SIDE_COUNT, yearsTo } from './quote-input.ts';
 import {
   type Candidate,
@@ -46,6 +53,8 @@ export interface WorkSaved {
   inverted: number;
 }
 
+const positive = (v: number): number => (v > 0 ? v : Number.NaN);
+
 export const VOLATILITY_DROP_REASONS = [
   'bad_value',
   'non_positive_time',
@@ -68,6 +77,8 @@ export class VolatilityTransform {
   readonly #forwards = new Map<string, ForwardState>();
   readonly #quotes = new Map<string, QuoteState>();
   readonly #byExpiry = new Map<string, Set<QuoteState>>();
+  /** Expiries that gained an instrument since their states were last ranked. */
+  readonly #unranked = new Set<string>();
   readonly #saved: WorkSaved = { skipped: 0, approximated: 0, inverted: 0 };
   #dropped: Record<string, number> = {};
   #examples: Record<string, Record<string, unknown>> = {};
@@ -129,15 +140,22 @@ export class VolatilityTransform {
     }
     this.#forwardJobs(movedExpiries, tops, jobs);
     // 3. One inversion call, one greeks call.
-    this.#invert(jobs.filter((j) => j.vols === undefined));
+    this.#invert(jobs);
     const greeks = this.#greeks(jobs);
-    const outputs = quoteBatches(jobs, greeks, {
-      producerId: this.#producerId,
-      clock: this.#clock,
-      staleQuoteMs: this.#staleQuoteMs,
-      newestMs,
-      elapsedMs: this.#perfNow() - started,
-    });
+    for (const ek of this.#unranked) rankStates(this.#byExpiry.get(ek) ?? []);
+    this.#unranked.clear();
+    const outputs = quoteBatches(
+      jobs,
+      greeks,
+      {
+        producerId: this.#producerId,
+        clock: this.#clock,
+        staleQuoteMs: this.#staleQuoteMs,
+        newestMs,
+        elapsedMs: this.#perfNow() - started,
+      },
+      (ek) => this.#byExpiry.get(ek)?.size ?? 0,
+    );
     for (const job of jobs) {
       const published: VolPoint = { forward: job.forward, vols: job.vols! };
       if (job.errors !== undefined) published.errors = job.errors;
@@ -200,12 +218,13 @@ export class VolatilityTransform {
     const forward = this.#forwardFor(q);
     let state = this.#quotes.get(q.key);
     if (state === undefined) {
-      state = { input: q, time: 0, forwardSource: ForwardSource.UNSPECIFIED };
-      this.#quotes.set(q.key, state);
       const ek = expiryKeyOf(q.venue, q.currency, q.expiryMs);
+      state = { input: q, time: 0, forwardSource: ForwardSource.UNSPECIFIED, expiryKey: ek, rank: 0 };
+      this.#quotes.set(q.key, state);
       const set = this.#byExpiry.get(ek) ?? new Set();
       set.add(state);
       this.#byExpiry.set(ek, set);
+      this.#unranked.add(ek);
     }
     state.input = q;
     state.time = yearsTo(q.expiryMs, q.valuationMs);
@@ -230,6 +249,7 @@ export class VolatilityTransform {
   }
 
   #forwardJobs(moved: Map<string, EventHeader>, priced: Map<string, QuoteInput>, jobs: Job[]): void {
+    const reduce = this.#work.skipBp > 0 || this.#work.approxBudgetBp > 0;
     const candidates: Candidate[] = [];
     const states: { state: QuoteState; forward: ForwardState; cause: EventHeader }[] = [];
     for (const [ek, cause] of moved) {
@@ -238,6 +258,18 @@ export class VolatilityTransform {
         if (priced.has(state.input.key) || state.anchor === undefined || state.published === undefined)
           continue;
         if (state.input.valuationMs - forward.asOfMs > this.#staleForwardMs) continue;
+        if (!reduce) {
+          // No work reduction: every quote of a moved expiry is re-inverted (no candidate bookkeeping).
+          this.#saved.inverted += 1;
+          jobs.push({
+            state,
+            forward: forward.value,
+            forwardSource: forward.source,
+            approximated: false,
+            cause,
+          });
+          continue;
+        }
         states.push({ state, forward, cause });
         candidates.push({
           strike: state.input.strike,
@@ -251,12 +283,14 @@ export class VolatilityTransform {
         });
       }
     }
+    if (candidates.length === 0) return;
     const decisions = decide(this.#core, candidates, this.#work);
-    decisions.forEach((d, i) => {
+    for (let i = 0; i < decisions.length; i++) {
+      const d = decisions[i]!;
       const { state, forward, cause } = states[i]!;
       if (d.kind === 'skip') {
         this.#saved.skipped += 1;
-        return;
+        continue;
       }
       const job: Job = {
         state,
@@ -272,13 +306,14 @@ export class VolatilityTransform {
         job.approximated = true;
       } else this.#saved.inverted += 1;
       jobs.push(job);
-    });
+    }
   }
 
   /** One batch call per price unit (coin-quoted via B = c·F, USD-quoted directly). */
-  #invert(jobs: readonly Job[]): void {
+  #invert(all: readonly Job[]): void {
     for (const inverse of [true, false]) {
-      const group = jobs.filter((j) => j.state.input.inverse === inverse);
+      const group: Job[] = [];
+      for (const j of all) if (j.vols === undefined && j.state.input.inverse === inverse) group.push(j);
       if (group.length === 0) continue;
       const n = group.length * SIDE_COUNT;
       const price = new Float64Array(n);
@@ -286,26 +321,36 @@ export class VolatilityTransform {
       const strike = new Float64Array(n);
       const time = new Float64Array(n);
       const isCall = new Uint8Array(n);
-      group.forEach((job, i) => {
+      for (let i = 0; i < group.length; i++) {
+        const job = group[i]!;
+        const input = job.state.input;
+        const call = input.isCall ? 1 : 0;
         for (let s = 0; s < SIDE_COUNT; s++) {
           const r = i * SIDE_COUNT + s;
-          price[r] = job.state.input.prices[s]!;
+          price[r] = input.prices[s]!;
           forward[r] = job.forward;
-          strike[r] = job.state.input.strike;
+          strike[r] = input.strike;
           time[r] = job.state.time;
-          isCall[r] = job.state.input.isCall ? 1 : 0;
+          isCall[r] = call;
         }
-      });
+      }
       if (inverse && !this.#hasInverse) for (let r = 0; r < n; r++) price[r] = price[r]! * forward[r]!;
       const input = { price, forward, strike, time, isCall };
       const vols =
         inverse && this.#hasInverse ? this.#core.impliedVolsInverse(input) : this.#core.impliedVols(input);
-      group.forEach((job, i) => {
-        const v = vols.slice(i * SIDE_COUNT, (i + 1) * SIDE_COUNT);
-        for (let s = 0; s < SIDE_COUNT; s++) if (!(v[s]! > 0)) v[s] = Number.NaN;
+      for (let i = 0; i < group.length; i++) {
+        const job = group[i]!;
+        const b = i * SIDE_COUNT;
+        // A non-positive vol means no solution (below intrinsic, at the cap): absent.
+        const v = [
+          positive(vols[b]!),
+          positive(vols[b + 1]!),
+          positive(vols[b + 2]!),
+          positive(vols[b + 3]!),
+        ];
         job.vols = v;
         job.state.anchor = { forward: job.forward, vols: v };
-      });
+      }
     }
   }
 
@@ -318,14 +363,15 @@ export class VolatilityTransform {
     const time = new Float64Array(n);
     const vol = new Float64Array(n);
     const isCall = new Uint8Array(n);
-    jobs.forEach((job, i) => {
+    for (let i = 0; i < n; i++) {
+      const job = jobs[i]!;
       forward[i] = job.forward;
       strike[i] = job.state.input.strike;
       time[i] = job.state.time;
       const v = job.vols!;
       vol[i] = Number.isFinite(v[3]!) ? v[3]! : v[2]!;
       isCall[i] = job.state.input.isCall ? 1 : 0;
-    });
+    }
     const g = this.#core.greeks({ forward, strike, time, vol, isCall });
     return [g.delta, g.deltaPa, g.gamma, g.vega, g.theta];
   }

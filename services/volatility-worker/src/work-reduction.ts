@@ -29,12 +29,18 @@ export const DEFAULT_WORK_REDUCTION: WorkReductionOptions = {
   maxMove: 0.02,
 };
 
+/**
+ * One value per side (bid, ask, mid, mark; NaN = absent). A plain 4-element array: one is kept per
+ * option and made per recompute, and a small typed array costs several times more to allocate.
+ */
+export type SideValues = number[];
+
 /** Vols of the four sides at a forward (NaN = side absent). */
 export interface VolPoint {
   forward: number;
-  vols: Float64Array;
+  vols: SideValues;
   /** Error bound of each published vol vs exact inversion (0 when exact; the bound when approximated). */
-  errors?: Float64Array;
+  errors?: SideValues;
 }
 
 export interface Candidate {
@@ -52,10 +58,13 @@ export interface Candidate {
 
 export type Decision =
   | { kind: 'skip' }
-  | { kind: 'approximate'; vols: Float64Array; errors: Float64Array }
+  | { kind: 'approximate'; vols: SideValues; errors: SideValues }
   | { kind: 'invert' };
 
 const BP = 1e-4;
+// Shared decisions without payload (one per candidate would only feed the garbage collector).
+const SKIP: Decision = Object.freeze({ kind: 'skip' });
+const INVERT: Decision = Object.freeze({ kind: 'invert' });
 
 /** One batch call into WASM for every candidate (4 rows from the anchor, 4 more from a differing published point). */
 export function decide(core: SviCore, candidates: readonly Candidate[], o: WorkReductionOptions): Decision[] {
@@ -105,14 +114,22 @@ export function decide(core: SviCore, candidates: readonly Candidate[], o: WorkR
     n === 0
       ? { vols: new Float64Array(0), errors: new Float64Array(0) }
       : core.ivUpdateCoinHeld({ vol, forwardOld, forwardNew, strike, time, isCall });
-  return candidates.map((c, i): Decision => {
-    if (anchorRow[i]! < 0) return { kind: 'invert' };
+  const out: Decision[] = new Array(candidates.length);
+  // Scratch for the approximated vols and bounds: copied out only for an 'approximate' decision.
+  const approxVols = new Float64Array(SIDE_COUNT);
+  const approxBounds = new Float64Array(SIDE_COUNT);
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i]!;
+    if (anchorRow[i]! < 0) {
+      out[i] = INVERT;
+      continue;
+    }
     const pb = pubRow[i]!;
     const ab = anchorRow[i]!;
     let skip = o.skipBp > 0;
     let approx = o.approxBudgetBp > 0 && Math.abs(c.forward / c.anchor.forward - 1) <= o.maxMove;
-    const out = new Float64Array(SIDE_COUNT).fill(Number.NaN);
-    const bounds = new Float64Array(SIDE_COUNT);
+    approxVols.fill(Number.NaN);
+    approxBounds.fill(0);
     for (let j = 0; j < SIDE_COUNT; j++) {
       const pubVol = c.published.vols[j]!;
       const anchorVol = c.anchor.vols[j]!;
@@ -131,11 +148,16 @@ export function decide(core: SviCore, candidates: readonly Candidate[], o: WorkR
         const v = vols[ab + j]!;
         const bound = o.safety * errors[ab + j]!;
         if (!(Number.isFinite(v) && v > 0 && bound <= o.approxBudgetBp * BP)) approx = false;
-        out[j] = v;
-        bounds[j] = bound;
+        approxVols[j] = v;
+        approxBounds[j] = bound;
       } else if (Number.isFinite(pubVol)) approx = false;
     }
-    if (skip) return { kind: 'skip' };
-    return approx ? { kind: 'approximate', vols: out, errors: bounds } : { kind: 'invert' };
-  });
+    if (skip) out[i] = SKIP;
+    else if (approx) {
+      const [v0, v1, v2, v3] = approxVols;
+      const [b0, b1, b2, b3] = approxBounds;
+      out[i] = { kind: 'approximate', vols: [v0!, v1!, v2!, v3!], errors: [b0!, b1!, b2!, b3!] };
+    } else out[i] = INVERT;
+  }
+  return out;
 }
