@@ -5,7 +5,7 @@ import { type ConfigOf, duration, enumOf, int, number, string } from '@volstream
 import { type CommandContext, defineCommand, EXIT_OK, EXIT_USAGE } from '../command.ts';
 
 const options = {
-  venue: enumOf(['bybit', 'deribit', 'okx'] as const)
+  venue: enumOf(['binance', 'bybit', 'deribit', 'okx'] as const)
     .default('deribit')
     .flag('venue')
     .describe('Venue protocol to simulate.'),
@@ -63,6 +63,7 @@ Details: docs/SIMULATOR.md.`,
   async run({ config, logger, stdout, stderr, signal }) {
     if (config.venue === 'okx') return runOkx({ config, logger, stdout, stderr, signal });
     if (config.venue === 'bybit') return runBybit({ config, logger, stdout, stderr, signal });
+    if (config.venue === 'binance') return runBinance({ config, logger, stdout, stderr, signal });
     const { startDeribitSimulator, parseFaults } = await import('@volstream/exchange-sim');
     let faults: ReturnType<typeof parseFaults> = [];
     try {
@@ -160,6 +161,44 @@ async function runBybit({
   });
   stdout.write(`${JSON.stringify({ venue: 'bybit', url: sim.url, restUrl: sim.restUrl, port: sim.port })}\n`);
   logger.warn({ url: sim.url }, 'SIMULATED Bybit exchange, not a live venue');
+  try {
+    if (config.for !== undefined) await sleep(config.for, undefined, { signal }).catch(() => undefined);
+    else if (!signal.aborted) await once(signal, 'abort');
+  } finally {
+    logger.info({ stats: sim.stats() }, 'simulator stopping');
+    await sim.stop();
+  }
+  return EXIT_OK;
+}
+
+/**
+ * `--venue binance`: the Binance European Options simulator (fstream `/public/stream` and
+ * `/market/stream` combined streams, REST exchangeInfo and depth) on the same seeded market model.
+ * Prints {"venue","url","marketUrl","restUrl","port"}; `url` is what `volstream connector --venue
+ * binance --url` takes. --rate caps the depth events per second; --faults/--replay are Deribit-only.
+ */
+async function runBinance({
+  config,
+  logger,
+  stdout,
+  stderr,
+  signal,
+}: CommandContext<ConfigOf<typeof options>>): Promise<number> {
+  if (config.replay !== undefined || config.faults !== undefined) {
+    stderr.write('volstream sim: --replay and --faults are not available with --venue binance yet\n');
+    return EXIT_USAGE;
+  }
+  const { startBinanceSimulator } = await import('@volstream/exchange-sim');
+  const sim = await startBinanceSimulator({
+    port: config.port,
+    logger,
+    ...(config.seed === undefined ? {} : { seed: config.seed }),
+    ...(config.rate === undefined ? {} : { rate: config.rate }),
+  });
+  stdout.write(
+    `${JSON.stringify({ venue: 'binance', url: sim.url, marketUrl: sim.marketUrl, restUrl: sim.restUrl, port: sim.port })}\n`,
+  );
+  logger.warn({ url: sim.url }, 'SIMULATED Binance options exchange, not a live venue');
   try {
     if (config.for !== undefined) await sleep(config.for, undefined, { signal }).catch(() => undefined);
     else if (!signal.aborted) await once(signal, 'abort');
