@@ -106,6 +106,8 @@ describe('Bybit connector against the Bybit simulator', () => {
       tickerMs: 200,
       // Small pages, so the connector must follow nextPageCursor.
       pageLimit: 10,
+      // The venue drops a connection that stops pinging: the connector's pings must keep it.
+      pingTimeoutMs: 1500,
     });
     feed = new BybitFeed(
       bybitFeedOptions({
