@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { type BybitSimulator, startBybitSimulator } from '../src/bybit/simulator.ts';
+import type { OptionInstrument } from '../src/deribit/instruments.ts';
 import { Market } from '../src/deribit/market.ts';
 
 const CALENDAR = { dailies: 0, weeklies: 1, monthlies: 1, quarterlies: 0 };
@@ -251,6 +252,63 @@ describe('Bybit simulator', () => {
     assert.match(ack.ret_msg, /21000/);
     assert.deepEqual(ack.data.successTopics, []);
     c.ws.close();
+  });
+});
+
+describe('Bybit simulator quotes', () => {
+  it('are wider than the Deribit books of the same market (in vol points), and seeded', async () => {
+    const startTime = Date.UTC(2026, 0, 5, 12);
+    const opts = { seed: 'wide', startTime, currencies: ['BTC'] as const, calendar: CALENDAR, tickMs: 1000 };
+    const sim = await startBybitSimulator({ ...opts, currencies: ['BTC'] });
+    const twin = await startBybitSimulator({ ...opts, currencies: ['BTC'] });
+    try {
+      const c = await Client.open(sim.url);
+      const t = await Client.open(twin.url);
+      const symbols = sim.instruments();
+      assert.deepEqual(twin.instruments(), symbols);
+      const args = symbols.map((x) => `orderbook.25.${x}`);
+      c.send({ op: 'subscribe', args });
+      t.send({ op: 'subscribe', args });
+      await c.until('snapshots', () => symbols.every((x) => c.of(`orderbook.25.${x}`).length > 0));
+      await t.until('twin snapshots', () => symbols.every((x) => t.of(`orderbook.25.${x}`).length > 0));
+      assert.deepEqual(
+        symbols.map((x) => t.of(`orderbook.25.${x}`)[0]!.data),
+        symbols.map((x) => c.of(`orderbook.25.${x}`)[0]!.data),
+        'same seed, same books',
+      );
+      const market = sim.market;
+      market.ensurePriced();
+      const bybit: number[] = [];
+      const deribit: number[] = [];
+      for (const x of symbols) {
+        const o = market.byName.get(x) as OptionInstrument;
+        const view = sim.books([x])[x]!;
+        market.ensureBook(o);
+        const b = o.book.bestBid();
+        const a = o.book.bestAsk();
+        if (
+          view.bids.length === 0 ||
+          view.asks.length === 0 ||
+          b === undefined ||
+          a === undefined ||
+          o.vega <= 0
+        )
+          continue;
+        bybit.push((view.asks[0]![0] - view.bids[0]![0]) / o.vega);
+        deribit.push(((o.book.price(a) - o.book.price(b)) * o.forward) / o.vega);
+      }
+      const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
+      assert.ok(bybit.length > 10, `${bybit.length} two-sided books`);
+      assert.ok(
+        median(bybit) > median(deribit),
+        `median spread ${median(bybit)} vs Deribit ${median(deribit)} vol points`,
+      );
+      c.ws.close();
+      t.ws.close();
+    } finally {
+      await sim.stop();
+      await twin.stop();
+    }
   });
 });
 

@@ -36,7 +36,7 @@ export class BybitShard {
   #pending = Promise.resolve();
   readonly #queued: string[] = [];
   #nextReq = 1;
-  /** Send time of each ping in flight, by req_id (pongs echo nothing reliable, so FIFO). */
+  /** Send times of the pings in flight, oldest first (the option pong carries no req_id). */
   readonly #pingsInFlight: number[] = [];
   pingsSent = 0;
   pongs = 0;
