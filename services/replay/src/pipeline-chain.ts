@@ -21,8 +21,10 @@ export class PipelineChain {
   /** Event time of the newest input (epoch ms): the "publish time" of replayed outputs. */
   #nowMs = 0n;
   #offset = 0;
+  readonly #runId: string;
 
   constructor(core: SviCore, runId: string) {
+    this.#runId = runId;
     const clock = (): bigint => this.#nowMs * 1_000_000n;
     this.#book = new OrderBookTransform({ producerId: 'replay-orderbook', clock });
     this.#vol = new VolatilityTransform({ core, producerId: 'replay-volatility', clock, perfNow: () => 0 });
@@ -38,7 +40,24 @@ export class PipelineChain {
       const t = e.header?.exchangeTimeMs ?? 0n;
       if (t > this.#nowMs) this.#nowMs = t;
     }
-    const books = this.#book.apply(window).outputs;
+    return this.#downstream(this.#book.apply(window).outputs);
+  }
+
+  /**
+   * The same as `push` on encoded market-data records (volstream.marketdata.v1 bytes, as stored),
+   * read in place by the order-book transform (`applyRecords`, no message objects per record).
+   * The records keep their original run id: it only travels into output headers, so the order-book
+   * outputs get this chain's run id here, which gives the bytes `push` gives on decoded events
+   * whose run id was replaced. `newestMs`: the newest exchange time of the window (the event clock).
+   */
+  pushRecords(records: readonly Uint8Array[], newestMs: bigint): ChainOutputs {
+    if (newestMs > this.#nowMs) this.#nowMs = newestMs;
+    const books = this.#book.applyRecords(records).outputs;
+    for (const b of books) if (b.header !== undefined) b.header.runId = this.#runId;
+    return this.#downstream(books);
+  }
+
+  #downstream(books: readonly OrderBookEvent[]): ChainOutputs {
     const vol = this.#vol.apply(coalesce(books)).outputs;
     const surface = this.#surface.transform(
       vol.map((value) => ({ value, key: '', partition: 0, offset: this.#offset++ })),

@@ -13,7 +13,7 @@ import {
   volatilityRows,
 } from '@volstream/storage-writer';
 import { load } from 'svi-core';
-import { PipelineChain } from './pipeline-chain.ts';
+import { type ChainOutputs, PipelineChain } from './pipeline-chain.ts';
 import { Windower } from './windower.ts';
 
 export interface ReplayOptions {
@@ -80,7 +80,9 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
      AND exchange_time_ms < ${from} ORDER BY receive_time_ns, source_sequence, event_id`,
   );
   const chain = new PipelineChain(core, runId);
-  const windower = new Windower(options.windowMs, options.maxWindowEvents);
+  // Windows of encoded records, cut on the stored exchange time (no decoding to cut them).
+  const windower = new Windower<Uint8Array>(options.windowMs, options.maxWindowEvents);
+  let newestMs = 0;
   const pageSize = options.pageSize ?? 20_000;
   const speed = options.speed ?? 'max';
   let events = 0;
@@ -92,11 +94,12 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
   // Results are buffered and inserted once per page: few large inserts suit MergeTree.
   let pending: TableRows = {};
 
-  const runWindow = (window: MarketDataEvent[]): void => {
-    if (window.length === 0) return;
-    const out = chain.push(window);
+  const collect = (out: ChainOutputs): void => {
     for (const e of out.volatility) pending = merge(pending, volatilityRows(e));
     for (const e of out.surface) pending = merge(pending, surfaceRows(e));
+  };
+  const runWindow = (window: readonly Uint8Array[], newestMs: bigint): void => {
+    if (window.length > 0) collect(chain.pushRecords(window, newestMs));
   };
   const flushRows = async (): Promise<void> => {
     // Taken at once: the next page's windows fill a fresh buffer while these rows are inserted.
@@ -118,7 +121,7 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
     return event;
   };
 
-  if (preamble.length > 0) runWindow(preamble.map((r) => decode(r.payload)));
+  if (preamble.length > 0) collect(chain.push(preamble.map((r) => decode(r.payload))));
   // Keyset pagination on the replay order, so pages never overlap or skip. The next page is
   // fetched (and the previous page's results inserted) while this page runs through the
   // transforms: the engine works off the event loop, so reading, computing and writing overlap.
@@ -155,14 +158,18 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
         if (firstEventMs === undefined) firstEventMs = t;
         lastEventMs = Math.max(lastEventMs, t);
       }
-      const closed = windower.add(decode(row.payload));
+      const closed = windower.addAt(Buffer.from(row.payload, 'base64'), t);
+      // The event clock when a window closes: the newest time of every record before this one
+      // (the chain's clock only moves forward, as push() keeps it).
+      const closedNewestMs = newestMs;
+      if (t > newestMs) newestMs = t;
       if (closed === undefined) continue;
       if (speed !== 'max' && firstEventMs !== undefined) {
         // Real-time pacing: wait until wall time catches up with event time / speed.
         const due = (lastEventMs - firstEventMs) / speed - (performance.now() - started);
         if (due > 0) await new Promise((r) => setTimeout(r, due));
       }
-      runWindow(closed);
+      runWindow(closed, BigInt(closedNewestMs));
     }
     events += page.length;
     await writing;
@@ -178,7 +185,7 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
     });
   }
   await writing;
-  runWindow(windower.flush());
+  runWindow(windower.flush(), BigInt(newestMs));
   await flushRows();
   const elapsedMs = performance.now() - started;
   const span = firstEventMs === undefined ? 0 : lastEventMs - firstEventMs;

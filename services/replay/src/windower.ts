@@ -9,10 +9,10 @@ import type { MarketDataEvent } from '@volstream/contracts';
 export const DEFAULT_WINDOW_MS = 500;
 export const DEFAULT_MAX_WINDOW_EVENTS = 5_000;
 
-export class Windower {
+export class Windower<T = MarketDataEvent> {
   readonly #windowMs: number;
   readonly #maxEvents: number;
-  #current: MarketDataEvent[] = [];
+  #current: T[] = [];
   #bucket: number | undefined;
 
   constructor(windowMs = DEFAULT_WINDOW_MS, maxEvents = DEFAULT_MAX_WINDOW_EVENTS) {
@@ -21,20 +21,28 @@ export class Windower {
   }
 
   /** Adds an event; returns the window it closed, if any. */
-  add(event: MarketDataEvent): MarketDataEvent[] | undefined {
-    const bucket = Math.floor(Number(event.header?.exchangeTimeMs ?? 0n) / this.#windowMs);
-    let closed: MarketDataEvent[] | undefined;
+  add(event: T & MarketDataEvent): T[] | undefined {
+    return this.addAt(event, Number(event.header?.exchangeTimeMs ?? 0n));
+  }
+
+  /**
+   * Adds an item whose exchange time is `exchangeTimeMs` (e.g. an encoded record with its stored
+   * time, so replay cuts windows without decoding); returns the window it closed, if any.
+   */
+  addAt(item: T, exchangeTimeMs: number): T[] | undefined {
+    const bucket = Math.floor(exchangeTimeMs / this.#windowMs);
+    let closed: T[] | undefined;
     if (this.#current.length > 0 && (bucket !== this.#bucket || this.#current.length >= this.#maxEvents)) {
       closed = this.#current;
       this.#current = [];
     }
     this.#bucket = bucket;
-    this.#current.push(event);
+    this.#current.push(item);
     return closed;
   }
 
   /** The open window (possibly empty), which is then closed. */
-  flush(): MarketDataEvent[] {
+  flush(): T[] {
     const out = this.#current;
     this.#current = [];
     this.#bucket = undefined;
