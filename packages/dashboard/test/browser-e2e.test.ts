@@ -1,128 +1,60 @@
-// Browser end to end: the gateway in-process, fed by the embedded pipeline on the simulator
-// (exchange simulator → Deribit connector → orderbook/volatility/surface workers in the compute
-// thread → surface topic → gateway), the dashboard opened in Debian's Chromium through
-// playwright-core. `volstream run` has no gateway yet, hence in-process rather than a child process.
-// Screenshots go to artifacts/screenshots/ (git-ignored).
+// Browser end to end through what a user runs: `volstream run --source sim` as a child process
+// (simulator → Deribit connector → compute thread → gateway, storing into its own --data-dir), the
+// dashboard opened in Debian's Chromium through playwright-core. Screenshots go to
+// packages/dashboard/test-artifacts/ (git-ignored).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { type Bus, createBus } from '@volstream/bus';
-import { createConnectorComponent } from '@volstream/connector';
-import { createSimulatorComponent } from '@volstream/exchange-sim';
-import { build, type Gateway } from '@volstream/gateway';
-import { createLogger } from '@volstream/logging';
-import { createComputeComponent } from '@volstream/pipeline';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { setDataSource } from '../src/index.ts';
+import type { Page } from 'playwright-core';
+import { type Browser, openBrowser, panelState, SHOTS } from './helpers/browser.ts';
+import { type Run, startRun } from './helpers/run-cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SHOTS = join(ROOT, 'artifacts', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const logger = createLogger({ service: 'dashboard-e2e', level: 'silent' });
-
-/**
- * Reads the numeric data-attributes the panels publish (points drawn, as-of, message count). A
- * string, not a function: tsx would wrap a function's inner helpers in its own `__name`, which the
- * page does not have.
- */
-const PANEL_STATE = `(() => {
-  const n = (sel, attr) => Number(document.querySelector(sel)?.dataset[attr] ?? NaN);
-  return {
-    smilePoints: n('#smile', 'points'),
-    smileCurve: n('#smile', 'curvePoints'),
-    smileAsOf: n('#smile', 'asOf'),
-    termPoints: n('#term', 'points'),
-    rrExpiry: n('#rrbf-expiry', 'points'),
-    rrTenor: n('#rrbf-tenor', 'points'),
-    heatCells: n('#heatmap', 'cells'),
-    diagRows: n('#diagnostics', 'rows'),
-    messages: n('#status', 'messages'),
-    canvases: document.querySelectorAll('#smile canvas, #term canvas').length,
-  };
-})()`;
-
-interface PanelState {
-  smilePoints: number;
-  smileCurve: number;
-  smileAsOf: number;
-  termPoints: number;
-  rrExpiry: number;
-  rrTenor: number;
-  heatCells: number;
-  diagRows: number;
-  messages: number;
-  canvases: number;
+/** Re-requests history now (a range change refreshes at once) until the store answers with points. */
+async function waitForHistory(page: Page, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const ranges = ['900000', '3600000'];
+  for (let i = 0; Date.now() < deadline; i += 1) {
+    const s = await panelState(page);
+    if (s.historyAtmPoints > 0 && s.historyRrPoints > 0) return;
+    await page.selectOption('#history-range', ranges[i % 2] ?? '3600000');
+    await page.waitForTimeout(2000);
+  }
+  assert.fail(`no history points after ${timeoutMs} ms: ${JSON.stringify(await panelState(page))}`);
 }
 
-function panelState(page: Page): Promise<PanelState> {
-  return page.evaluate(PANEL_STATE) as Promise<PanelState>;
-}
-
-describe('dashboard in Chromium against the gateway on the simulator', () => {
-  const ctx = { config: {}, logger, signal: new AbortController().signal };
-  let bus: Bus;
-  let gw: Gateway;
-  let port: number;
-  const sim = createSimulatorComponent({ seed: '7' });
-  const compute = createComputeComponent();
-  const connector = createConnectorComponent({ venue: 'deribit', resolveUrl: () => sim.simulator()?.url });
-  let browser: BrowserContext | undefined;
-  const profile = mkdtempSync(join(tmpdir(), 'volstream-chromium-'));
+describe('dashboard in Chromium against `volstream run --source sim`', () => {
+  let run: Run | undefined;
+  let browser: Browser | undefined;
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    bus = createBus({ transport: 'inprocess' }, { logger });
-    setDataSource('sim');
-    gw = build({ logger, bus });
-    port = await gw.listen(0, '127.0.0.1');
-    await sim.start({ logger });
-    await compute.start({ ...ctx, bus });
-    await connector.start({ ...ctx, bus: compute.host()?.ingressBus(bus) ?? bus });
+    // Both start at once; whichever started is kept, so after() closes it even if the other failed.
+    const [r, b] = await Promise.allSettled([startRun([]), openBrowser()]);
+    if (r.status === 'fulfilled') run = r.value;
+    if (b.status === 'fulfilled') browser = b.value;
+    if (r.status === 'rejected') throw r.reason;
+    if (b.status === 'rejected') throw b.reason;
   });
 
   after(async () => {
     await browser?.close();
-    await connector.stop();
-    await compute.stop();
-    await sim.stop();
-    await gw.close();
-    await bus.close();
-    setDataSource(undefined);
-    rmSync(profile, { recursive: true, force: true });
+    // The exit code on SIGTERM is packages/cli's test; here the run only has to go away.
+    await run?.stop();
   });
 
-  it('renders smiles, term structure, RR/BF, surface and diagnostics with data, updates, shows SIMULATED DATA', async () => {
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 800 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    const page = browser.pages()[0] ?? (await browser.newPage());
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`http://127.0.0.1:${port}/`);
+  it('renders smiles, term structure, diagnostics, run status and history with data, and updates', async () => {
+    assert.ok(run !== undefined && browser !== undefined);
+    const { page, errors } = browser;
+    await page.goto(`${run.url}/`);
 
     // The banner is there before any data arrives: simulated data is never shown unlabelled.
     assert.equal(await page.isVisible('#banner'), true);
     assert.match((await page.textContent('#banner')) ?? '', /SIMULATED DATA/);
 
     await page.waitForFunction(
-      () => Number((document.querySelector('#diagnostics') as HTMLElement | null)?.dataset.rows) > 0,
+      // The first surfaces of a starting run may list a single expiry: wait for a fuller one.
+      () => Number((document.querySelector('#diagnostics') as HTMLElement | null)?.dataset.rows) > 1,
       undefined,
-      { timeout: 60_000 },
+      { timeout: 45_000 },
     );
     const first = await panelState(page);
     assert.ok(first.smilePoints > 0, `smile quotes drawn: ${JSON.stringify(first)}`);
@@ -132,15 +64,32 @@ describe('dashboard in Chromium against the gateway on the simulator', () => {
     assert.ok(first.heatCells > 0, 'surface heatmap drawn');
     assert.ok(first.diagRows > 1, 'a diagnostics row per expiry');
     assert.equal(first.canvases, 2, `uPlot canvases present: ${JSON.stringify(first)}`);
+    assert.ok(first.venueOptions.includes('deribit'), `venue selector: ${first.venueOptions}`);
     assert.match((await page.textContent('#status')) ?? '', /● connected/);
-    // The status line reads the gateway's /readyz and /metrics (ingest rate needs two polls).
-    await page.waitForFunction(() =>
-      /gateway ready \(\d+ surfaces, \d+ smiles, \d+\.\d events\/s in/.test(
-        document.querySelector('#status')?.textContent ?? '',
-      ),
-    );
     assert.match((await page.textContent('#diagnostics tbody')) ?? '', /\d+\/\d+/);
-    await page.screenshot({ path: join(SHOTS, 'dashboard-first.png') });
+
+    // Run status from /v1/status: the simulated source and a connected venue.
+    await page.waitForFunction(
+      () => {
+        const d = (document.querySelector('#run-status') as HTMLElement | null)?.dataset;
+        return d?.state === 'ok' && Number(d.connected) > 0;
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
+    const status = await panelState(page);
+    // Until `volstream run` hands its source to the gateway's status, /v1/status says "unknown" and
+    // the page keeps the banner from the source it was served with (asserted above and below).
+    if (status.runSource !== 'unknown') {
+      assert.equal(status.runSource, 'sim');
+      assert.equal(status.runSimulated, 'true');
+    }
+    assert.ok(status.bannerShown && /SIMULATED DATA/.test(status.bannerText), 'banner follows /v1/status');
+    assert.match(
+      (await page.textContent('#run-status tr[data-venue="deribit"]')) ?? '',
+      /deribit● connected\d+\.\d msg\/s/,
+    );
+    await page.screenshot({ path: join(SHOTS, 'dashboard-first.png'), fullPage: true });
 
     // Live: the next surfaces move the as-of and the message count.
     await page.waitForFunction(
@@ -152,8 +101,20 @@ describe('dashboard in Chromium against the gateway on the simulator', () => {
       first,
       { timeout: 30_000 },
     );
-    const later = await panelState(page);
-    assert.ok(later.smileAsOf > first.smileAsOf && later.messages > first.messages);
+
+    // History: the run stores into its --data-dir, so the 30d ATM and RR25 series fill up.
+    if (status.runHistory === 'true') {
+      await waitForHistory(page, 30_000);
+      const h = await panelState(page);
+      assert.equal(h.historyAtmState, 'ok');
+      assert.equal(h.historyRrState, 'ok');
+    } else {
+      // A run without history (older gateway wiring): the clear "unavailable" state, not a broken chart.
+      await page.waitForFunction(
+        () => (document.querySelector('#history-atm') as HTMLElement | null)?.dataset.state === 'unavailable',
+      );
+      assert.match((await page.textContent('#history-atm')) ?? '', /history unavailable/);
+    }
 
     // Another expiry from the selector redraws the smile panel for it.
     const options = await page.$$eval('#expiry option', (os) =>
@@ -162,10 +123,6 @@ describe('dashboard in Chromium against the gateway on the simulator', () => {
     assert.ok(options.length > 1, `${options.length} expiries listed`);
     const last = options.at(-1) ?? '';
     await page.selectOption('#expiry', last);
-    await page.waitForFunction(
-      (v) => (document.querySelector('#expiry') as HTMLSelectElement).value === v,
-      last,
-    );
     const label = (await page.textContent(`#expiry option[value="${last}"]`))?.split(' ')[0] ?? '';
     await page.waitForFunction(
       (l) => document.querySelector('#smile-title')?.textContent?.startsWith(`Smile ${l} `) === true,

@@ -41,6 +41,7 @@ describe('surfaceView', () => {
       ask: 0.7764,
       mid: smile.quotes[0]?.mid,
       inFit: true,
+      venue: s.smiles[0]?.quotes[0]?.venue ?? '',
     });
     // The sample's calendar violation names this expiry: the diagnostics row is flagged.
     assert.equal(smile.diagnostics.calendarFlag, true);

@@ -6,6 +6,7 @@
  */
 import uPlot from 'uplot';
 import { WideningRange } from './frame-scheduler.ts';
+import { venueColour } from './venues.ts';
 import type { SmileView, TermPoint } from './view-model.ts';
 
 const AXIS = { stroke: '#9aa4b2', grid: { stroke: '#2a2f3a', width: 1 }, ticks: { stroke: '#2a2f3a' } };
@@ -29,6 +30,8 @@ export class SmileChart {
   private readonly x = new WideningRange(0.02);
   private readonly y = new WideningRange(0.08);
   private view: SmileView | undefined;
+  /** Bars in each quote's venue colour (the composite smile) instead of in-fit/outside colours. */
+  private byVenue = false;
 
   constructor(
     private readonly el: HTMLElement,
@@ -70,8 +73,9 @@ export class SmileChart {
     this.y.reset();
   }
 
-  update(view: SmileView, asOfMs: number): void {
+  update(view: SmileView, asOfMs: number, byVenue = false): void {
     this.view = view;
+    this.byVenue = byVenue;
     const quoteKs = view.quotes.map((q) => q.k);
     const xs = [...new Set([...view.curve.k, ...quoteKs])].sort((a, b) => a - b);
     const curve = new Map(view.curve.k.map((k, i) => [k, view.curve.iv[i] ?? null]));
@@ -93,6 +97,8 @@ export class SmileChart {
     this.el.dataset.points = String(view.quotes.length);
     this.el.dataset.curvePoints = String(view.curve.iv.filter((v) => v !== null).length);
     this.el.dataset.outsideFit = String(view.quotes.filter((q) => !q.inFit).length);
+    this.el.dataset.venues = [...new Set(view.quotes.map((q) => q.venue))].sort().join(',');
+    this.el.dataset.byVenue = String(byVenue);
     this.el.dataset.asOf = String(asOfMs);
   }
 
@@ -100,19 +106,27 @@ export class SmileChart {
     this.plot.setSize({ width, height });
   }
 
-  /** Bid/ask IV as vertical segments, drawn under the points; outside-fit quotes in red. */
+  /**
+   * Bid/ask IV as vertical segments, drawn under the points; outside-fit quotes in red. By venue
+   * (composite smile): each venue's colour, outside-fit bars dashed and faint (their mids stay red).
+   */
   private drawBars(u: uPlot): void {
     const view = this.view;
     if (view === undefined) return;
     const ctx = u.ctx;
     ctx.save();
     ctx.lineWidth = 2 * devicePixelRatio;
+    const dash = [3 * devicePixelRatio, 3 * devicePixelRatio];
     // Outside-fit bars first, so a shared strike shows the in-fit quote's bar on top.
     const ordered = [...view.quotes.filter((q) => !q.inFit), ...view.quotes.filter((q) => q.inFit)];
     for (const q of ordered) {
       if (q.bid === null || q.ask === null) continue;
       const x = u.valToPos(q.k, 'x', true);
-      ctx.strokeStyle = q.inFit ? 'rgba(255, 202, 40, 0.8)' : 'rgba(255, 82, 82, 0.8)';
+      if (this.byVenue) {
+        ctx.strokeStyle = venueColour(q.venue);
+        ctx.globalAlpha = q.inFit ? 0.85 : 0.45;
+        ctx.setLineDash(q.inFit ? [] : dash);
+      } else ctx.strokeStyle = q.inFit ? 'rgba(255, 202, 40, 0.8)' : 'rgba(255, 82, 82, 0.8)';
       ctx.beginPath();
       ctx.moveTo(x, u.valToPos(q.bid, 'y', true));
       ctx.lineTo(x, u.valToPos(q.ask, 'y', true));

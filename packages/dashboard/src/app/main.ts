@@ -12,9 +12,16 @@ import { DiagnosticsTable } from './diagnostics-table.ts';
 import { FrameScheduler } from './frame-scheduler.ts';
 import { GatewayStatusTracker } from './gateway-status.ts';
 import { Heatmap } from './heatmap.ts';
+import { HistoryPanel } from './history-panel.ts';
+import { StatusPanel } from './status-panel.ts';
+import { renderSmileLegend, VenuePanel } from './venue-panel.ts';
+import { venueDiagnostics, venueOverlay } from './venues.ts';
 import { surfaceView } from './view-model.ts';
 
-/** Injected by the gateway's dashboard route: where the data comes from ("sim", "live", "unknown"). */
+/**
+ * Injected by the gateway's dashboard route: where the data comes from ("sim", "live", "unknown").
+ * Only a stand-in for the banner until `/v1/status` answers (status-panel.ts).
+ */
 declare global {
   interface Window {
     __VOLSTREAM__?: { source?: string };
@@ -33,11 +40,8 @@ const rate = new RateMeter();
 const selection: Selection = { currency: '', venue: '', expiryMs: undefined };
 const params = new URLSearchParams(location.search);
 const apiKey = params.get('api_key') ?? undefined;
-
-const source = window.__VOLSTREAM__?.source ?? 'unknown';
-const banner = $('banner');
-banner.hidden = source !== 'sim';
-document.body.dataset.source = source;
+/** `/v1/...` REST routes need the key when keys are on (the page got it in its own URL). */
+const headers: Record<string, string> = apiKey === undefined ? {} : { 'x-api-key': apiKey };
 
 const width = (id: string): number => Math.max(300, $(id).clientWidth);
 const smile = new SmileChart($('smile'), width('smile'), 300);
@@ -61,6 +65,22 @@ const byExpiry = new TermChart($('rrbf-expiry'), rrbf, width('rrbf-expiry'), 170
 const byTenor = new TermChart($('rrbf-tenor'), rrbf, width('rrbf-tenor'), 170, '');
 const heatmap = new Heatmap($<HTMLCanvasElement>('heatmap'));
 const table = new DiagnosticsTable($<HTMLTableElement>('diagnostics'));
+const venuePanel = new VenuePanel(
+  $<HTMLTableElement>('contributions'),
+  $<HTMLTableElement>('disagreement'),
+  $('venue-note'),
+);
+const statusPanel = new StatusPanel($('run-status'), $('banner'), window.__VOLSTREAM__?.source, headers, () =>
+  scheduler.markDirty(),
+);
+const history = new HistoryPanel(
+  $('history-atm'),
+  $('history-rr25'),
+  $<HTMLSelectElement>('history-range'),
+  () => ({ currency: selection.currency, venue: selection.venue }),
+  headers,
+  width('history-atm'),
+);
 
 function resetRanges(): void {
   smile.resetRanges();
@@ -110,8 +130,12 @@ function render(): void {
   currencySel.value = selection.currency;
   venueSel.value = selection.venue;
   renderStatus(nowMs);
+  statusPanel.render(nowMs);
+  history.follow();
+  $('history-what').textContent = `${selection.currency || '–'} ${selection.venue || 'composite'}`;
   const surface = state.surface(selection);
   if (surface === undefined) return;
+  const composite = surface.venue === 'composite';
   const view = surfaceView(surface, nowMs, state.smilesOf(selection));
   syncOptions(
     expirySel,
@@ -125,7 +149,10 @@ function render(): void {
   }
   expirySel.value = String(selection.expiryMs ?? '');
   if (chosen !== undefined) {
-    smile.update(chosen, view.asOfMs);
+    // The composite smile mixes venues: each venue's bars in its own colour.
+    const groups = composite ? venueOverlay(chosen.quotes) : undefined;
+    smile.update(chosen, view.asOfMs, groups !== undefined);
+    renderSmileLegend($('smile-legend'), groups);
     $('smile-title').textContent =
       `Smile ${chosen.label} · F ${chosen.forward.toFixed(0)} · ATM ${chosen.atmVol === null ? '–' : (chosen.atmVol * 100).toFixed(1)}% · ${chosen.quotes.length} quotes`;
   }
@@ -137,6 +164,7 @@ function render(): void {
     view.smiles.map((s) => s.diagnostics),
     view.asOfMs,
   );
+  venuePanel.update(composite ? venueDiagnostics(surface) : undefined, view.asOfMs);
   $('surface-info').textContent =
     `${view.currency} ${view.venue} · as of ${new Date(view.asOfMs).toISOString().slice(11, 23)}Z · ` +
     `index ${view.indexPrice?.toFixed(2) ?? '–'} · inputs ${view.newestInputAgeMs}–${view.oldestInputAgeMs} ms old · ` +
@@ -218,6 +246,7 @@ async function pollGateway(): Promise<void> {
   scheduler.markDirty();
 }
 void pollGateway();
+statusPanel.start();
 setInterval(() => void pollGateway(), 2000);
 // Ages and the message rate change with time alone: refresh the status once a second.
 setInterval(() => scheduler.markDirty(), 1000);
@@ -226,5 +255,6 @@ addEventListener('resize', () => {
   term.resize(width('term'), 170);
   byExpiry.resize(width('rrbf-expiry'), 170);
   byTenor.resize(width('rrbf-tenor'), 170);
+  history.resize(width('history-atm'));
   scheduler.markDirty();
 });

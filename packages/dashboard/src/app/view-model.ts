@@ -16,6 +16,8 @@ export interface QuoteView {
   ask: number | null;
   mid: number | null;
   inFit: boolean;
+  /** The quote's venue (a composite smile mixes venues). */
+  venue: string;
 }
 
 export interface DiagnosticsRow {
@@ -109,6 +111,7 @@ export function smileView(smile: Smile, calendarExpiries: ReadonlySet<number>, n
       ask: opt(q.askIv),
       mid: opt(q.midIv),
       inFit: q.inFit,
+      venue: q.venue,
     }))
     .filter((q) => Number.isFinite(q.k))
     .sort((x, y) => x.k - y.k);
