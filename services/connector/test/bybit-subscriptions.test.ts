@@ -81,3 +81,79 @@ describe('Bybit topics', () => {
     assert.equal(bybitRestUrlFor('ws://127.0.0.1:4321/v5/public/option'), 'http://127.0.0.1:4321');
   });
 });
+
+describe('Bybit acknowledgements', () => {
+  it('a linear-form ack ({"success":true,"op":"subscribe","req_id"}) confirms the topics of that request', async () => {
+    const { createServer } = await import('node:http');
+    const { WebSocketServer } = await import('ws');
+    const row = {
+      symbol: 'BTC-27DEC30-60000-C',
+      optionsType: 'Call',
+      status: 'Trading',
+      baseCoin: 'BTC',
+      quoteCoin: 'USD',
+      settleCoin: 'USDC',
+      launchTime: '1700000000000',
+      deliveryTime: String(Date.UTC(2030, 11, 27, 8)),
+      priceFilter: { tickSize: '5' },
+      lotSizeFilter: { minOrderQty: '0.01' },
+    };
+    const http = createServer((_req, res) => {
+      res.end(
+        JSON.stringify({
+          retCode: 0,
+          retMsg: 'OK',
+          result: { category: 'option', nextPageCursor: '', list: [row] },
+        }),
+      );
+    });
+    const wss = new WebSocketServer({ server: http });
+    const requests: { req_id: string; op: string; args: string[] }[] = [];
+    wss.on('connection', (ws) => {
+      ws.on('message', (d: Buffer) => {
+        const msg = JSON.parse(d.toString()) as { req_id: string; op: string; args: string[] };
+        requests.push(msg);
+        if (msg.op === 'subscribe') {
+          ws.send(
+            JSON.stringify({
+              success: true,
+              ret_msg: '',
+              conn_id: 'c1',
+              req_id: msg.req_id,
+              op: 'subscribe',
+            }),
+          );
+        }
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const port = (http.address() as { port: number }).port;
+    const feed = new BybitFeed(
+      bybitFeedOptions({
+        url: `ws://127.0.0.1:${port}/v5/public/option`,
+        currencies: ['BTC'],
+        connections: 1,
+        tuning: { instrumentRefreshMs: 0 },
+      }),
+      {
+        sink: new CollectingSink(),
+        logger: createLogger({ service: 'connector', level: 'silent' }),
+        clock: createReceiveClock(),
+      },
+    );
+    try {
+      feed.start();
+      await feed.whenConverged(5000);
+      assert.equal(feed.stats().channelsSubscribed, 2);
+      assert.ok(requests.every((r) => typeof r.req_id === 'string' && r.req_id !== ''));
+      assert.deepEqual(requests.find((r) => r.op === 'subscribe')?.args.sort(), [
+        'orderbook.25.BTC-27DEC30-60000-C',
+        'tickers.BTC-27DEC30-60000-C',
+      ]);
+    } finally {
+      await feed.stop();
+      wss.close();
+      await new Promise((r) => http.close(r));
+    }
+  });
+});

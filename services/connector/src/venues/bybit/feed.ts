@@ -265,9 +265,11 @@ export class BybitFeed {
 
   /** Subscribe/unsubscribe replies: option `COMMAND_RESP` or the linear/spot form. */
   #onReply(shard: BybitShard, reply: BybitCommandReply): void {
-    const ok = Array.isArray(reply.data?.successTopics) ? reply.data.successTopics : [];
+    const ok = Array.isArray(reply.data?.successTopics)
+      ? reply.data.successTopics.filter((t): t is string => typeof t === 'string')
+      : undefined;
     const failed = Array.isArray(reply.data?.failTopics) ? reply.data.failTopics : [];
-    shard.acknowledged(ok.filter((t): t is string => typeof t === 'string'));
+    shard.acknowledged(reply.req_id, reply.success === true && failed.length === 0, ok);
     if (reply.success === true && failed.length === 0) {
       this.metrics.controlFrames += 1;
       return;

@@ -36,6 +36,8 @@ export class BybitShard {
   #pending = Promise.resolve();
   readonly #queued: string[] = [];
   #nextReq = 1;
+  /** Subscribe requests awaiting their reply, by req_id (for replies without `successTopics`). */
+  readonly #requests = new Map<string, readonly string[]>();
   /** Send times of the pings in flight, oldest first (the option pong carries no req_id). */
   readonly #pingsInFlight: number[] = [];
   pingsSent = 0;
@@ -52,6 +54,7 @@ export class BybitShard {
     this.connection = new ManagedConnection(connection, {
       onOpen: () => {
         this.active.clear();
+        this.#requests.clear();
         this.#pingsInFlight.length = 0;
         this.#armPing();
         handlers.onOpen(this);
@@ -121,8 +124,15 @@ export class BybitShard {
     this.#send('subscribe', [topic]);
   }
 
-  /** A command reply: topics Bybit confirmed (wanted ones become active). */
-  acknowledged(topics: readonly string[]): void {
+  /**
+   * A command reply. The option form lists `successTopics`; the linear/spot form only says
+   * `success` and echoes `req_id`, which names the topics of our request. Wanted topics confirmed
+   * either way become active.
+   */
+  acknowledged(reqId: unknown, success: boolean, successTopics: readonly string[] | undefined): void {
+    const requested = typeof reqId === 'string' ? this.#requests.get(reqId) : undefined;
+    if (typeof reqId === 'string') this.#requests.delete(reqId);
+    const topics = successTopics ?? (success ? (requested ?? []) : []);
     for (const t of topics) if (this.wanted.has(t)) this.active.add(t);
   }
 
@@ -142,6 +152,7 @@ export class BybitShard {
         const req = `${op === 'subscribe' ? 's' : 'u'}${this.index}-${this.#nextReq++}`;
         if (this.connection.send(JSON.stringify({ req_id: req, op, args: chunk }))) {
           this.metrics.subscribeRequests += 1;
+          if (op === 'subscribe') this.#requests.set(req, chunk);
         }
       });
       this.#pending = this.#pending.catch((error: unknown) => {
