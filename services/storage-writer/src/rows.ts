@@ -207,5 +207,16 @@ export function surfaceRows(event: SurfaceEvent): TableRows {
       forward_vol: opt(t.forwardVol),
       extrapolated: t.extrapolated ? 1 : 0,
     })),
+    venue_disagreement: s.venueDisagreement.flatMap((d) =>
+      d.venues.map((v) => ({
+        ...common,
+        event_id: `${h.event_id as string}/${d.expiryMs}/${v.venue}`,
+        expiry_ms: Number(d.expiryMs),
+        member_venue: v.venue,
+        atm_vol: v.atmVol,
+        atm_vol_spread: d.atmVolSpread,
+        venues: d.venues.length,
+      })),
+    ),
   };
 }

@@ -95,6 +95,22 @@ export const MIGRATIONS: readonly Migration[] = [
       FROM surface_tenors GROUP BY run_id, currency, venue, tenor_days, minute`,
     ],
   },
+  {
+    version: 3,
+    name: 'venue disagreement of composite surfaces',
+    // One row per (composite surface, expiry listed by two fresh venues or more, member venue):
+    // `venue` is 'composite' like the surface's other rows, `member_venue` the venue whose ATM this
+    // is; the expiry's spread and venue count repeat on each of its rows, so a query needs no join
+    // to get them.
+    statements: [
+      `CREATE TABLE IF NOT EXISTS venue_disagreement (
+        ${HEADER}, currency String, as_of_ms Int64, fitter_id String, expiry_ms Int64,
+        member_venue String, atm_vol Float64, atm_vol_spread Float64, venues UInt32,
+        ${time('as_of_ms', 'as_of')}, ${time('expiry_ms', 'expiry')}
+      ) ENGINE = ReplacingMergeTree PARTITION BY ${monthOf('as_of_ms')}
+        ORDER BY (run_id, currency, venue, as_of_ms, expiry_ms, member_venue, event_id)`,
+    ],
+  },
 ];
 
 /**
@@ -130,5 +146,6 @@ export const DATA_TABLES = [
   'surfaces',
   'surface_expiries',
   'surface_tenors',
+  'venue_disagreement',
 ] as const;
 export type DataTable = (typeof DATA_TABLES)[number];
