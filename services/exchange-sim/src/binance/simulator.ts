@@ -199,6 +199,8 @@ export async function startBinanceSimulator(
   };
 
   const onMessage = (s: Session, text: string): void => {
+    // Messages already received on a connection being closed are not answered (nor counted).
+    if (s.ws.readyState !== s.ws.OPEN) return;
     const now = Date.now();
     s.messageTimes.push(now);
     while (s.messageTimes.length > 0 && s.messageTimes[0]! <= now - 1000) s.messageTimes.shift();
@@ -287,8 +289,9 @@ export async function startBinanceSimulator(
         if (data !== undefined) send(s, { stream, data });
       }
     }
-    if (market.now - lastMark >= markPriceMs) {
-      lastMark = market.now;
+    // Wall-clock cadence: a shared market's clock is moved by its owner, maybe not at all.
+    if (Date.now() - lastMark >= markPriceMs) {
+      lastMark = Date.now();
       publishMarket();
     }
   };
@@ -465,6 +468,8 @@ export async function startBinanceSimulator(
       clearInterval(pinger);
       for (const s of sessions) s.ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      // REST clients keep their sockets alive; close them too or `close` waits for them.
+      http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
