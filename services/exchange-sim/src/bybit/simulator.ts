@@ -19,91 +19,17 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '@volstream/logging';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { CalendarShape } from '../deribit/calendar.ts';
-import { CURRENCIES, type Currency, type OptionInstrument } from '../deribit/instruments.ts';
+import { CURRENCIES, type OptionInstrument } from '../deribit/instruments.ts';
 import { Market } from '../deribit/market.ts';
 import { initPricing } from '../deribit/pricing.ts';
 import { Prng } from '../prng.ts';
+import type { BybitBookView, BybitSimulator, BybitSimulatorOptions } from './api.ts';
 import { BybitBook, type BybitBookData } from './bybit-book.ts';
-import { BYBIT_SPECS, bybitInstrumentRow, bybitName } from './instruments.ts';
+import { BYBIT_SPECS, bybitName } from './instruments.ts';
+import { bybitMalformed } from './malformed.ts';
+import { instrumentsInfo } from './rest.ts';
 import { tickerRows } from './ticker.ts';
-
-export interface BybitSimulatorOptions {
-  port?: number;
-  host?: string;
-  /** Seed of the simulator's own market and of its Bybit quotes (default 1). */
-  seed?: string | number;
-  /** Start of the own market's clock (ignored with `market`). */
-  startTime?: number;
-  /** Currencies listed (default: all of the market's). */
-  currencies?: readonly Currency[];
-  /** Expiries of the own market (ignored with `market`); tests list fewer. */
-  calendar?: CalendarShape;
-  /** A shared market (multi-venue runs): quoted, never advanced by this simulator. */
-  market?: Market;
-  /** Server loop period, ms (default 100). */
-  tickMs?: number;
-  /** Share of subscribed books updated per tick (default 0.3). */
-  updateShare?: number;
-  /**
-   * Book updates per second across all subscribed books; replaces `updateShare` when set (how a
-   * multi-venue run splits its total rate over the venues).
-   */
-  rate?: number;
-  /** Ticker period per subscribed symbol, ms (default 500; Bybit: 100). */
-  tickerMs?: number;
-  /** Default REST page size (Bybit's default for options: 500). */
-  pageLimit?: number;
-  /** Close a connection that sent no ping for this long (0 = never, the default). */
-  pingTimeoutMs?: number;
-  logger?: Logger;
-}
-
-export interface BybitBookView {
-  u: number;
-  bids: [number, number][];
-  asks: [number, number][];
-}
-
-export interface BybitSimulatorStats {
-  sessions: number;
-  pings: number;
-  subscribes: number;
-  framesSent: number;
-  restRequests: number;
-}
-
-export interface BybitSimulator {
-  url: string;
-  restUrl: string;
-  port: number;
-  market: Market;
-  /** True when the simulator created (and advances) its market. */
-  ownsMarket: boolean;
-  /** Symbols of the listed options. */
-  instruments(): string[];
-  books(symbols?: string[]): Record<string, BybitBookView>;
-  /** The next delta of the book skips u values. */
-  gap(symbol: string): void;
-  /** The next delta of the book carries u = 1 (service restart). */
-  reset(symbol: string): void;
-  /** Pushes an unrequested snapshot of the book now (Bybit re-sends one by itself). */
-  resnapshot(symbol: string): void;
-  /** Stops sending market data until `resume`; the protocol (ping, subscribe) is still answered. */
-  pause(): void;
-  resume(): void;
-  disconnectAll(): void;
-  /** Lists one more expiry of a currency in the market now (seen through REST re-polling). */
-  listExtraExpiry(currency: Currency): void;
-  /** Expires the nearest expiry of a currency now. */
-  expireNearest(currency: Currency): void;
-  /** Sends each malformed frame of `BYBIT_MALFORMED` to every client. */
-  sendMalformed(): void;
-  stats(): BybitSimulatorStats;
-  stop(): Promise<void>;
-}
 
 interface Session {
   ws: WebSocket;
@@ -111,6 +37,9 @@ interface Session {
   topics: Set<string>;
   lastPingAt: number;
 }
+
+export type { BybitBookView, BybitSimulator, BybitSimulatorOptions, BybitSimulatorStats } from './api.ts';
+export { bybitMalformed } from './malformed.ts';
 
 const MAX_ARGS_PER_CONNECTION = 2000;
 const MAX_ARGS_CHARS = 21_000;
@@ -336,55 +265,10 @@ export async function startBybitSimulator(options: BybitSimulatorOptions = {}): 
   };
 
   // ---- HTTP (REST) and websocket ----
-  const rest = (res: ServerResponse, status: number, body: unknown): void => {
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     counters.restRequests += 1;
-    const url = new URL(req.url ?? '/', 'http://sim');
-    if (url.pathname !== '/v5/market/instruments-info') {
-      rest(res, 404, { retCode: 10_404, retMsg: 'Not Found', result: {}, retExtInfo: {}, time: Date.now() });
-      return;
-    }
-    if (url.searchParams.get('category') !== 'option') {
-      rest(res, 200, {
-        retCode: 10_001,
-        retMsg: 'params error: category',
-        result: {},
-        retExtInfo: {},
-        time: Date.now(),
-      });
-      return;
-    }
     refresh();
-    const base = url.searchParams.get('baseCoin') ?? 'BTC';
-    const limit = Math.min(
-      1000,
-      Math.max(1, Number(url.searchParams.get('limit') ?? pageLimit) || pageLimit),
-    );
-    const cursor = url.searchParams.get('cursor');
-    const offset =
-      cursor === null || cursor === '' ? 0 : Number(Buffer.from(cursor, 'base64url').toString().slice(2));
-    if (!Number.isSafeInteger(offset) || offset < 0) {
-      rest(res, 200, {
-        retCode: 10_001,
-        retMsg: 'params error: cursor',
-        result: {},
-        retExtInfo: {},
-        time: Date.now(),
-      });
-      return;
-    }
-    const all = [...bySymbol.values()].filter((o) => o.currency === base);
-    const page = all.slice(offset, offset + limit).map((o) => bybitInstrumentRow(o));
-    const next = offset + limit < all.length ? Buffer.from(`o:${offset + limit}`).toString('base64url') : '';
-    rest(res, 200, {
-      retCode: 0,
-      retMsg: 'success',
-      result: { category: 'option', nextPageCursor: next, list: page },
-      retExtInfo: {},
-      time: Date.now(),
-    });
+    instrumentsInfo(req, res, [...bySymbol.values()], pageLimit);
   };
   const http = createServer(onRequest);
   const wss = new WebSocketServer({ server: http, path: WS_PATH });
@@ -468,31 +352,4 @@ export async function startBybitSimulator(options: BybitSimulatorOptions = {}): 
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
-}
-
-/**
- * Malformed frames a client must count and drop: 1 invalid JSON, 2 unknown shapes, 1 unknown
- * topic, 1 unknown instrument, 2 bad values (a listed `symbol`'s ticker and book), 1 error reply.
- */
-export function bybitMalformed(symbol: string): string[] {
-  return [
-    '{"topic":"orderbook.25.',
-    '[1,2,3]',
-    '{"hello":"world"}',
-    '{"topic":"kline.1.BTCUSDT","type":"snapshot","ts":1,"data":{}}',
-    '{"topic":"tickers.BTC-1JAN00-1-C","type":"snapshot","ts":1,"data":{"symbol":"BTC-1JAN00-1-C"}}',
-    JSON.stringify({
-      topic: `tickers.${symbol}`,
-      type: 'snapshot',
-      ts: 1,
-      data: { symbol, markPrice: 'NaN' },
-    }),
-    JSON.stringify({
-      topic: `orderbook.25.${symbol}`,
-      type: 'delta',
-      ts: 1,
-      data: { s: symbol, b: [], a: [], u: -1 },
-    }),
-    '{"success":false,"ret_msg":"error:handler not found","conn_id":"x","op":"subscribe"}',
-  ];
 }
