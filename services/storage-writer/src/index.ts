@@ -27,6 +27,19 @@ export {
 export { DATA_TABLES, type DataTable, MIGRATIONS, type Migration, migrate } from './schema.ts';
 export { openServerStore, type ServerStoreOptions } from './server-store.ts';
 export {
+  type SealedSegment,
+  Spool,
+  type SpoolOptions,
+  type SpoolRecord,
+  type SpoolStats,
+} from './spool.ts';
+export {
+  SpoolDrainer,
+  type SpoolDrainerOptions,
+  type SpoolDrainerStats,
+  segmentRows,
+} from './spool-drainer.ts';
+export {
   DEFAULT_DATA_DIR,
   parseJsonEachRow,
   type Row,
@@ -37,6 +50,7 @@ export {
 } from './store.ts';
 export {
   batchRows,
+  SPOOL_LAG_TOPIC,
   STORAGE_WRITER,
   type StorageWriter,
   type StorageWriterOptions,

@@ -3,13 +3,20 @@
  * surface topics that turns each bus batch into rows and inserts them, and lets the bus commit
  * the batch only after ClickHouse acknowledged every insert of it. ClickHouse slow or down: the
  * handler retries with growing backoff and does not resolve, so nothing is committed, lag grows,
- * and nothing is lost; the live path is untouched because only this group waits.
+ * and nothing is lost; on Kafka the live path is untouched because only this group waits.
+ *
+ * With `spool` (the embedded run's in-process bus, where a group that does not commit fills the
+ * bus and ends up blocking the producers) the handler only appends the batch's rows to a disk
+ * spool and resolves at once; a drainer inserts from the spool at the store's pace. The bus never
+ * waits on the store, nothing is lost, and the backlog shows as spooled events in lag().
  */
-import type { Bus, BusBatch, Consumer, LagReport, TopicCodec } from '@volstream/bus';
+import type { Bus, Consumer, LagReport, TopicCodec } from '@volstream/bus';
 import { type MarketDataEvent, type SurfaceEvent, TOPICS, type VolatilityEvent } from '@volstream/contracts';
 import type { Logger } from '@volstream/logging';
 import { marketDataRows, surfaceRows, type TableRows, volatilityRows } from './rows.ts';
 import { DATA_TABLES, type DataTable } from './schema.ts';
+import { Spool, type SpoolOptions, type SpoolStats } from './spool.ts';
+import { SpoolDrainer } from './spool-drainer.ts';
 import type { Row, Store } from './store.ts';
 
 export const STORAGE_WRITER = 'storage-writer';
@@ -26,7 +33,16 @@ export interface StorageWriterOptions {
   maxBackoffMs?: number;
   /** Which topics to store (default all three). */
   topics?: readonly ('marketdata' | 'volatility' | 'surface')[];
+  /**
+   * Hand batches to a disk spool and insert from it (see the file comment); without it, batches
+   * are inserted before their offsets are committed. `lingerMs`: youngest spooled data an idle
+   * drainer inserts (default 200 ms).
+   */
+  spool?: SpoolOptions & { lingerMs?: number };
 }
+
+/** The pseudo-topic lag() reports spooled, not yet inserted, events under. */
+export const SPOOL_LAG_TOPIC = 'storage-writer.spool';
 
 export interface StorageWriterStats {
   readonly messages: number;
@@ -37,6 +53,8 @@ export interface StorageWriterStats {
   /** Events without a header/event id: counted and dropped. */
   readonly dropped: Readonly<Record<string, number>>;
   readonly lastError: string | undefined;
+  /** The spool's backlog and counters (spool mode only). */
+  readonly spool?: SpoolStats;
 }
 
 export interface StorageWriter {
@@ -123,7 +141,7 @@ export async function startStorageWriter(
   async function insertWithRetry(
     table: string,
     tableRows: readonly Row[],
-    batch: BusBatch<AnyEvent>,
+    from: Readonly<Record<string, string | number>>,
   ): Promise<void> {
     let delay = initialBackoff;
     for (;;) {
@@ -138,12 +156,13 @@ export async function startStorageWriter(
             {
               table,
               rows: tableRows.length,
-              topic: batch.topic,
-              partition: batch.partition,
+              ...from,
               retryInMs: delay,
               err: message,
             },
-            'insert failed; retrying (offsets stay uncommitted)',
+            spool === undefined
+              ? 'insert failed; retrying (offsets stay uncommitted)'
+              : 'insert failed; retrying (rows stay spooled)',
           );
         }
         lastError = message;
@@ -155,6 +174,21 @@ export async function startStorageWriter(
       }
     }
   }
+
+  const spool = options.spool === undefined ? undefined : await Spool.open(options.spool, logger);
+  const drainer =
+    spool === undefined
+      ? undefined
+      : new SpoolDrainer(spool, (table, r) => insertWithRetry(table, r, { spool: spool.dir }), {
+          tables: DATA_TABLES,
+          ...(options.spool?.lingerMs === undefined ? {} : { lingerMs: options.spool.lingerMs }),
+          onError: (error, segment) =>
+            logger.error(
+              { err: error, segment: segment.path },
+              'spool segment unreadable or not removable; retrying',
+            ),
+        });
+  drainer?.start();
 
   await consumer.subscribe(topics, { fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
@@ -174,32 +208,56 @@ export async function startStorageWriter(
           );
         }
       }
-      for (const table of DATA_TABLES) {
-        const r = byTable[table];
-        if (r === undefined || r.length === 0) continue;
-        await insertWithRetry(table, r, batch);
-        rows[table] = (rows[table] ?? 0) + r.length;
+      if (spool !== undefined) {
+        // The batch is safe on disk once this resolves; the bus may commit it.
+        await spool.append(byTable, batch.messages.length);
+      } else {
+        for (const table of DATA_TABLES) {
+          const r = byTable[table];
+          if (r === undefined || r.length === 0) continue;
+          await insertWithRetry(table, r, { topic: batch.topic, partition: batch.partition });
+          rows[table] = (rows[table] ?? 0) + r.length;
+        }
       }
       messages += batch.messages.length;
       batches++;
     },
   });
-  logger.info({ groupId, topics: topics.map((t) => t.name) }, 'storage writer consuming');
+  logger.info(
+    { groupId, topics: topics.map((t) => t.name), ...(spool === undefined ? {} : { spool: spool.dir }) },
+    'storage writer consuming',
+  );
 
   return {
     stats: () => ({
       messages,
       batches,
-      rows: { ...rows },
+      rows: drainer === undefined ? { ...rows } : drainer.stats().rows,
       insertFailures,
       dropped: { ...dropped },
       lastError,
+      ...(spool === undefined ? {} : { spool: spool.stats() }),
     }),
-    lag: () => consumer.lag(),
+    lag: async () => {
+      const bus = await consumer.lag();
+      if (spool === undefined) return bus;
+      const spooled = spool.stats().events;
+      return {
+        partitions: [
+          ...bus.partitions,
+          { topic: SPOOL_LAG_TOPIC, partition: 0, committed: -1, end: spooled, lag: spooled },
+        ],
+        total: bus.total + spooled,
+      };
+    },
     stop: async () => {
       stopping = true;
       stopController.abort();
       await consumer.stop();
+      // After the consumer: no append can follow. The insert in flight finishes; the rest of the
+      // spool is sealed (fsynced) and waits on disk for the next start.
+      await drainer?.stop();
+      await spool?.close();
     },
   };
 }
