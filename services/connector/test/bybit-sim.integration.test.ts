@@ -143,7 +143,13 @@ describe('Bybit connector against the Bybit simulator', () => {
   /** Pauses the market, lets everything in flight arrive, and compares every subscribed book. */
   async function assertBooksEqual(): Promise<void> {
     sim.pause();
-    await sleep(150);
+    // Wait until nothing more arrives (frames in flight on a loaded machine), then publish.
+    const data = () => feed.stats().messagesIn - feed.stats().controlFrames;
+    let seen = -1;
+    for (let i = 0; i < 30 && data() !== seen; i += 1) {
+      seen = data();
+      await sleep(100);
+    }
     await feed.flush();
     replicas.update(sink.events);
     const names = sim.instruments();
