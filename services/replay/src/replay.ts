@@ -31,9 +31,12 @@ export interface ReplayOptions {
   windowMs?: number;
   /** Most market-data events per window (default 5,000). */
   maxWindowEvents?: number;
-  /** Rows per read page (default 20,000). */
+  /** Rows per read page (default 5,000: the next page is read while this one is computed). */
   pageSize?: number;
-  /** Called after each page with progress (the CLI prints a line with ETA). */
+  /**
+   * Called after each page and once at the end with progress (the CLI draws a bar with ETA:
+   * progressPrinter).
+   */
   onProgress?: (p: ReplayProgress) => void;
   signal?: AbortSignal;
 }
@@ -44,6 +47,8 @@ export interface ReplayProgress {
   readonly eventTimeMs: number;
   readonly elapsedMs: number;
   readonly etaMs: number;
+  /** Replayed event-time span so far divided by wall time. */
+  readonly speed?: number;
 }
 
 export interface ReplayResult {
@@ -57,6 +62,8 @@ export interface ReplayResult {
   /** Replayed event-time span divided by wall time. */
   readonly speedup: number;
 }
+
+export const DEFAULT_PAGE_SIZE = 5_000;
 
 const sqlString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
@@ -83,7 +90,7 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
   // Windows of encoded records, cut on the stored exchange time (no decoding to cut them).
   const windower = new Windower<Uint8Array>(options.windowMs, options.maxWindowEvents);
   let newestMs = 0;
-  const pageSize = options.pageSize ?? 20_000;
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const speed = options.speed ?? 'max';
   let events = 0;
   let volQuoteRows = 0;
@@ -138,6 +145,18 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
        ORDER BY receive_time_ns, source_sequence, event_id LIMIT ${pageSize}`,
     );
   };
+  const progress = (done = events): void => {
+    const elapsedMs = performance.now() - started;
+    const span = firstEventMs === undefined ? 0 : lastEventMs - firstEventMs;
+    options.onProgress?.({
+      events: done,
+      totalEvents: total,
+      eventTimeMs: lastEventMs,
+      elapsedMs,
+      etaMs: done === 0 ? 0 : (elapsedMs / done) * Math.max(0, total - done),
+      speed: elapsedMs > 0 ? span / elapsedMs : 0,
+    });
+  };
   let nextPage: Promise<PageRow[]> | undefined = fetchPage(undefined);
   let writing: Promise<void> = Promise.resolve();
   while (nextPage !== undefined) {
@@ -175,20 +194,14 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
     await writing;
     writing = flushRows();
     writing.catch(() => undefined);
-    const elapsedMs = performance.now() - started;
-    options.onProgress?.({
-      events,
-      totalEvents: total,
-      eventTimeMs: lastEventMs,
-      elapsedMs,
-      etaMs: events === 0 ? 0 : (elapsedMs / events) * (total - events),
-    });
+    progress();
   }
   await writing;
   runWindow(windower.flush(), BigInt(newestMs));
   await flushRows();
   const elapsedMs = performance.now() - started;
   const span = firstEventMs === undefined ? 0 : lastEventMs - firstEventMs;
+  if (!options.signal?.aborted) progress(total);
   return {
     runId,
     fitterId,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fromBinary, SurfaceEventSchema, toBinary } from '@volstream/contracts';
 import { migrate, openStore, type Store } from '@volstream/storage-writer';
-import { replay } from '../src/index.ts';
+import { type ReplayProgress, replay } from '../src/index.ts';
 import { fillLive, simulatorSession } from './helpers/fill.ts';
 
 const ALT_FITTER = new URL('../../../packages/svi-core/pkg/test-fitters/alt_fitter.wasm', import.meta.url)
@@ -63,8 +63,22 @@ describe('replay', () => {
     assert.deepEqual(await surfacesOf(store, 'again-2'), live);
     assert.equal(b.fitterId, a.fitterId);
     // Small pages: the keyset pagination neither skips nor repeats an event.
-    const paged = await replay(store, { ...ALL, runId: 'paged', pageSize: 997 });
+    const seen: ReplayProgress[] = [];
+    const paged = await replay(store, {
+      ...ALL,
+      runId: 'paged',
+      pageSize: 997,
+      onProgress: (p) => seen.push(p),
+    });
     assert.equal(paged.events, a.events);
+    // Progress after every page and once at the end, counting up to every event.
+    assert.ok(seen.length >= Math.ceil(a.events / 997), `${seen.length} progress reports`);
+    assert.deepEqual(
+      seen.map((p) => p.events),
+      [...seen.map((p) => p.events)].sort((x, y) => x - y),
+    );
+    assert.equal(seen.at(-1)?.events, a.events);
+    assert.equal(seen.at(-1)?.totalEvents, a.events);
     assert.deepEqual(await surfacesOf(store, 'paged'), live);
   });
 

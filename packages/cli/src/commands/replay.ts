@@ -40,8 +40,6 @@ function parseSpeed(raw: string): 'max' | number | undefined {
   return n > 0 ? n : undefined;
 }
 
-const fmt = (ms: number): string => `${Math.max(0, Math.round(ms / 1000))}s`;
-
 export const replayCommand = defineCommand({
   name: 'replay',
   summary: 'Replay stored market data through the pipeline under a new run id (optionally another fitter).',
@@ -78,7 +76,7 @@ the same surfaces. Progress with ETA on stderr; the summary as JSON on stdout.`,
       return EXIT_USAGE;
     }
     const store = await openConfiguredStore(config);
-    const { replay } = await import('@volstream/replay');
+    const { progressPrinter, replay } = await import('@volstream/replay');
     try {
       const result = await replay(store, {
         fromMs,
@@ -88,12 +86,8 @@ the same surfaces. Progress with ETA on stderr; the summary as JSON on stdout.`,
         signal,
         ...(config.runId === undefined ? {} : { runId: config.runId }),
         ...(config.fitter === undefined ? {} : { wasmPath: config.fitter }),
-        onProgress: (p) => {
-          const pct = p.totalEvents > 0 ? ((100 * p.events) / p.totalEvents).toFixed(1) : '100.0';
-          stderr.write(
-            `replay: ${p.events}/${p.totalEvents} events (${pct}%), event time ${new Date(p.eventTimeMs).toISOString()}, elapsed ${fmt(p.elapsedMs)}, ETA ${fmt(p.etaMs)}\n`,
-          );
-        },
+        // A bar with ETA on a terminal, a line every few seconds otherwise (docs/STORAGE.md "Replay").
+        onProgress: progressPrinter(stderr as NodeJS.WritableStream & { isTTY?: boolean; columns?: number }),
       });
       stdout.write(`${JSON.stringify(result)}\n`);
       return EXIT_OK;
