@@ -31,6 +31,13 @@ export const WORKER_OPTIONS = {
     .env('VOLSTREAM_WORKER_MAX_WINDOW')
     .flag('max-window')
     .describe('Most input messages per window.'),
+  publishIntervalMs: int({ min: 0, max: 60_000 })
+    .default(0)
+    .env('VOLSTREAM_PUBLISH_INTERVAL_MS')
+    .flag('publish-interval-ms')
+    .describe(
+      'Order-book worker: publish each book top at most once per this many ms of event time (0 = once per window).',
+    ),
   sessionTimeout: duration({ min: 6_000, max: 300_000 })
     .default(30_000)
     .env('VOLSTREAM_WORKER_SESSION_TIMEOUT')

@@ -23,6 +23,8 @@ export interface InstrumentSlot {
   asOfMs: bigint;
   /** Its (venue, currency, expiry) state; undefined for perpetuals and spot. */
   expiry: ExpiryState | undefined;
+  /** Event time (newest input, ms) when its top was last published (the cadence). */
+  publishedAtMs: number;
 }
 
 export interface ExpiryState {
@@ -34,6 +36,8 @@ export interface ExpiryState {
   venueForward?: VenueForward;
   /** Newest exchange time of any input of the expiry. */
   newestMs: bigint;
+  /** Event time (newest input, ms) when the forward was last considered for publication. */
+  publishedAtMs: number;
   /** Last published forward (a Forward is published only when it changes). */
   published?: { value: number; source: number };
 }

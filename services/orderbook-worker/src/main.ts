@@ -1,5 +1,6 @@
 // Composition root of the order-book worker: node --import tsx services/orderbook-worker/src/main.ts
-//   [--brokers host:port] [--group orderbook-worker] [--window-ms 100] (docs/PIPELINE.md)
+//   [--brokers host:port] [--group orderbook-worker] [--window-ms 100] [--publish-interval-ms 100]
+//   (docs/PIPELINE.md)
 import { describeError } from '@volstream/errors';
 import { type WorkerStarter, workerMain } from '@volstream/worker-runtime';
 import { build, ORDERBOOK_WORKER } from './app.ts';
@@ -12,6 +13,7 @@ export const startOrderBookWorker: WorkerStarter = (config, deps) =>
       fromBeginning: config.fromBeginning,
       windowMs: config.windowMs,
       maxWindowMessages: config.maxWindowMessages,
+      publishIntervalMs: config.publishIntervalMs,
       ...(config.producerId === undefined ? {} : { producerId: config.producerId }),
     },
     deps,

@@ -32,6 +32,14 @@ export interface OrderBookTransformOptions {
   parityStrikes?: number;
   /** Publish-time clock, epoch ns (default nowNs; tests pin it for byte-identical output). */
   clock?: () => bigint;
+  /**
+   * Conflation cadence, ms of event time (default 0: one BookTop per touched instrument per
+   * window). When > 0, an instrument's top (and an expiry's forward) is published at most once per
+   * this interval of exchange time: updates in between stay pending and the latest is published
+   * at the end of the first window whose newest input is that much later than the last one
+   * published. A book that turns unsynced, and a first publication, go out at once.
+   */
+  publishIntervalMs?: number;
 }
 
 const REMOVED_STATES = new Set<number>([
@@ -91,6 +99,9 @@ export class OrderBookTransform {
   #dirtyBooks = new Map<InstrumentSlot, Cause>();
   #dirtyExpiries = new Map<ExpiryState, Cause>();
   #cause: Cause | undefined;
+  readonly #intervalMs: number;
+  /** Newest exchange time of any input so far (the cadence's clock). */
+  #eventNowMs = Number.NEGATIVE_INFINITY;
   #dropped: Record<string, number> = {};
   #examples: Record<string, Record<string, unknown>> = {};
   #counters: Record<string, number> = {};
@@ -104,6 +115,7 @@ export class OrderBookTransform {
     };
     this.#maxVenueAgeMs = options.maxVenueForwardAgeMs ?? 30_000;
     this.#parityStrikes = options.parityStrikes ?? 3;
+    this.#intervalMs = options.publishIntervalMs ?? 0;
   }
 
   /** Applies one window of decoded marketdata events (offset order) and returns what to publish. */
@@ -142,20 +154,41 @@ export class OrderBookTransform {
   }
 
   #begin(): void {
-    this.#dirtyBooks = new Map();
-    this.#dirtyExpiries = new Map();
+    // With a cadence, pending tops and forwards carry over to the next window.
+    if (this.#intervalMs === 0) {
+      this.#dirtyBooks = new Map();
+      this.#dirtyExpiries = new Map();
+    }
     this.#dropped = {};
     this.#examples = {};
     this.#counters = {};
   }
 
+  /** Whether a pending output last published at `publishedMs` is due (cadence, see options). */
+  #due(publishedMs: number): boolean {
+    return this.#intervalMs === 0 || this.#eventNowMs - publishedMs >= this.#intervalMs;
+  }
+
   #finish(): WindowResult<OrderBookEvent> {
     const outputs: OrderBookEvent[] = [];
     for (const [expiry, cause] of this.#dirtyExpiries) {
+      if (!this.#due(expiry.publishedAtMs)) {
+        if (cause instanceof Uint8Array) this.#dirtyExpiries.set(expiry, causeHeader(cause));
+        continue;
+      }
+      this.#dirtyExpiries.delete(expiry);
+      expiry.publishedAtMs = this.#eventNowMs;
       const forward = this.#forwardEvent(expiry, causeHeader(cause));
       if (forward !== undefined) outputs.push(forward);
     }
     for (const [slot, cause] of this.#dirtyBooks) {
+      if (slot.book.synced && !this.#due(slot.publishedAtMs)) {
+        // Held: keep the header, not the record (which pins its whole ingress batch in memory).
+        if (cause instanceof Uint8Array) this.#dirtyBooks.set(slot, causeHeader(cause));
+        continue;
+      }
+      this.#dirtyBooks.delete(slot);
+      slot.publishedAtMs = this.#eventNowMs;
       const index = this.#index.get(`${slot.meta.venue}:${slot.meta.currency}`);
       outputs.push(bookTopEvent(slot, index, causeHeader(cause), this.#publish));
     }
@@ -211,6 +244,7 @@ export class OrderBookTransform {
 
   #one(s: MarketDataScan): void {
     if (!s.hasHeader) return;
+    if (s.exchangeTimeMs > this.#eventNowMs) this.#eventNowMs = s.exchangeTimeMs;
     switch (s.kind) {
       case Kind.Snapshot:
         this.#snapshot(s);
@@ -244,7 +278,14 @@ export class OrderBookTransform {
     }
     if (meta.fromName) this.#count('instrument_from_name');
     const expiry = this.#expiryOf(meta);
-    const slot: InstrumentSlot = { meta, book: new L2Book(), ticker: {}, asOfMs: 0n, expiry };
+    const slot: InstrumentSlot = {
+      meta,
+      book: new L2Book(),
+      ticker: {},
+      asOfMs: 0n,
+      expiry,
+      publishedAtMs: Number.NEGATIVE_INFINITY,
+    };
     if (byName === undefined) {
       byName = new Map();
       this.#slots.set(venue, byName);
@@ -269,6 +310,7 @@ export class OrderBookTransform {
         options: new Map(),
         futures: new Map(),
         newestMs: 0n,
+        publishedAtMs: Number.NEGATIVE_INFINITY,
       };
       this.#expiries.set(key, state);
     }

@@ -1,29 +1,35 @@
 /**
- * The main-thread side of the embedded mode: starts the compute thread (compute-thread.ts), routes
- * the connector's market data into it and its outputs (surfaces) back onto the main thread's bus.
+ * The main-thread side of the embedded mode: starts the compute threads (compute-thread.ts), routes
+ * the connector's market data into them and their outputs (surfaces) back onto the main thread's bus.
+ *
+ * Layout `split` (default): thread 1 runs the order-book worker, thread 2 the volatility and
+ * surface workers; thread 1's book tops and forwards go to thread 2 over a MessageChannel of
+ * transferred batches (thread 2 acks each batch once appended, so its retention bounds thread 1),
+ * so a surface fit never waits behind an order-book window and the two use both cores. Layout
+ * `single`: one thread with all three workers (the layout before; kept for comparison).
  *
  * Ingress is credit based: `send` encodes on the caller's thread (what a Kafka producer does too),
  * posts one transferred batch per call (the connector already batches per event-loop turn) and
  * resolves at once while fewer than `maxInFlight` records are unacknowledged; past that it waits
- * for the thread's acks. The thread acks once the records are appended to its in-process log, so
+ * for the thread's acks. A thread acks once the records are appended to its in-process log, so
  * a busy compute thread shows up as consumer lag there first and as connector backpressure only
  * when its retention is full.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
 import type { Bus, Producer, ProducerOptions, RawRecord, TopicCodec } from '@volstream/bus';
 import { TOPICS } from '@volstream/contracts';
-import { VolstreamError } from '@volstream/errors';
 import type { Logger } from '@volstream/logging';
+import { startThread, type ThreadHandle } from './thread-handle.ts';
 import {
+  type ComputeLayout,
   type ComputeStats,
   type ComputeThreadData,
-  type FromThread,
   STAGES,
   type Stage,
   type StageSettings,
-  type ToThread,
+  type ThreadStats,
 } from './thread-protocol.ts';
-import { packRecords, transferables, unpackRecords, type WireBatch } from './wire.ts';
+import { packRecords, unpackRecords, type WireBatch } from './wire.ts';
 
 export interface ComputeHostOptions {
   transport?: 'inprocess' | 'kafka';
@@ -40,6 +46,8 @@ export interface ComputeHostOptions {
    * is tapped as the already-encoded ingress bytes, volatility comes back as egress. Default false.
    */
   mirror?: boolean;
+  /** Threads: `split` (order-book thread + volatility/surface thread, default) or `single`. */
+  layout?: ComputeLayout;
 }
 
 export interface ComputeHost {
@@ -49,7 +57,7 @@ export interface ComputeHost {
   /** Raw records straight into a compute-thread topic (tests: bad input). */
   inject(topic: string, records: readonly RawRecord[]): Promise<void>;
   stats(): Promise<ComputeStats>;
-  /** Records received from the thread (ingress) so far. */
+  /** Records sent to the compute threads (ingress) so far. */
   readonly ingress: { records: number; batches: number; waits: number };
   /** Stops the workers (in-flight windows finish) and the thread; returns the final stats. */
   stop(): Promise<ComputeStats | undefined>;
@@ -65,7 +73,26 @@ const INGRESS_TOPICS = new Set<string>([TOPICS.marketdata.name]);
 const EGRESS_TOPICS = [TOPICS.surface.name];
 const MIRROR_EGRESS_TOPICS = [TOPICS.surface.name, TOPICS.volatility.name];
 
-/** Starts the compute thread and resolves once its workers are running. */
+/** The threads' reports as one: every stage, the forwarding backlog counted as volatility lag. */
+function merge(parts: readonly ThreadStats[], host: { records: number; batches: number }): ComputeStats {
+  const workers = {} as ComputeStats['workers'];
+  const lag = {} as Record<Stage, number>;
+  const lagDetail = {} as ComputeStats['lagDetail'];
+  let forwardLag = 0;
+  for (const p of parts) {
+    Object.assign(workers, p.workers);
+    Object.assign(lag, p.lag);
+    Object.assign(lagDetail, p.lagDetail);
+    forwardLag += p.forwardLag;
+  }
+  lag.volatility = (lag.volatility ?? 0) + forwardLag;
+  // Egress = what came back to the main thread: the last thread's (the first one's goes onwards).
+  const last = parts[parts.length - 1];
+  const egress = last === undefined ? { records: 0, batches: 0 } : { ...last.egress };
+  return { workers, lag, lagDetail, ingress: host, egress };
+}
+
+/** Starts the compute threads and resolves once their workers are running. */
 export async function startComputeHost(
   options: ComputeHostOptions,
   deps: { bus: Bus; logger: Logger },
@@ -73,98 +100,67 @@ export async function startComputeHost(
   const stages = {} as Record<Stage, StageSettings>;
   for (const s of STAGES) stages[s] = { ...DEFAULT_STAGES[s], ...options.stages?.[s] };
   const transport = options.transport ?? 'inprocess';
-  const data: ComputeThreadData = {
+  const layout = options.layout ?? 'split';
+  const maxInFlight = options.maxInFlight ?? 200_000;
+  const egressProducer = deps.bus.producer({ maxBufferedMessages: 1_000_000 });
+  const onRecords = (batch: WireBatch): void => {
+    egressProducer.sendRaw(batch.topic, unpackRecords(batch)).catch((error: unknown) => {
+      deps.logger.error({ err: error }, 'egress append failed');
+    });
+  };
+  const base = {
     transport,
     brokers: [...(options.brokers ?? [])],
     kafkaIdempotent: options.kafkaIdempotent ?? false,
     logLevel: options.logLevel ?? 'info',
-    stages,
-    egressTopics: options.mirror === true ? MIRROR_EGRESS_TOPICS : EGRESS_TOPICS,
     retentionMessages: options.retentionMessages ?? 100_000,
   };
-  // The thread runs TypeScript too: its bootstrap registers tsx's loader (compute-thread-entry.mjs).
-  const worker = new Worker(new URL('./compute-thread-entry.mjs', import.meta.url), {
-    workerData: data,
-    execArgv: [],
-  });
-  const maxInFlight = options.maxInFlight ?? 200_000;
-  const egressProducer = deps.bus.producer({ maxBufferedMessages: 1_000_000 });
+  const egressTopics = options.mirror === true ? MIRROR_EGRESS_TOPICS : EGRESS_TOPICS;
+  const threadOptions = { maxInFlight, onRecords, logger: deps.logger };
+  // threads[0] takes the market data; the last one gives the surfaces back.
+  const threads: ThreadHandle[] = [];
+  if (layout === 'single') {
+    const data: ComputeThreadData = { ...base, stages, egressTopics, forwardTopics: [] };
+    threads.push(await startThread(data, [], threadOptions));
+  } else {
+    const { port1, port2 } = new MessageChannel();
+    // Thread 2 first, so thread 1's first forwarded batch finds its reader.
+    const later: ComputeThreadData = {
+      ...base,
+      stages: { volatility: stages.volatility, surface: stages.surface },
+      egressTopics,
+      forwardTopics: [],
+      upstream: port2,
+    };
+    const second = await startThread(later, [port2], threadOptions);
+    const first: ComputeThreadData = {
+      ...base,
+      stages: { orderbook: stages.orderbook },
+      egressTopics: [],
+      forwardTopics: [TOPICS.orderbook.name],
+      downstream: port1,
+    };
+    threads.push(await startThread(first, [port1], threadOptions), second);
+  }
+  const entry = threads[0] as ThreadHandle;
+  const exit = threads[threads.length - 1] as ThreadHandle;
+  /** The thread whose bus holds `topic` (market data: the first; the rest: the last). */
+  const threadOf = (topic: string): ThreadHandle => (INGRESS_TOPICS.has(topic) ? entry : exit);
   const ingress = { records: 0, batches: 0, waits: 0 };
-  let inFlight = 0;
-  let nextId = 1;
-  let waiters: (() => void)[] = [];
-  const pendingStats = new Map<number, (s: ComputeStats) => void>();
-  let onStopped: ((s: ComputeStats | undefined) => void) | undefined;
-  let exited = false;
-  let describe = '';
-
-  const send = (message: ToThread, transfer: ArrayBuffer[] = []): void =>
-    worker.postMessage(message, transfer);
-  const ready = new Promise<void>((resolve, reject) => {
-    worker.on('message', (message: FromThread) => {
-      switch (message.type) {
-        case 'ready':
-          describe = message.describe;
-          resolve();
-          break;
-        case 'ack': {
-          inFlight -= message.count;
-          if (inFlight < maxInFlight && waiters.length > 0) {
-            const run = waiters;
-            waiters = [];
-            for (const w of run) w();
-          }
-          break;
-        }
-        case 'records':
-          egressProducer
-            .sendRaw(message.batch.topic, unpackRecords(message.batch))
-            .catch((error: unknown) => {
-              deps.logger.error({ err: error }, 'egress append failed');
-            });
-          break;
-        case 'stats':
-          pendingStats.get(message.id)?.(message.stats);
-          pendingStats.delete(message.id);
-          break;
-        case 'stopped':
-          onStopped?.(message.stats);
-          break;
-        case 'failed':
-          deps.logger.error({ reason: message.message }, 'compute thread failed');
-          reject(new VolstreamError('INTERNAL', `Compute thread failed: ${message.message}`));
-          onStopped?.(undefined);
-          break;
-      }
-    });
-    worker.once('error', (error) => {
-      deps.logger.error({ err: error }, 'compute thread crashed');
-      reject(error);
-      onStopped?.(undefined);
-    });
-    worker.once('exit', () => {
-      exited = true;
-      for (const w of waiters) w();
-      waiters = [];
-      onStopped?.(undefined);
-    });
-  });
-  await ready;
-
   const post = async (batch: WireBatch): Promise<void> => {
-    while (inFlight >= maxInFlight && !exited) {
-      ingress.waits++;
-      await new Promise<void>((resolve) => waiters.push(resolve));
-    }
-    if (exited) throw new VolstreamError('BUS_CLOSED', 'Expected a running compute thread, was stopped');
-    inFlight += batch.count;
+    const thread = threadOf(batch.topic);
+    const waits = thread.ingress.waits;
+    await thread.post(batch);
     ingress.records += batch.count;
     ingress.batches++;
-    send({ type: 'records', id: nextId++, batch }, transferables(batch));
+    ingress.waits += thread.ingress.waits - waits;
   };
   const flushed = async (): Promise<void> => {
-    while (inFlight > 0 && !exited) await new Promise<void>((resolve) => setTimeout(resolve, 5));
+    for (const t of threads) await t.flushed();
   };
+  const describe =
+    `${STAGES.map((s) => `${s} worker`).join(', ')} on the ${transport} bus, ` +
+    (layout === 'split' ? 'in two threads (orderbook | volatility, surface)' : 'in one thread');
 
   const routingProducer = (local: Producer): Producer => ({
     send<T>(topic: TopicCodec<T>, values: readonly T[]): Promise<void> {
@@ -202,9 +198,7 @@ export async function startComputeHost(
   });
 
   const host: ComputeHost = {
-    get describe() {
-      return describe;
-    },
+    describe,
     ingress,
     ingressBus(bus: Bus): Bus {
       if (transport === 'kafka') return bus;
@@ -226,24 +220,25 @@ export async function startComputeHost(
         ),
       );
     },
-    stats() {
-      if (exited) return Promise.reject(new VolstreamError('BUS_CLOSED', 'Compute thread stopped'));
-      const id = nextId++;
-      return new Promise((resolve) => {
-        pendingStats.set(id, resolve);
-        send({ type: 'stats', id });
-      });
+    async stats() {
+      const parts = await Promise.all(threads.map((t) => t.stats()));
+      return merge(parts, { records: ingress.records, batches: ingress.batches });
     },
     async stop() {
-      if (exited) return undefined;
+      if (threads.some((t) => t.exited)) {
+        for (const t of threads) await t.stop();
+        return undefined;
+      }
       await flushed();
-      const final = await new Promise<ComputeStats | undefined>((resolve) => {
-        onStopped = resolve;
-        send({ type: 'stop' });
-      });
+      // In pipeline order: each thread hands everything it produced to the next before it ends.
+      const parts: ThreadStats[] = [];
+      for (const t of threads) {
+        const final = await t.stop();
+        if (final !== undefined) parts.push(final);
+      }
       await egressProducer.flush();
-      await worker.terminate();
-      return final;
+      if (parts.length !== threads.length) return undefined;
+      return merge(parts, { records: ingress.records, batches: ingress.batches });
     },
   };
   return host;

@@ -1,12 +1,14 @@
 /**
- * The compute thread of the embedded mode: an in-process bus with the order-book, volatility and
- * surface workers, fed by the main thread's connector through MessagePort batches. Everything CPU
- * heavy (book maintenance, IV inversion, SVI fits) runs here, so the connector's event loop on the
- * main thread only parses frames and answers heartbeats (ARCHITECTURE.md "Modes").
+ * A compute thread of the embedded mode: an in-process bus with some of the pipeline workers (the
+ * `split` layout: the order-book worker in one thread, the volatility and surface workers in the
+ * next; `single`: all three), fed through MessagePort batches by the main thread's connector or by
+ * the previous thread. Everything CPU heavy (book maintenance, IV inversion, SVI fits) runs in
+ * these threads, so the connector's event loop on the main thread only parses frames and answers
+ * heartbeats (ARCHITECTURE.md "Modes"), and a surface is never queued behind order-book windows.
  *
- * Started by `startComputeThread` (embedded-pipeline.ts) as `new Worker(this file)`.
+ * Started by `startComputeHost` (compute-host.ts) as `new Worker(compute-thread-entry.mjs)`.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import {
   type Bus,
   type BusBatch,
@@ -20,11 +22,12 @@ import { describeError } from '@volstream/errors';
 import { createLogger, type Logger } from '@volstream/logging';
 import type { RunningWorker, WorkerConfig, WorkerStarter } from '@volstream/worker-runtime';
 import {
-  type ComputeStats,
+  type BetweenThreads,
   type ComputeThreadData,
   type FromThread,
   STAGES,
   type Stage,
+  type ThreadStats,
   type ToThread,
 } from './thread-protocol.ts';
 import { packRecords, transferables, unpackRecords } from './wire.ts';
@@ -70,6 +73,40 @@ function openBus(logger: Logger): Bus {
   return createBus({ transport: 'inprocess', broker }, { logger });
 }
 
+/**
+ * Sends batches to the next thread, at most one unacknowledged batch at a time (the next thread
+ * acks once the records are in its log, so its retention bounds what waits here).
+ */
+class Downstream {
+  #nextId = 1;
+  #waiting = new Map<number, () => void>();
+
+  constructor(readonly port: MessagePort) {
+    port.on('message', (m: BetweenThreads) => {
+      if (m.type !== 'ack') return;
+      this.#waiting.get(m.id)?.();
+      this.#waiting.delete(m.id);
+    });
+  }
+
+  send(topic: string, values: Uint8Array[], keys: string[]): Promise<void> {
+    const id = this.#nextId++;
+    const batch = packRecords(topic, values, keys);
+    const acked = new Promise<void>((resolve) => this.#waiting.set(id, resolve));
+    this.port.postMessage({ type: 'records', id, batch } satisfies BetweenThreads, transferables(batch));
+    return acked;
+  }
+
+  /** Releases whoever waits (the next thread is gone). */
+  close(): void {
+    for (const w of this.#waiting.values()) w();
+    this.#waiting.clear();
+    this.port.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 async function main(): Promise<void> {
   // Logs on stderr like the CLI's (stdout is for command output); the thread's stderr is forwarded.
   const logger = createLogger({
@@ -78,8 +115,10 @@ async function main(): Promise<void> {
     destination: process.stderr,
   });
   const bus = openBus(logger);
-  const workers = {} as Record<Stage, RunningWorker>;
-  for (const stage of STAGES) {
+  const stages = STAGES.filter((s) => data.stages[s] !== undefined);
+  const workers: Partial<Record<Stage, RunningWorker>> = {};
+  for (const stage of stages) {
+    const settings = data.stages[stage]!;
     const config = {
       bus: data.transport,
       brokers: data.brokers,
@@ -87,8 +126,9 @@ async function main(): Promise<void> {
       logLevel: data.logLevel,
       group: undefined,
       fromBeginning: true,
-      windowMs: data.stages[stage].windowMs,
-      maxWindowMessages: data.stages[stage].maxWindowMessages,
+      windowMs: settings.windowMs,
+      maxWindowMessages: settings.maxWindowMessages,
+      publishIntervalMs: settings.publishIntervalMs ?? 0,
       producerId: `${stage}-worker-embedded`,
     } as unknown as WorkerConfig;
     workers[stage] = await (await starterOf(stage))(config, { bus, logger });
@@ -96,38 +136,80 @@ async function main(): Promise<void> {
   const ingress = { records: 0, batches: 0 };
   const egress = { records: 0, batches: 0 };
   const producer = bus.producer({ maxBufferedMessages: 1_000_000, backpressureTimeoutMs: 600_000 });
+  const downstream = data.downstream === undefined ? undefined : new Downstream(data.downstream);
 
-  // Egress: outputs the main thread serves (surfaces for the report, gateway, storage).
+  // Egress: outputs the main thread serves (surfaces for the report, gateway, storage), and
+  // forwarded topics the next thread consumes (the order-book thread's book tops and forwards).
   const egressConsumers: Consumer<Uint8Array>[] = [];
+  const forwardConsumers: Consumer<Uint8Array>[] = [];
   if (data.transport === 'inprocess') {
-    for (const name of data.egressTopics) {
+    const routes = [
+      ...data.egressTopics.map((name) => ({ name, forward: false })),
+      ...(downstream === undefined ? [] : data.forwardTopics.map((name) => ({ name, forward: true }))),
+    ];
+    for (const { name, forward } of routes) {
       const spec = Object.values(TOPICS).find((t) => t.name === name);
-      const consumer = bus.consumer<Uint8Array>({ groupId: 'pipeline-egress', maxBatchMessages: 5000 });
+      const consumer = bus.consumer<Uint8Array>({
+        groupId: forward ? 'pipeline-forward' : 'pipeline-egress',
+        maxBatchMessages: 5000,
+      });
       await consumer.subscribe([rawCodec(name, spec?.partitions ?? 4)], { fromBeginning: true });
       await consumer.run({
         eachBatch: async (batch: BusBatch<Uint8Array>) => {
           const values = batch.messages.map((m) => m.value);
           const keys = batch.messages.map((m) => m.key);
-          const packed = packRecords(batch.topic, values, keys);
           egress.records += values.length;
           egress.batches++;
+          if (forward && downstream !== undefined) {
+            await downstream.send(batch.topic, values, keys);
+            return;
+          }
+          const packed = packRecords(batch.topic, values, keys);
           post({ type: 'records', batch: packed }, transferables(packed));
         },
       });
-      egressConsumers.push(consumer);
+      (forward ? forwardConsumers : egressConsumers).push(consumer);
     }
   }
 
-  const stats = async (): Promise<ComputeStats> => {
-    const lagDetail = {} as ComputeStats['lagDetail'];
-    const lag = {} as Record<Stage, number>;
-    const workerStats = {} as ComputeStats['workers'];
-    for (const stage of STAGES) {
-      workerStats[stage] = workers[stage].stats();
-      lagDetail[stage] = await workers[stage].lag();
-      lag[stage] = lagDetail[stage].total;
+  // Records from the previous thread: appended to this thread's log, then acked (its credit).
+  data.upstream?.on('message', (m: BetweenThreads) => {
+    if (m.type !== 'records') return;
+    const records = unpackRecords(m.batch);
+    ingress.records += records.length;
+    ingress.batches++;
+    const ack = () => data.upstream?.postMessage({ type: 'ack', id: m.id, count: records.length });
+    producer.sendRaw(m.batch.topic, records).then(ack, (error: unknown) => {
+      logger.error({ err: error, topic: m.batch.topic }, 'compute thread: append from upstream failed');
+      ack();
+    });
+  });
+
+  const forwardLag = async (): Promise<number> => {
+    let total = 0;
+    for (const c of forwardConsumers) total += (await c.lag()).total;
+    return total;
+  };
+
+  const stats = async (): Promise<ThreadStats> => {
+    const lagDetail: ThreadStats['lagDetail'] & Record<string, unknown> = {};
+    const lag: Partial<Record<Stage, number>> = {};
+    const workerStats: Partial<Record<Stage, ReturnType<RunningWorker['stats']>>> = {};
+    for (const stage of stages) {
+      const w = workers[stage]!;
+      workerStats[stage] = w.stats();
+      const detail = await w.lag();
+      lagDetail[stage] = detail;
+      lag[stage] = detail.total;
     }
-    return { workers: workerStats, lag, lagDetail, ingress: { ...ingress }, egress: { ...egress } };
+    return {
+      workers: workerStats,
+      lag,
+      lagDetail,
+      ingress: { ...ingress },
+      egress: { ...egress },
+      forwardLag: await forwardLag(),
+    };
   };
 
   let stopping = false;
@@ -149,9 +231,13 @@ async function main(): Promise<void> {
       stopping = true;
       (async () => {
         await producer.flush();
-        for (const stage of STAGES) await workers[stage].stop();
+        for (const stage of stages) await workers[stage]!.stop();
+        // Everything the stopped workers produced goes on to the next thread before this one ends.
+        for (let i = 0; i < 400 && (await forwardLag()) > 0; i++) await sleep(25);
         const final = await stats();
-        for (const c of egressConsumers) await c.stop();
+        for (const c of [...forwardConsumers, ...egressConsumers]) await c.stop();
+        downstream?.close();
+        data.upstream?.close();
         await bus.close();
         post({ type: 'stopped', stats: final });
         port.close();
@@ -160,7 +246,7 @@ async function main(): Promise<void> {
   });
   post({
     type: 'ready',
-    describe: `${STAGES.map((s) => `${s} worker`).join(', ')} on the ${data.transport} bus`,
+    describe: `${stages.map((s) => `${s} worker`).join(', ')} on the ${data.transport} bus`,
   });
 }
 

@@ -1,7 +1,11 @@
 /**
- * Messages between the embedded host (main thread, where the connector runs) and the compute
- * thread (in-process bus + the three workers). See docs/PIPELINE.md "Modes".
+ * Messages between the embedded host (main thread, where the connector runs) and its compute
+ * threads (each an in-process bus with some of the workers), and between two compute threads.
+ * Layout `split` (default): the order-book thread, then the volatility + surface thread, linked by
+ * a MessageChannel of transferred orderbook-topic batches; `single`: one thread with all three
+ * workers. See docs/PIPELINE.md "Modes".
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { LagReport } from '@volstream/bus';
 import type { WorkerStats } from '@volstream/worker-runtime';
 import type { WireBatch } from './wire.ts';
@@ -13,19 +17,42 @@ export type Stage = (typeof STAGES)[number];
 export interface StageSettings {
   windowMs: number;
   maxWindowMessages: number;
+  /** Order-book stage: conflation cadence in ms of event time (0 = once per window). */
+  publishIntervalMs?: number;
 }
 
-/** `workerData` of the compute thread. */
+/** How the embedded workers are spread over threads. */
+export type ComputeLayout = 'split' | 'single';
+
+/** `workerData` of a compute thread. */
 export interface ComputeThreadData {
   transport: 'inprocess' | 'kafka';
   brokers: string[];
   kafkaIdempotent: boolean;
   logLevel: string;
-  stages: Record<Stage, StageSettings>;
+  /** The workers this thread runs, with their settings. */
+  stages: Partial<Record<Stage, StageSettings>>;
   /** Topics whose records go back to the main thread's bus (in-process transport only). */
   egressTopics: string[];
+  /** Topics whose records go to the next thread through `downstream` (in-process transport only). */
+  forwardTopics: string[];
+  /** To the next compute thread: `records` out, `ack` back (credit: one batch in flight per topic). */
+  downstream?: MessagePort;
+  /** From the previous compute thread: `records` in, appended to this thread's bus, then acked. */
+  upstream?: MessagePort;
   /** In-process retention per partition (messages), the bound on lag before backpressure. */
   retentionMessages: number;
+}
+
+/** What one compute thread reports: its own stages, and the lag of what it still has to forward. */
+export interface ThreadStats {
+  readonly workers: Partial<Record<Stage, WorkerStats>>;
+  readonly lag: Partial<Record<Stage, number>>;
+  readonly lagDetail: Partial<Record<Stage, LagReport>>;
+  readonly ingress: { records: number; batches: number };
+  readonly egress: { records: number; batches: number };
+  /** Records of `forwardTopics` not yet handed to the next thread. */
+  readonly forwardLag: number;
 }
 
 export interface ComputeStats {
@@ -48,6 +75,11 @@ export type FromThread =
   | { type: 'ready'; describe: string }
   | { type: 'ack'; id: number; count: number }
   | { type: 'records'; batch: WireBatch }
-  | { type: 'stats'; id: number; stats: ComputeStats }
-  | { type: 'stopped'; stats: ComputeStats }
+  | { type: 'stats'; id: number; stats: ThreadStats }
+  | { type: 'stopped'; stats: ThreadStats }
   | { type: 'failed'; message: string };
+
+/** Between two compute threads (on their MessageChannel). */
+export type BetweenThreads =
+  | { type: 'records'; id: number; batch: WireBatch }
+  | { type: 'ack'; id: number; count: number };

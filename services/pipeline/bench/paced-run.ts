@@ -1,0 +1,140 @@
+// One paced end-to-end run of the embedded compute host on generated market data: records are
+// injected at `rate` msgs/s (receive time stamped at injection) into a fresh host, surfaces are
+// read back on the main bus for receipt -> surface latency (publish_time_ns - receive_time_ns, as
+// the run report computes it), lag is sampled every 50 ms, CPU is the whole process (all threads).
+import { type BusBatch, createBus } from '@volstream/bus';
+import { type SurfaceEvent, TOPICS } from '@volstream/contracts';
+import type { Logger } from '@volstream/logging';
+import { type ComputeHost, LatencySamples, startComputeHost } from '../src/index.ts';
+import type { ComputeLayout } from '../src/thread-protocol.ts';
+import { type GeneratedLoad, type LoadRecord, receiveVarint } from './generated-load.ts';
+
+export interface PacedResult {
+  readonly rate: number;
+  readonly layout: ComputeLayout;
+  readonly messages: number;
+  readonly achieved: number;
+  readonly loss: number;
+  readonly dropped: number;
+  readonly peakLag: number;
+  readonly drainMs: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly surfaces: number;
+  readonly cpuUsPerMsg: number;
+  readonly rssMiB: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const nowNs = (): bigint => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
+
+function stamp(records: readonly LoadRecord[]): void {
+  const bytes = receiveVarint(nowNs());
+  for (const r of records) if (r.receiveAt >= 0) r.value.set(bytes, r.receiveAt);
+}
+
+async function inject(host: ComputeHost, records: readonly LoadRecord[]): Promise<void> {
+  stamp(records);
+  await host.inject(TOPICS.marketdata.name, records);
+}
+
+const totalLag = (s: Awaited<ReturnType<ComputeHost['stats']>>) =>
+  s.lag.orderbook + s.lag.volatility + s.lag.surface;
+
+/** Waits until every record went through and no stage lags; the wait and the peak lag seen. */
+async function drained(
+  host: ComputeHost,
+  n: number,
+  timeoutMs: number,
+): Promise<{ ms: number; peak: number }> {
+  const t0 = performance.now();
+  let peak = 0;
+  for (;;) {
+    const s = await host.stats();
+    const lag = totalLag(s);
+    peak = Math.max(peak, lag);
+    if (s.workers.orderbook.in >= n && lag === 0) return { ms: performance.now() - t0, peak };
+    if (performance.now() - t0 > timeoutMs) return { ms: Number.NaN, peak };
+    await sleep(50);
+  }
+}
+
+export async function pacedRun(
+  load: GeneratedLoad,
+  options: { rate: number; seconds: number; layout: ComputeLayout; logger: Logger },
+): Promise<PacedResult> {
+  const { rate, layout, logger } = options;
+  const bus = createBus({ transport: 'inprocess' }, { logger });
+  const host = await startComputeHost({ logLevel: 'error', layout, maxInFlight: 20_000 }, { bus, logger });
+  const latency = new LatencySamples();
+  let surfaces = 0;
+  const consumer = bus.consumer<SurfaceEvent>({ groupId: 'bench-latency' });
+  await consumer.subscribe([TOPICS.surface], { fromBeginning: true });
+  let measuring = false;
+  await consumer.run({
+    eachBatch: async (batch: BusBatch<SurfaceEvent>) => {
+      for (const m of batch.messages) {
+        const h = m.value.header;
+        if (m.value.payload.case !== 'surface' || h === undefined || !measuring) continue;
+        surfaces++;
+        latency.add(Number(h.publishTimeNs - h.receiveTimeNs) / 1e6);
+      }
+    },
+  });
+  try {
+    for (let i = 0; i < load.setup.length; i += 1000) await inject(host, load.setup.slice(i, i + 1000));
+    await drained(host, load.setup.length, 120_000);
+    const flow = load.flow.slice(0, Math.min(load.flow.length, Math.round(rate * options.seconds)));
+    measuring = true;
+    let peakLag = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peakLag = Math.max(peakLag, totalLag(await host.stats()));
+        await sleep(50);
+      }
+    })();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const chunk = Math.max(100, Math.min(1000, Math.round(rate / 100))); // ~10 ms of traffic
+    for (let i = 0; i < flow.length; i += chunk) {
+      await inject(host, flow.slice(i, i + chunk));
+      const wait = t0 + ((i + chunk) / rate) * 1000 - performance.now();
+      if (wait > 0) await sleep(wait);
+    }
+    const injectMs = performance.now() - t0;
+    const d = await drained(host, load.setup.length + flow.length, 120_000);
+    sampling = false;
+    await sampler;
+    const cpu = process.cpuUsage(cpu0);
+    const s = await host.stats();
+    const dropped = Object.values(s.workers.orderbook.dropped).reduce((a, b) => a + b, 0);
+    const summary = latency.summary();
+    return {
+      rate,
+      layout,
+      messages: flow.length,
+      achieved: (flow.length / (injectMs + (Number.isNaN(d.ms) ? 120_000 : d.ms))) * 1000,
+      loss: load.setup.length + flow.length - s.workers.orderbook.in,
+      dropped,
+      peakLag: Math.max(peakLag, d.peak),
+      drainMs: d.ms,
+      p50: summary.p50,
+      p99: summary.p99,
+      surfaces,
+      cpuUsPerMsg: (cpu.user + cpu.system) / flow.length,
+      rssMiB: process.memoryUsage().rss / 2 ** 20,
+    };
+  } finally {
+    await consumer.stop();
+    await host.stop();
+    await bus.close();
+  }
+}
+
+/**
+ * Sustained = the paced rate was met (≥ 97 %), nothing lost and the lag drained within a second
+ * of the injection ending (bounded, not growing).
+ */
+export const sustained = (r: PacedResult): boolean =>
+  r.achieved >= 0.97 * r.rate && r.loss === 0 && r.drainMs <= 1000;
