@@ -293,6 +293,37 @@ describe('Bybit connector against the Bybit simulator', () => {
     sim.resume();
   });
 
+  it('a socket silent for silenceMs (no data, no pong) is dropped and reconnected', async () => {
+    // A second feed that never pings within the test, on a paused venue: only silence can end it.
+    const quiet = new BybitFeed(
+      bybitFeedOptions({
+        url: sim.url,
+        currencies: ['BTC'],
+        connections: 1,
+        tuning: {
+          pingEveryMs: 60_000,
+          silenceMs: 400,
+          backoffBaseMs: 20,
+          backoffCapMs: 50,
+          instrumentRefreshMs: 0,
+        },
+      }),
+      {
+        sink: new CollectingSink(),
+        logger: createLogger({ service: 'connector-test', level: 'silent' }),
+        clock: createReceiveClock(),
+      },
+    );
+    sim.pause();
+    quiet.start();
+    try {
+      await until('dropped for silence and reconnected', () => quiet.stats().reconnects >= 1, 5000);
+    } finally {
+      await quiet.stop();
+      sim.resume();
+    }
+  });
+
   it('a disconnect reconnects, resubscribes and resyncs every book', async () => {
     const reconnects = feed.stats().reconnects;
     sim.disconnectAll();
