@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Surface, sampleEvents } from '@volstream/contracts';
-import { venueColour, venueDiagnostics, venueOverlay } from '../src/app/venues.ts';
+import { venueCellText, venueColour, venueDiagnostics, venueOverlay } from '../src/app/venues.ts';
 import type { QuoteView } from '../src/app/view-model.ts';
 
 function compositeSample(): Surface {
@@ -69,6 +69,15 @@ describe('venue diagnostics of a composite surface', () => {
       { atmVol: 0.7702, quotes: 38, excludedQuotes: 6, weight: 0.9, stale: false },
       { atmVol: 0.7791, quotes: 6, excludedQuotes: 2, weight: 0.1, stale: false },
     ]);
+    assert.deepEqual(row.cells.map(venueCellText), [
+      '0q · 0% · STALE',
+      '77.0% · 38q · 90%',
+      '77.9% · 6q · 10%',
+    ]);
+    assert.equal(
+      venueCellText({ atmVol: null, quotes: null, excludedQuotes: null, weight: null, stale: false }),
+      '–',
+    );
   });
 
   it('an expiry with a disagreement but no contributions still gets a row; big spreads are bad', () => {

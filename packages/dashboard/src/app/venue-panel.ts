@@ -5,7 +5,7 @@
  * when their venue columns change and otherwise updated in place.
  */
 
-import { type VenueDiagnostics, type VenueQuotes, venueColour } from './venues.ts';
+import { type VenueDiagnostics, type VenueQuotes, venueCellText, venueColour } from './venues.ts';
 import { expiryLabel } from './view-model.ts';
 
 const pct = (v: number | null, digits = 1): string => (v === null ? '–' : `${(v * 100).toFixed(digits)}%`);
@@ -92,10 +92,7 @@ export class VenuePanel {
       const tr = body.rows[i] ?? body.insertRow();
       setCell(tr, 0, `${expiryLabel(r.expiryMs)} (${Number.isFinite(r.days) ? r.days.toFixed(1) : '–'}d)`);
       r.cells.forEach((c, j) => {
-        const text =
-          c.quotes === null && c.atmVol === null
-            ? '–'
-            : `${pct(c.atmVol)}${c.quotes === null ? '' : ` · ${c.quotes}q`}${c.weight === null ? '' : ` · ${pct(c.weight, 0)}`}${c.stale ? ' · STALE' : ''}`;
+        const text = venueCellText(c);
         setCell(tr, j + 1, text, c.stale);
       });
       setCell(

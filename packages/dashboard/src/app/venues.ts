@@ -175,3 +175,14 @@ export function venueDiagnostics(surface: VenueSurfaceLike): VenueDiagnostics {
     }));
   return { venues, contributions, rows };
 }
+
+/** "60.5% · 17q · 61%" (ATM, quotes used, fit weight; parts the venue lacks left out), "–" if none. */
+export function venueCellText(c: VenueCell): string {
+  const parts = [
+    ...(c.atmVol === null ? [] : [`${(c.atmVol * 100).toFixed(1)}%`]),
+    ...(c.quotes === null ? [] : [`${c.quotes}q`]),
+    ...(c.weight === null ? [] : [`${(c.weight * 100).toFixed(0)}%`]),
+    ...(c.stale ? ['STALE'] : []),
+  ];
+  return parts.length === 0 ? '–' : parts.join(' · ');
+}
