@@ -1,7 +1,7 @@
 /**
  * Gateway status from its public endpoints: `/readyz` (JSON) and `/metrics` (Prometheus text,
- * services/gateway/src/metrics.ts; in embedded mode also the pipeline's figures). The gateway has no
- * per-venue connection status: the page shows the venues seen on the stream.
+ * services/gateway/src/metrics.ts; in embedded mode also the pipeline's figures), for the stream
+ * status line. Per-venue connection state comes from `/v1/status` (run-status.ts).
  */
 
 /** Samples of a Prometheus text exposition, keyed by `name` or `name{labels}` as written. */
