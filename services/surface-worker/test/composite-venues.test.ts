@@ -17,6 +17,7 @@ import { load, type SviCore } from 'svi-core';
 import { SurfaceTransform, type SurfaceTransformDeps } from '../src/index.ts';
 import { split } from './helpers.ts';
 import { EXPIRIES, multiVenueSnapshot, NOISE, truthVol, VENUES } from './multi-venue.ts';
+import { T0 } from './synthetic.ts';
 
 let core: SviCore;
 let deps: SurfaceTransformDeps;
@@ -185,6 +186,39 @@ describe('composite over four venues', () => {
     assert.ok(staleQuotes > 0, 'the stale venue quotes are shown');
     assert.ok((transform.stats().counters.composite_venue_stale ?? 0) >= 1);
     assert.ok((transform.stats().counters.excluded_venue_stale ?? 0) >= staleQuotes);
+  });
+
+  it('a venue that goes quiet drops out of the fits and the disagreement, and stays visible as stale', () => {
+    const t = new SurfaceTransform(deps);
+    const fresh = VENUES.filter((v) => v.venue !== 'binance');
+    t.process(multiVenueSnapshot(T0, fresh));
+    // 45 s later (> compositeMaxVenueAgeMs = 30 s) deribit and bybit update, okx does not.
+    const later = multiVenueSnapshot(
+      T0 + 45_000,
+      fresh.filter((v) => v.venue !== 'okx'),
+    );
+    const c = split(t.process(later).outputs).surfaces.find((s) => s.venue === 'composite');
+    assert.ok(c !== undefined);
+    const d14 = c.expiries.find((m) => m.expiryMs === EXPIRIES.d14);
+    assert.deepEqual(
+      d14?.contributions.map((x) => [x.venue, x.stale, x.quotes > 0]),
+      [
+        ['deribit', false, true],
+        ['okx', true, false],
+      ],
+    );
+    assert.ok(c.smiles[0]?.quotes.filter((q) => q.venue === 'okx').every((q) => !q.inFit && q.weight === 0));
+    assert.deepEqual(
+      c.venueDisagreement.map((d) => [d.expiryMs, d.venues.map((v) => v.venue)]),
+      [
+        [EXPIRIES.d30, ['bybit', 'deribit']],
+        [EXPIRIES.d60, ['bybit', 'deribit']],
+      ],
+    );
+    assert.deepEqual(
+      c.contributions.map((x) => x.venue),
+      ['bybit', 'deribit'],
+    );
   });
 
   it('identical input gives identical bytes', () => {
