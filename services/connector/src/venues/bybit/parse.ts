@@ -311,5 +311,8 @@ export function bybitIndexPrice(
   ctx: ParseContext,
 ): MarketDataEvent {
   const value = create(IndexPriceSchema, { indexName: currency, currency, price });
-  return envelope('index', currency, tsMs, 0, receiveNs, ctx, { case: 'indexPrice', value });
+  const event = envelope('index', currency, tsMs, 0, receiveNs, ctx, { case: 'indexPrice', value });
+  // Two tickers of one millisecond can carry two index values: the value is part of the identity.
+  event.header!.eventId = fastEventId(VENUE, 'index', currency, tsMs, price);
+  return event;
 }
