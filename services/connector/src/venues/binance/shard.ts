@@ -45,6 +45,7 @@ export class BinanceShard {
   #keepAliveTimer: NodeJS.Timeout | undefined;
   #pending = Promise.resolve();
   readonly #queued: string[] = [];
+  readonly #unqueued: string[] = [];
   keepAlivesSent = 0;
 
   constructor(
@@ -122,7 +123,15 @@ export class BinanceShard {
   remove(streams: readonly string[]): void {
     const gone = streams.filter((s) => this.wanted.delete(s));
     for (const s of gone) this.active.delete(s);
-    if (gone.length > 0 && this.connection.isOpen) this.#send('UNSUBSCRIBE', gone);
+    if (gone.length === 0 || !this.connection.isOpen) return;
+    // An expiry removes many books one by one: one UNSUBSCRIBE for the whole event-loop turn.
+    for (const s of gone) this.#unqueued.push(s);
+    if (this.#unqueued.length === gone.length) {
+      setImmediate(() => {
+        const queued = this.#unqueued.splice(0).filter((s) => !this.wanted.has(s));
+        if (this.connection.isOpen) this.#send('UNSUBSCRIBE', queued);
+      });
+    }
   }
 
   /**
