@@ -41,6 +41,8 @@ export class BinanceShard {
   readonly #inflight = new Map<number, { method: Method; streams: string[] }>();
   readonly #bucket: TokenBucket;
   #nextId = 1;
+  /** Socket sessions so far: requests queued for a closed session are not sent on the next. */
+  #session = 0;
   #lastFrameAt = 0;
   #keepAliveTimer: NodeJS.Timeout | undefined;
   #pending = Promise.resolve();
@@ -58,6 +60,7 @@ export class BinanceShard {
     this.#bucket = new TokenBucket({ ratePerSec: options.messagesPerSec, burst: options.messagesPerSec });
     this.connection = new ManagedConnection(connection, {
       onOpen: () => {
+        this.#session += 1;
         this.active.clear();
         this.#inflight.clear();
         this.#lastFrameAt = Date.now();
@@ -155,10 +158,13 @@ export class BinanceShard {
       method === 'LIST_SUBSCRIPTIONS' ? [[]] : chunkStreams(streams, this.options.streamsPerRequest);
     for (const chunk of chunks) {
       if (method !== 'LIST_SUBSCRIPTIONS' && chunk.length === 0) continue;
+      const session = this.#session;
       // Requests go out in order, each after a token of this socket's bucket (10 messages/s cap).
       this.#pending = this.#pending
         .then(async () => {
           await this.#bucket.take();
+          // A new session subscribes everything wanted on open; older requests are moot.
+          if (session !== this.#session) return;
           const id = this.#nextId++;
           const body = method === 'LIST_SUBSCRIPTIONS' ? { method, id } : { method, params: chunk, id };
           if (this.connection.send(JSON.stringify(body))) {
