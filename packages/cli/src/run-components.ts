@@ -1,4 +1,3 @@
-import { connect } from 'node:net';
 import type {
   ComputeComponent,
   ConnectorStatsLike,
@@ -6,90 +5,108 @@ import type {
   TruthSnapshotLike,
 } from '@volstream/pipeline';
 import type { Component, ComponentEntry } from './components.ts';
+import {
+  assertSimulated,
+  type RunSource,
+  resolveVenueSources,
+  runVenues,
+  type VenueSource,
+  type VenueStatus,
+  VenueStatusBoard,
+} from './run-venues.ts';
 import { storeComponent } from './store-component.ts';
 
-/** Where `volstream run` gets market data: the built-in simulator, the live venue, or whichever works. */
-export const RUN_SOURCES = ['auto', 'sim', 'live'] as const;
-export type RunSource = (typeof RUN_SOURCES)[number];
+export { canReach, RUN_SOURCES, type RunSource, type VenueStatus } from './run-venues.ts';
 
-/** Deribit's public websocket host (https://docs.deribit.com/#json-rpc), probed by `--source auto`. */
-const DERIBIT_HOST = 'www.deribit.com';
-
-/** Whether a TCP connection to host:443 opens within `timeoutMs` (no data is exchanged). */
-export function canReach(host: string, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port: 443, timeout: timeoutMs });
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-  });
+/** The slice of the venue simulators the connector entries and the report need. */
+interface SimulatorsLike {
+  url(venue: string): string | undefined;
+  truth(): unknown;
 }
 
-async function resolveSource(config: Readonly<Record<string, unknown>>): Promise<'sim' | 'live'> {
-  const source = (config.source ?? 'sim') as RunSource;
-  if (source !== 'auto') return source;
-  return (await canReach(DERIBIT_HOST, 1500)) ? 'live' : 'sim';
-}
-
-/** The slice of the simulator component the connector entry needs: its URL once started. */
-interface SimulatorLike extends Component {
-  simulator(): { readonly url: string; truth(): unknown } | undefined;
-}
-
-/** The slice of the connector component the report needs: its running connector's stats. */
+/** The slice of a connector component the report and the venue status need: its stats. */
 interface ConnectorLike extends Component {
   readonly connector: { stats(): unknown } | undefined;
 }
+
+/** The component list of a run, plus each venue's connection state for the gateway/dashboard. */
+export type RunComponents = ComponentEntry[] & {
+  /** Per venue of the run: source, connected, msgs/s since the previous call, books (connector stats). */
+  venueStatus(): VenueStatus[];
+};
 
 /**
  * What `volstream run` starts, in order (stopped in reverse). Each entry imports its service
  * lazily, so `--help` stays fast. A fresh list per run: entries share state (the simulator's
  * ephemeral URL, the compute thread the connector feeds) through this closure, never through
  * module globals. Order matters: the compute thread is up before the connector publishes into it,
- * and on shutdown the connector stops first, then the report is written (the workers and the
- * simulator's truth still answer), then the compute thread and the simulator stop.
+ * and on shutdown the connectors stop first, then the report is written (the workers and the
+ * simulator's truth still answer), then the compute thread and the simulators stop.
+ * `config.venues` (default deribit) gives one `connector-<venue>` entry per venue; the simulated
+ * venues share one `sim` component (one market model, one clock).
  */
-export function runComponents(): ComponentEntry[] {
-  let source: Promise<'sim' | 'live'> | undefined;
-  let sim: SimulatorLike | undefined;
+export function runComponents(config: Readonly<Record<string, unknown>> = {}): RunComponents {
+  const venues = runVenues(config);
+  let sources: Promise<VenueSource[]> | undefined;
+  let sims: SimulatorsLike | undefined;
   let compute: ComputeComponent | undefined;
-  let connector: ConnectorLike | undefined;
+  const connectors = new Map<string, ConnectorLike>();
+  const board = new VenueStatusBoard();
   let report: ReportComponent | undefined;
   let storing = false;
-  const sourceOf = (config: Readonly<Record<string, unknown>>): Promise<'sim' | 'live'> => {
-    source ??= resolveSource(config);
-    return source;
+  const sourcesOf = (cfg: Readonly<Record<string, unknown>>): Promise<VenueSource[]> => {
+    sources ??= resolveVenueSources(venues, (cfg.source ?? 'sim') as RunSource);
+    return sources;
   };
-  return [
+  /** The run's source as one word (the dashboard banner): `sim` when any venue is simulated. */
+  const sourceOf = async (cfg: Readonly<Record<string, unknown>>): Promise<'sim' | 'live'> =>
+    (await sourcesOf(cfg)).some((s) => s.source === 'sim') ? 'sim' : 'live';
+  const entries: ComponentEntry[] = [
     {
       name: 'sim',
-      async create(config) {
-        if ((await sourceOf(config)) !== 'sim') return undefined;
-        const { createSimulatorComponent } = await import('@volstream/exchange-sim');
-        const seed = config.seed ?? config.simSeed;
-        const inner = createSimulatorComponent({
-          ...(seed === undefined ? {} : { seed: seed as string }),
-          ...(config.simRate === undefined ? {} : { rate: config.simRate as number }),
-        });
-        const why =
-          config.source === 'auto'
-            ? `live venue ${DERIBIT_HOST}:443 unreachable, running the built-in Deribit simulator instead`
-            : '--source sim: the built-in Deribit simulator';
-        sim = {
-          name: inner.name,
-          async start(ctx) {
-            // Loud on purpose: simulated data must never be mistaken for a live market.
-            ctx.logger.warn({ source: config.source ?? 'sim' }, `SIMULATED DATA: ${why}`);
-            return inner.start(ctx);
-          },
-          stop: () => inner.stop(),
-          simulator: () => inner.simulator(),
+      async create(cfg) {
+        const simulated = (await sourcesOf(cfg)).filter((s) => s.source === 'sim');
+        if (simulated.length === 0) return undefined;
+        const { simulatedVenues, startVenueSimulators } = await import('@volstream/exchange-sim');
+        assertSimulated(
+          simulated.map((s) => s.venue),
+          await simulatedVenues(),
+        );
+        const seed = (cfg.seed ?? cfg.simSeed) as string | undefined;
+        let running: Awaited<ReturnType<typeof startVenueSimulators>> | undefined;
+        sims = {
+          url: (venue) => running?.url(venue),
+          truth: () => running?.truth(),
         };
-        return sim;
+        return {
+          name: 'sim',
+          async start(ctx) {
+            for (const s of simulated) {
+              // Loud on purpose: simulated data must never be mistaken for a live market.
+              ctx.logger.warn(
+                { source: cfg.source ?? 'sim', venue: s.venue },
+                `SIMULATED DATA for ${s.venue}: ${s.why}`,
+              );
+            }
+            running = await startVenueSimulators(
+              {
+                venues: simulated.map((s) => s.venue),
+                ...(seed === undefined ? {} : { seed }),
+                ...(cfg.simRate === undefined ? {} : { rate: cfg.simRate as number }),
+              },
+              ctx.logger,
+            );
+            const urls = running.venues.map((v) => `${v} on ${running?.url(v)}`).join(', ');
+            return {
+              describe: `simulators sharing one market (seed ${seed ?? '1'}, total rate ${String(cfg.simRate ?? 2000)}/s): ${urls}`,
+            };
+          },
+          async stop() {
+            const r = running;
+            running = undefined;
+            await r?.stop();
+          },
+        };
       },
     },
     {
@@ -117,10 +134,12 @@ export function runComponents(): ComponentEntry[] {
         if (compute === undefined) return undefined;
         report = createReportComponent({
           compute,
-          connector: () => connector?.connector?.stats() as ConnectorStatsLike | undefined,
-          ...(sim === undefined
-            ? {}
-            : { truth: () => sim?.simulator()?.truth() as TruthSnapshotLike | undefined }),
+          connector: () => undefined,
+          connectors: () =>
+            [...connectors.values()]
+              .map((c) => c.connector?.stats() as ConnectorStatsLike | undefined)
+              .filter((s) => s !== undefined),
+          ...(sims === undefined ? {} : { truth: () => sims?.truth() as TruthSnapshotLike | undefined }),
         });
         return report;
       },
@@ -148,17 +167,20 @@ export function runComponents(): ComponentEntry[] {
         });
       },
     },
-    {
-      name: 'connector-deribit',
-      async create(config) {
-        const live = (await sourceOf(config)) === 'live';
+  ];
+  for (const venue of venues) {
+    entries.push({
+      name: `connector-${venue}`,
+      async create(cfg) {
+        const source = (await sourcesOf(cfg)).find((s) => s.venue === venue)?.source ?? 'sim';
         const { createConnectorComponent } = await import('@volstream/connector');
         const inner = createConnectorComponent({
-          venue: 'deribit',
+          venue,
           // Live: the connector's default public endpoint. Simulated: the simulator's ephemeral port.
-          ...(live ? {} : { resolveUrl: () => sim?.simulator()?.url }),
+          ...(source === 'live' ? {} : { resolveUrl: () => sims?.url(venue) }),
         });
-        connector = inner;
+        connectors.set(venue, inner);
+        board.add(venue, source, () => inner.connector?.stats());
         // The connector publishes market data into the compute thread (embedded mode).
         return {
           name: inner.name,
@@ -166,6 +188,7 @@ export function runComponents(): ComponentEntry[] {
           stop: () => inner.stop(),
         };
       },
-    },
-  ];
+    });
+  }
+  return Object.assign(entries, { venueStatus: () => board.status() });
 }

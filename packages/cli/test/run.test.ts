@@ -75,7 +75,7 @@ describe('volstream run (child process)', () => {
     const result = await runCli(['run', '--source', 'auto', '--for', '1s', '--no-store']);
     assert.equal(result.code, 0, result.stderr);
     const lines = logLines(result.stderr);
-    const warn = lines.find((l) => l.level === 40 && /^SIMULATED DATA: /.test(String(l.msg)));
+    const warn = lines.find((l) => l.level === 40 && /^SIMULATED DATA for deribit: /.test(String(l.msg)));
     assert.match(
       String(warn?.msg),
       /live venue www\.deribit\.com:443 unreachable, running the built-in Deribit simulator/,

@@ -36,3 +36,21 @@ export {
   startOkxSimulator,
 } from './okx/simulator.ts';
 export { Prng } from './prng.ts';
+export {
+  isSharedMarket,
+  type MarketListener,
+  SharedMarket,
+  type SharedMarketOptions,
+} from './shared-market.ts';
+export { VenueBooks, type VenueBooksOptions } from './venue-books.ts';
+export {
+  type RunningVenueSimulator,
+  simulatedVenues,
+  simulatorStarters,
+  starterName,
+  startVenueSimulators,
+  type VenueSimulatorStarter,
+  type VenueSimulatorStartOptions,
+  type VenueSimulators,
+  type VenueSimulatorsOptions,
+} from './venue-simulators.ts';

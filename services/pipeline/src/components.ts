@@ -65,6 +65,8 @@ export function createComputeComponent(options: ComputeHostOptions = {}): Comput
 export interface ReportComponentOptions {
   compute: ComputeComponent;
   connector(): ConnectorStatsLike | undefined;
+  /** Every venue's connector stats (multi-venue runs); wins over `connector`. */
+  connectors?(): ConnectorStatsLike[];
   truth?(): TruthSnapshotLike | undefined;
 }
 
@@ -95,6 +97,7 @@ export function createReportComponent(options: ReportComponentOptions): ReportCo
         await load(),
         {
           connector: options.connector,
+          ...(options.connectors === undefined ? {} : { connectors: options.connectors }),
           compute: () => options.compute.stats(),
           ...(options.truth === undefined ? {} : { truth: options.truth }),
         },

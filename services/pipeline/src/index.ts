@@ -16,18 +16,23 @@ export { LatencySamples } from './latency.ts';
 export { type MetricsServer, startMetricsServer } from './metrics-server.ts';
 export { reportToPrometheus } from './prometheus.ts';
 export {
+  type CompositeReport,
   type ConnectorStatsLike,
   type RunReport,
   RunReportCollector,
   type RunReportOptions,
   type RunReportSources,
+  type VenueArbitrage,
+  type VenueConnectorReport,
 } from './report.ts';
 export { type ComputeStats, STAGES, type Stage, type StageSettings } from './thread-protocol.ts';
 export {
   type ExpiryError,
   MIN_COUNTED_YEARS,
+  type MultiVenueTruthSummary,
   type TruthSnapshotLike,
   type TruthSummary,
   TruthTracker,
+  type VenueTruthSummary,
 } from './truth-check.ts';
 export { packRecords, unpackRecords, type WireBatch } from './wire.ts';

@@ -2,6 +2,8 @@
  * The run report as Prometheus text exposition (format 0.0.4,
  * https://prometheus.io/docs/instrumenting/exposition_formats/). Served by `--metrics-port` and,
  * later, by the gateway at /metrics. Names are `volstream_pipeline_*`; counts since the run started.
+ * Per-venue figures carry a `venue` label (a venue's connector stage, its arbitrage counts and
+ * truth errors; `venue="composite"` for the composite); unlabelled samples are the run's totals.
  */
 import type { RunReport } from './report.ts';
 
@@ -28,21 +30,26 @@ export function reportToPrometheus(report: RunReport): string {
       lines.push(`${full}${l === '' ? '' : `{${l}}`} ${num(value)}`);
     }
   };
-  const stages = Object.entries(report.stages).filter(([name]) => name !== 'published') as [
-    string,
-    { in: number; out: number },
-  ][];
+  // connector-<venue> stages become stage="connector" with a venue label.
+  const stages = (
+    Object.entries(report.stages).filter(([name]) => name !== 'published') as [
+      string,
+      { in: number; out: number },
+    ][]
+  ).map(([s, c]): [Record<string, string>, { in: number; out: number }] =>
+    s.startsWith('connector-') ? [{ stage: 'connector', venue: s.slice(10) }, c] : [{ stage: s }, c],
+  );
   family(
     'stage_in_total',
     'counter',
     'Messages consumed by each stage.',
-    stages.map(([s, c]) => [{ stage: s }, c.in]),
+    stages.map(([l, c]) => [l, c.in]),
   );
   family(
     'stage_out_total',
     'counter',
     'Events produced by each stage.',
-    stages.map(([s, c]) => [{ stage: s }, c.out]),
+    stages.map(([l, c]) => [l, c.out]),
   );
   family('surfaces_published_total', 'counter', 'Surfaces published.', [
     [{}, report.stages.published.surfaces],
@@ -76,9 +83,14 @@ export function reportToPrometheus(report: RunReport): string {
       [{ kind: 'inverted' }, report.workSaved.fullyInverted],
     ],
   );
+  const byVenue = Object.entries(report.arbitrage.byVenue ?? {});
   family('arbitrage_violations_total', 'counter', 'Arbitrage violations re-checked in published surfaces.', [
     [{ kind: 'butterfly' }, report.arbitrage.butterflyViolations],
     [{ kind: 'calendar' }, report.arbitrage.calendarViolations],
+    ...byVenue.flatMap(([venue, a]): [Record<string, string>, number][] => [
+      [{ kind: 'butterfly', venue }, a.butterflyViolations],
+      [{ kind: 'calendar', venue }, a.calendarViolations],
+    ]),
   ]);
   if (report.truth !== undefined) {
     family(
@@ -88,6 +100,12 @@ export function reportToPrometheus(report: RunReport): string {
       [
         [{ metric: 'atm_vol' }, report.truth.atmVolErrVolPts.max],
         [{ metric: 'rr25' }, report.truth.rr25ErrVolPts.max],
+        ...Object.entries(report.truth.byVenue ?? {}).flatMap(
+          ([venue, t]): [Record<string, string>, number][] => [
+            [{ metric: 'atm_vol', venue }, t.atmVolErrVolPts.max],
+            [{ metric: 'rr25', venue }, t.rr25ErrVolPts.max],
+          ],
+        ),
       ],
     );
   }

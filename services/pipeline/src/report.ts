@@ -2,7 +2,9 @@
  * The run report (`volstream run --report report.json`, docs/PIPELINE.md "Run report"): per-stage
  * in/out counts, drops by reason, end-to-end throughput, receipt → surface latency, lag, work
  * saved, an independent arbitrage re-check of every published surface and, on the simulator, the
- * error of the fitted surfaces against the ground truth.
+ * error of the fitted surfaces against the ground truth. With several venues (`volstream run
+ * --venues …`): connector figures, arbitrage and truth per venue and for the composite; the
+ * top-level figures are the totals (counts) or the maxima (errors) over them.
  */
 import type { Bus, Consumer } from '@volstream/bus';
 import { type SurfaceEvent, TOPICS } from '@volstream/contracts';
@@ -11,7 +13,7 @@ import type { SviCore } from 'svi-core';
 import { type ArbitrageCount, checkArbitrage } from './arbitrage-check.ts';
 import { LatencySamples } from './latency.ts';
 import { type ComputeStats, STAGES, type Stage } from './thread-protocol.ts';
-import { type TruthSnapshotLike, type TruthSummary, TruthTracker } from './truth-check.ts';
+import { type MultiVenueTruthSummary, type TruthSnapshotLike, TruthTracker } from './truth-check.ts';
 
 /** The slice of the connector's stats the report uses (`ConnectorStats` of @volstream/connector). */
 export interface ConnectorStatsLike {
@@ -32,7 +34,10 @@ export interface ConnectorStatsLike {
 }
 
 export interface RunReportSources {
+  /** The run's one connector (single-venue callers); ignored when `connectors` is given. */
   connector(): ConnectorStatsLike | undefined;
+  /** Every venue's connector (multi-venue runs): each its own stage `connector-<venue>`. */
+  connectors?(): ConnectorStatsLike[];
   compute(): Promise<ComputeStats | undefined>;
   /** The simulator's ground truth now (undefined on a live venue). */
   truth?(): TruthSnapshotLike | undefined;
@@ -43,13 +48,38 @@ export interface StageCounts {
   out: number;
 }
 
+/** One venue's figures in the arbitrage re-check. */
+export interface VenueArbitrage {
+  surfacesChecked: number;
+  butterflyViolations: number;
+  calendarViolations: number;
+  worstG: number;
+  worstCrossing: number;
+}
+
+/** One venue's connector: its stage counts, drops, books and heartbeats. */
+export interface VenueConnectorReport extends StageCounts {
+  dropped: Record<string, number>;
+  instruments: number;
+  booksSynced: number;
+  heartbeat: ConnectorStatsLike['heartbeat'];
+}
+
+/** The latest composite surface of a currency: which venues fed it. */
+export interface CompositeReport {
+  surfaces: number;
+  contributions: { venue: string; quotes: number; expiries: number; weight: number }[];
+}
+
 export interface RunReport {
   version: 1;
   source: string;
   seed?: string;
   startedAt: string;
   durationS: number;
-  stages: Record<'connector' | Stage, StageCounts> & { published: { surfaces: number; smiles: number } };
+  /** `connector` = all venues' connectors; `connector-<venue>` = each one's (also with one venue). */
+  stages: Record<'connector' | Stage, StageCounts> &
+    Partial<Record<`connector-${string}`, StageCounts>> & { published: { surfaces: number; smiles: number } };
   dropped: {
     total: number;
     byReason: Record<string, number>;
@@ -66,10 +96,17 @@ export interface RunReport {
     worstG: number;
     worstCrossing: number;
     workerReported: { butterfly: number; calendar: number };
+    /** Per surface venue (`composite` included). */
+    byVenue: Record<string, VenueArbitrage>;
     note: string;
   };
+  /** All venues' connectors together (instruments and books summed, heartbeats summed / max). */
   connector?: { instruments: number; booksSynced: number; heartbeat: ConnectorStatsLike['heartbeat'] };
-  truth?: TruthSummary;
+  /** Per venue. */
+  connectors?: Record<string, VenueConnectorReport>;
+  /** Per currency, once a composite surface was published (more than one venue). */
+  composite?: Record<string, CompositeReport>;
+  truth?: MultiVenueTruthSummary;
 }
 
 export interface RunReportOptions {
@@ -89,6 +126,8 @@ export class RunReportCollector {
   readonly #truth: TruthTracker;
   readonly #arb: ArbitrageCount = { butterfly: 0, calendar: 0, worstG: 0, worstCrossing: 0 };
   readonly #workerArb = { butterfly: 0, calendar: 0 };
+  readonly #arbByVenue = new Map<string, VenueArbitrage>();
+  readonly #composite = new Map<string, CompositeReport>();
   readonly #maxLag = zeroStages();
   #maxLagTotal = 0;
   #surfaces = 0;
@@ -140,6 +179,31 @@ export class RunReportCollector {
       .filter((s) => s.svi !== undefined)
       .map((s) => ({ time: s.timeToExpiryYears, params: { ...(s.svi as NonNullable<typeof s.svi>) } }));
     const c = checkArbitrage(this.core, slices);
+    const venue = surface.venue === '' ? 'unknown' : surface.venue;
+    const v = this.#arbByVenue.get(venue) ?? {
+      surfacesChecked: 0,
+      butterflyViolations: 0,
+      calendarViolations: 0,
+      worstG: 0,
+      worstCrossing: 0,
+    };
+    v.surfacesChecked++;
+    v.butterflyViolations += c.butterfly;
+    v.calendarViolations += c.calendar;
+    v.worstG = Math.min(v.worstG, c.worstG);
+    v.worstCrossing = Math.max(v.worstCrossing, c.worstCrossing);
+    this.#arbByVenue.set(venue, v);
+    if (venue === 'composite') {
+      this.#composite.set(surface.currency, {
+        surfaces: (this.#composite.get(surface.currency)?.surfaces ?? 0) + 1,
+        contributions: surface.contributions.map((x) => ({
+          venue: x.venue,
+          quotes: x.quotes,
+          expiries: x.expiries,
+          weight: x.weight,
+        })),
+      });
+    }
     this.#arb.butterfly += c.butterfly;
     this.#arb.calendar += c.calendar;
     this.#arb.worstG = Math.min(this.#arb.worstG, c.worstG);
@@ -184,7 +248,8 @@ export class RunReportCollector {
     const now = this.#stopped ?? Date.now();
     const durationS = (now - this.#started) / 1000;
     const compute = this.#lastCompute;
-    const conn = this.sources.connector();
+    const venues = this.sources.connectors?.() ?? [this.sources.connector()].filter((c) => c !== undefined);
+    const conn = sumConnectors(venues);
     const stage = (s: Stage): StageCounts => ({
       in: compute?.workers[s].in ?? 0,
       out: compute?.workers[s].out ?? 0,
@@ -248,6 +313,7 @@ export class RunReportCollector {
         worstG: this.#arb.worstG,
         worstCrossing: this.#arb.worstCrossing,
         workerReported: { ...this.#workerArb },
+        byVenue: Object.fromEntries([...this.#arbByVenue].sort((a, b) => a[0].localeCompare(b[0]))),
         note: 'violations re-checked from the published SVI parameters (svi-core sviG on k in [-3, 3], sviW across consecutive expiries on |k| <= 3 sqrt(T_later)); workerReported = the worker flags (detected before repair)',
       },
     };
@@ -257,8 +323,56 @@ export class RunReportCollector {
         booksSynced: conn.booksSynced,
         heartbeat: conn.heartbeat,
       };
+      report.connectors = {};
+      for (const c of venues) {
+        report.stages[`connector-${c.venue}`] = { in: c.messagesIn, out: c.eventsOut };
+        report.connectors[c.venue] = {
+          in: c.messagesIn,
+          out: c.eventsOut,
+          dropped: Object.fromEntries(Object.entries(c.dropped).filter(([, n]) => n > 0)),
+          instruments: c.instruments,
+          booksSynced: c.booksSynced,
+          heartbeat: c.heartbeat,
+        };
+      }
     }
+    if (this.#composite.size > 0) report.composite = Object.fromEntries(this.#composite);
     if (this.sources.truth !== undefined) report.truth = this.#truth.summary();
     return report;
   }
+}
+
+/** All venues' connectors as one (counts summed, heartbeat maxima); undefined without any. */
+function sumConnectors(venues: readonly ConnectorStatsLike[]): ConnectorStatsLike | undefined {
+  if (venues.length <= 1) return venues[0];
+  const dropped: Record<string, number> = {};
+  const hb = { testRequests: 0, answered: 0, maxAnswerUs: 0, lastRttMs: 0, maxRttMs: 0 };
+  let messagesIn = 0;
+  let eventsOut = 0;
+  let droppedTotal = 0;
+  let instruments = 0;
+  let booksSynced = 0;
+  for (const c of venues) {
+    messagesIn += c.messagesIn;
+    eventsOut += c.eventsOut;
+    droppedTotal += c.droppedTotal;
+    instruments += c.instruments;
+    booksSynced += c.booksSynced;
+    for (const [reason, n] of Object.entries(c.dropped)) dropped[reason] = (dropped[reason] ?? 0) + n;
+    hb.testRequests += c.heartbeat.testRequests;
+    hb.answered += c.heartbeat.answered;
+    hb.maxAnswerUs = Math.max(hb.maxAnswerUs, c.heartbeat.maxAnswerUs);
+    hb.lastRttMs = Math.max(hb.lastRttMs, c.heartbeat.lastRttMs);
+    hb.maxRttMs = Math.max(hb.maxRttMs, c.heartbeat.maxRttMs);
+  }
+  return {
+    venue: 'all',
+    messagesIn,
+    eventsOut,
+    dropped,
+    droppedTotal,
+    instruments,
+    booksSynced,
+    heartbeat: hb,
+  };
 }

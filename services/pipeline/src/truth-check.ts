@@ -6,6 +6,9 @@
  * `as_of_ms` (the simulator's clock is the exchange time). Only expiries of at least 7 days count
  * toward the headline maxima: a smile days from expiry has too few quotes inside the spread-width
  * filters to pin the ATM vol to half a vol point (QUANT.md §6; the per-expiry errors still list them).
+ * Several venues (and their composite) quoting one simulated market share one truth: errors are
+ * kept per (venue, currency, expiry); the headline maxima are over every venue and the composite,
+ * and `byVenue` has each venue's own.
  */
 import type { Surface } from '@volstream/contracts';
 
@@ -23,6 +26,8 @@ export interface TruthSnapshotLike {
 }
 
 export interface ExpiryError {
+  /** The surface's venue (`composite` for the composite surface). */
+  venue: string;
   currency: string;
   expiry: string;
   years: number;
@@ -46,12 +51,20 @@ export interface TruthSummary {
   perExpiry: ExpiryError[];
 }
 
+/** The headline figures of one venue (or the composite). */
+export type VenueTruthSummary = Omit<TruthSummary, 'rule' | 'perExpiry'>;
+
+/** All venues' errors (headline = max over venues and composite) and each venue's own. */
+export interface MultiVenueTruthSummary extends TruthSummary {
+  byVenue: Record<string, VenueTruthSummary>;
+}
+
 export const MIN_COUNTED_YEARS = 7 / 365;
 
 export class TruthTracker {
   readonly #snapshots: TruthSnapshotLike[] = [];
   readonly #errors = new Map<string, ExpiryError>();
-  #compared = 0;
+  readonly #comparedByVenue = new Map<string, number>();
 
   /**
    * @param warmupUntilMs exchange time before which surfaces count toward `last` only (the
@@ -77,15 +90,17 @@ export class TruthTracker {
     if (best === undefined || Math.abs(best.timestamp - asOf) > this.maxGapMs) return false;
     const truth = best.currencies[surface.currency];
     if (truth === undefined) return false;
-    this.#compared++;
+    const venue = surface.venue === '' ? 'unknown' : surface.venue;
+    this.#comparedByVenue.set(venue, (this.#comparedByVenue.get(venue) ?? 0) + 1);
     const afterWarmup = asOf >= this.warmupUntilMs;
     for (const t of truth.expiries) {
       const m = surface.expiries.find((e) => Number(e.expiryMs) === t.expiry);
       if (m === undefined || m.atmVol === undefined) continue;
       const atm = Math.abs(m.atmVol - t.atmVol) * 100;
       const rr = m.rr25 === undefined ? Number.POSITIVE_INFINITY : Math.abs(m.rr25 - t.rr25) * 100;
-      const id = `${surface.currency}:${t.code}`;
+      const id = `${venue}:${surface.currency}:${t.code}`;
       const e = this.#errors.get(id) ?? {
+        venue,
         currency: surface.currency,
         expiry: t.code,
         years: t.years,
@@ -110,25 +125,42 @@ export class TruthTracker {
     return true;
   }
 
-  summary(): TruthSummary {
+  summary(): MultiVenueTruthSummary {
     const perExpiry = [...this.#errors.values()].sort(
-      (a, b) => a.currency.localeCompare(b.currency) || a.years - b.years,
+      (a, b) => a.venue.localeCompare(b.venue) || a.currency.localeCompare(b.currency) || a.years - b.years,
     );
-    const counted = perExpiry.filter((e) => e.counted);
-    const max = (f: (e: ExpiryError) => number): number =>
-      counted.length === 0 ? Number.NaN : Math.max(...counted.map(f));
+    let compared = 0;
+    for (const n of this.#comparedByVenue.values()) compared += n;
+    const byVenue: Record<string, VenueTruthSummary> = {};
+    for (const [venue, n] of [...this.#comparedByVenue].sort((a, b) => a[0].localeCompare(b[0]))) {
+      byVenue[venue] = headline(
+        perExpiry.filter((e) => e.venue === venue),
+        n,
+      );
+    }
     return {
       rule:
-        'per currency and expiry, |fitted - truth| in vol points vs the truth snapshot nearest the surface as_of_ms; ' +
-        'max = over expiries >= 7 days of the error in the latest surface; maxOverRun = the same over every surface after warm-up',
-      surfacesCompared: this.#compared,
-      atmVolErrVolPts: {
-        max: max((e) => e.atmVolErrVolPts),
-        maxOverRun: max((e) => e.atmVolErrVolPtsMaxOverRun),
-      },
-      rr25ErrVolPts: { max: max((e) => e.rr25ErrVolPts), maxOverRun: max((e) => e.rr25ErrVolPtsMaxOverRun) },
-      expiriesCounted: counted.length,
+        'per venue (and composite), currency and expiry, |fitted - truth| in vol points vs the truth snapshot nearest the surface as_of_ms; ' +
+        'max = over venues, composite and expiries >= 7 days of the error in the latest surface; maxOverRun = the same over every surface after warm-up',
+      ...headline(perExpiry, compared),
       perExpiry,
+      byVenue,
     };
   }
+}
+
+/** Max over the counted (T ≥ 7 d) expiries of `errors`; NaN when none counted. */
+function headline(errors: readonly ExpiryError[], surfacesCompared: number): VenueTruthSummary {
+  const counted = errors.filter((e) => e.counted);
+  const max = (f: (e: ExpiryError) => number): number =>
+    counted.length === 0 ? Number.NaN : Math.max(...counted.map(f));
+  return {
+    surfacesCompared,
+    atmVolErrVolPts: {
+      max: max((e) => e.atmVolErrVolPts),
+      maxOverRun: max((e) => e.atmVolErrVolPtsMaxOverRun),
+    },
+    rr25ErrVolPts: { max: max((e) => e.rr25ErrVolPts), maxOverRun: max((e) => e.rr25ErrVolPtsMaxOverRun) },
+    expiriesCounted: counted.length,
+  };
 }

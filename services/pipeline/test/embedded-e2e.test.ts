@@ -46,7 +46,7 @@ describe('volstream run, embedded, on the simulator', () => {
 
     const lines = logLines(result.stderr);
     assert.ok(
-      lines.some((l) => l.level === 40 && /^SIMULATED DATA: /.test(String(l.msg))),
+      lines.some((l) => l.level === 40 && /^SIMULATED DATA for deribit: /.test(String(l.msg))),
       'a WARN line announces simulated data',
     );
     const pipeline = lines.find((l) => l.component === 'pipeline' && typeof l.describe === 'string');

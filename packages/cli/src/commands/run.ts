@@ -1,6 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus } from '@volstream/bus';
-import { bool, COMMON_OPTIONS, duration, enumOf, int, resolveBusTransport, string } from '@volstream/config';
+import {
+  bool,
+  COMMON_OPTIONS,
+  duration,
+  enumOf,
+  int,
+  list,
+  resolveBusTransport,
+  string,
+} from '@volstream/config';
+import { CONNECTOR_OPTIONS } from '@volstream/connector/options';
 import type { Logger } from '@volstream/logging';
 import { defineCommand, EXIT_OK } from '../command.ts';
 import type { Component } from '../components.ts';
@@ -19,12 +29,20 @@ const options = {
     .describe(
       'Store market data, volatility and surfaces in embedded chdb at <data-dir>/data (--no-store: off).',
     ),
+  // The connector's venue list (the registry), so a new venue is accepted here once registered.
+  venues: list(CONNECTOR_OPTIONS.venue)
+    .default(['deribit'])
+    .env('VOLSTREAM_VENUES')
+    .flag('venues')
+    .describe(
+      'Venues to follow, comma-separated: one connector each; simulated venues share one market model.',
+    ),
   source: enumOf(RUN_SOURCES)
     .default('auto')
     .env('VOLSTREAM_SOURCE')
     .flag('source')
     .describe(
-      'Market data: the built-in simulator, the live venue, or auto (live when reachable, else sim).',
+      'Market data, per venue: the built-in simulators, the live venues, or auto (each venue live when reachable, else simulated).',
     ),
   simSeed: string()
     .optional()
@@ -39,7 +57,9 @@ const options = {
     .optional()
     .env('VOLSTREAM_SIM_RATE')
     .flag('sim-rate')
-    .describe('Simulator notifications per second across all connections (default 2000).'),
+    .describe(
+      'Simulator messages per second in total, split evenly over the simulated venues (default 2000).',
+    ),
   report: string()
     .optional()
     .env('VOLSTREAM_REPORT')
@@ -114,7 +134,12 @@ export const runCommand = defineCommand({
 logging one line per component with what runs where. Stops cleanly on SIGINT/SIGTERM (components in
 reverse order, then the bus is flushed; exit 0); a second signal forces exit. --for stops after a
 fixed time, for scripts and tests.`,
-  examples: ['volstream run', 'volstream run --for 30s', 'VOLSTREAM_BROKERS=127.0.0.1:9092 volstream run'],
+  examples: [
+    'volstream run',
+    'volstream run --for 30s',
+    'volstream run --source sim --venues deribit,okx --for 20s --report r.json --no-store',
+    'VOLSTREAM_BROKERS=127.0.0.1:9092 volstream run',
+  ],
   options,
   async run({ config, logger, signal }) {
     const transport = resolveBusTransport(config);
@@ -125,7 +150,7 @@ fixed time, for scripts and tests.`,
     );
     const started: Started[] = [];
     try {
-      for (const entry of runComponents()) {
+      for (const entry of runComponents(config)) {
         if (signal.aborted) break;
         const component = await entry.create(config);
         if (component === undefined) {

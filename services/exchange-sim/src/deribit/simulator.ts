@@ -3,6 +3,7 @@
  * by the simulated market (default) or by a recorded session (`replay`). See docs/SIMULATOR.md.
  */
 import type { Logger } from '@volstream/logging';
+import { isSharedMarket } from '../shared-market.ts';
 import type { CalendarShape } from './calendar.ts';
 import { type Fault, parseFaults, type ScheduledFault } from './faults.ts';
 import { CURRENCIES, type Currency } from './instruments.ts';
@@ -49,6 +50,13 @@ export interface DeribitSimulatorOptions {
   highWaterBytes?: number;
   /** Replay a cryptofeed capture instead of simulating (replay.ts). */
   replay?: { file: string; restFile?: string; speed?: number };
+  /**
+   * A market model shared with other venues' simulators (default: its own from the seed; `seed`,
+   * `currencies`, `calendar` and `stepMs` are then the market's). A SharedMarket is moved only by
+   * its own clock and this simulator publishes the events it hears from it; a plain Market is
+   * advanced by this simulator's loop. The Deribit simulator quotes in the market's own books.
+   */
+  market?: Market;
   logger?: Logger;
 }
 
@@ -89,7 +97,7 @@ export interface DeribitSimulator {
 export async function startDeribitSimulator(
   options: DeribitSimulatorOptions = {},
 ): Promise<DeribitSimulator> {
-  const startTime = options.startTime ?? Date.now();
+  const startTime = options.startTime ?? options.market?.now ?? Date.now();
   const faults = typeof options.faults === 'string' ? parseFaults(options.faults) : (options.faults ?? []);
   const server = new SimServer({
     host: options.host ?? '127.0.0.1',
@@ -112,24 +120,30 @@ export async function startDeribitSimulator(
   let market: Market | undefined;
   let feed: SimFeed | undefined;
   let replay: ReplayFeed | undefined;
+  let unlisten = (): void => {};
   if (options.replay !== undefined) {
     replay = await ReplayFeed.load(server.fanout, options.replay);
     server.setBackend(replay, undefined);
   } else {
     await initPricing();
-    market = new Market({
-      seed: options.seed ?? 1,
-      startTime,
-      currencies: options.currencies ?? CURRENCIES,
-      ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
-      ...(options.stepMs === undefined ? {} : { stepMs: options.stepMs }),
-      lazyPricing: true,
-    });
-    feed = new SimFeed(market, server.fanout, {
+    market =
+      options.market ??
+      new Market({
+        seed: options.seed ?? 1,
+        startTime,
+        currencies: options.currencies ?? CURRENCIES,
+        ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
+        ...(options.stepMs === undefined ? {} : { stepMs: options.stepMs }),
+        lazyPricing: true,
+      });
+    const f = new SimFeed(market, server.fanout, {
       rate: options.rate ?? 2000,
       minIntervalMs: options.minIntervalMs ?? 100,
       maxSpendMs: 0.8 * (options.tickMs ?? 10),
     });
+    feed = f;
+    // The feed's own `advance` is a no-op on a shared market: its clock's events come here.
+    if (isSharedMarket(market)) unlisten = market.onEvents((events) => f.publishEvents(events));
     server.setBackend(feed, feed);
   }
   const truth = (): TruthSnapshot => {
@@ -156,7 +170,10 @@ export async function startDeribitSimulator(
     truthUrl: `http://${host}:${port}/truth`,
     port,
     market,
-    stop: () => server.close(),
+    stop: () => {
+      unlisten();
+      return server.close();
+    },
     truth,
     books: (names) => {
       const out: Record<string, BookView> = {};

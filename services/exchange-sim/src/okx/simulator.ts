@@ -8,6 +8,8 @@
  * `{"arg":…,"data":[…]}` for `opt-summary`, `mark-price`, `index-tickers`, `instruments`; text
  * `ping` → `pong`; REST `GET /api/v5/public/instruments?instType=OPTION&uly=BTC-USD`.
  * Faults (methods): gap, reset, keep-alive, disconnect, malformed frames.
+ * Books are the venue's own (VenueBooks): with a market shared with other venues' simulators, OKX
+ * quotes the same truth but never moves another venue's book.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +20,8 @@ import { CURRENCIES, type Currency, type OptionInstrument } from '../deribit/ins
 import { Market } from '../deribit/market.ts';
 import { initPricing } from '../deribit/pricing.ts';
 import { Prng } from '../prng.ts';
+import { isSharedMarket } from '../shared-market.ts';
+import { VenueBooks } from '../venue-books.ts';
 import { CONTRACT_MULT, family, okxInstrumentRow, okxName } from './instruments.ts';
 import { OkxBook } from './okx-book.ts';
 import { optSummaryRows } from './opt-summary.ts';
@@ -38,6 +42,17 @@ export interface OkxSimulatorOptions {
   keepAliveMs?: number;
   /** opt-summary and mark-price period, ms (default 1000). */
   summaryMs?: number;
+  /**
+   * Book updates per second across all subscribed books; replaces `updateShare` when set (how
+   * `volstream run` splits its total simulator rate over the venues).
+   */
+  rate?: number;
+  /**
+   * A market model shared with other venues' simulators. The simulator then never advances it
+   * (its owner's clock does, e.g. SharedMarket.start) and only reads it; `seed`, `startTime`,
+   * `currencies` and `calendar` are the market's. Default: its own market from the seed.
+   */
+  market?: Market;
   logger?: Logger;
 }
 
@@ -95,15 +110,20 @@ const key = (a: Arg): string => `${a.channel}:${a.instId ?? a.instFamily ?? a.ul
 export async function startOkxSimulator(options: OkxSimulatorOptions = {}): Promise<OkxSimulator> {
   await initPricing();
   const startTime = options.startTime ?? Date.now();
-  const currencies = options.currencies ?? CURRENCIES;
-  const market = new Market({
-    seed: options.seed ?? 1,
-    startTime,
-    currencies,
-    lazyPricing: true,
-    ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
-  });
+  const shared = options.market;
+  const currencies =
+    shared === undefined ? (options.currencies ?? CURRENCIES) : [...shared.currencies.keys()];
+  const market =
+    shared ??
+    new Market({
+      seed: options.seed ?? 1,
+      startTime,
+      currencies,
+      lazyPricing: true,
+      ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
+    });
   const prng = new Prng(`${String(options.seed ?? 1)}:okx`);
+  const venueBooks = new VenueBooks(market, prng.fork('books'));
   const tickMs = options.tickMs ?? 100;
   const updateShare = options.updateShare ?? 0.3;
   const keepAliveMs = options.keepAliveMs ?? 60_000;
@@ -128,6 +148,7 @@ export async function startOkxSimulator(options: OkxSimulatorOptions = {}): Prom
     for (const [name, inst] of byOkx) {
       if (inst.state !== 'open' || inst.expiry <= market.now) {
         byOkx.delete(name);
+        venueBooks.forget(inst.name);
         changed.push(okxInstrumentRow(inst, 'expired'));
       }
     }
@@ -153,8 +174,7 @@ export async function startOkxSimulator(options: OkxSimulatorOptions = {}): Prom
 
   const bookSnapshot = (name: string) => {
     const inst = byOkx.get(name)!;
-    market.ensureBook(inst);
-    return bookOf(name).snapshot(inst.book.snapshot(), market.now);
+    return bookOf(name).snapshot(venueBooks.snapshot(inst), market.now);
   };
 
   const validArg = (a: Arg): boolean => {
@@ -248,6 +268,13 @@ export async function startOkxSimulator(options: OkxSimulatorOptions = {}): Prom
 
   // ---- the loop: model steps, book updates, keep-alives, summaries ----
   let lastSummary = 0;
+  let lastListingCheck = 0;
+  // A SharedMarket's clock says when listings change.
+  const unlisten = isSharedMarket(shared)
+    ? shared.onEvents((events) => {
+        if (events.some((e) => e.type === 'state')) pushListings();
+      })
+    : () => {};
   const subscribedBooks = (): Set<string> => {
     const out = new Set<string>();
     for (const s of sessions)
@@ -261,17 +288,26 @@ export async function startOkxSimulator(options: OkxSimulatorOptions = {}): Prom
     }
   };
   const tick = (): void => {
-    const now = startTime + (Date.now() - wallStart);
-    const events = market.advance(now);
-    if (events.some((e) => e.type === 'state')) pushListings();
+    if (shared === undefined) {
+      const events = market.advance(startTime + (Date.now() - wallStart));
+      if (events.some((e) => e.type === 'state')) pushListings();
+    } else if (!isSharedMarket(shared) && market.now - lastListingCheck >= 1000) {
+      // Someone else moves this market and tells no one: compare listings once a second.
+      lastListingCheck = market.now;
+      pushListings();
+    }
     const wanted = subscribedBooks();
     if (wanted.size > 0) market.ensurePriced();
+    const share =
+      options.rate === undefined || wanted.size === 0
+        ? updateShare
+        : Math.min(1, (options.rate * tickMs) / 1000 / wanted.size);
     for (const name of wanted) {
       const inst = byOkx.get(name);
       if (inst === undefined) continue;
       const book = bookOf(name);
-      if (book.pendingGap || book.pendingReset || prng.chance(updateShare)) {
-        const u = market.updateBook(inst);
+      if (book.pendingGap || book.pendingReset || prng.chance(share)) {
+        const u = venueBooks.update(inst);
         pushBook(name, book.update(u, market.now));
       } else if (market.now - book.lastSentAt >= keepAliveMs) {
         pushBook(name, book.keepAlive(market.now));
@@ -407,6 +443,7 @@ export async function startOkxSimulator(options: OkxSimulatorOptions = {}): Prom
     },
     stats: () => ({ sessions: sessions.size, ...counters }),
     stop: async () => {
+      unlisten();
       clearInterval(timer);
       for (const s of sessions) s.ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
