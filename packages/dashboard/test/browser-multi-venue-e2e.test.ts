@@ -1,0 +1,90 @@
+// Browser end to end of a two-venue run: `volstream run --source sim --venues deribit,okx` (both
+// simulators, both connectors, the composite surface), the dashboard in Debian's Chromium. Asserts
+// the venue selector lists both venues and the composite, and that the composite smile overlays
+// each venue's bid/ask bars with a legend, and the venue table shows contributions. Screenshot in
+// packages/dashboard/test-artifacts/.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, openBrowser, panelState, SHOTS } from './helpers/browser.ts';
+import { type Run, startRun } from './helpers/run-cli.ts';
+
+describe('dashboard in Chromium against `volstream run --venues deribit,okx`', () => {
+  let run: Run | undefined;
+  let browser: Browser | undefined;
+
+  before(async () => {
+    // No store: this test is about venues, and a run without one starts and stops faster.
+    const [r, b] = await Promise.allSettled([
+      startRun(['--venues', 'deribit,okx', '--no-store']),
+      openBrowser(),
+    ]);
+    if (r.status === 'fulfilled') run = r.value;
+    if (b.status === 'fulfilled') browser = b.value;
+    if (r.status === 'rejected') throw r.reason;
+    if (b.status === 'rejected') throw b.reason;
+  });
+
+  after(async () => {
+    await browser?.close();
+    await run?.stop();
+  });
+
+  it('lists both venues and the composite; the composite smile overlays both venues', async () => {
+    assert.ok(run !== undefined && browser !== undefined);
+    const { page, errors } = browser;
+    await page.goto(`${run.url}/`);
+    await page.waitForFunction(
+      () => {
+        const venues = [...document.querySelectorAll('#venue option')].map(
+          (o) => (o as HTMLOptionElement).value,
+        );
+        return ['composite', 'deribit', 'okx'].every((v) => venues.includes(v));
+      },
+      undefined,
+      { timeout: 45_000 },
+    );
+    const s = await panelState(page);
+    assert.equal(s.venueOptions[0], 'composite', `composite first: ${s.venueOptions}`);
+    // The composite is selected first; its smile mixes both venues' quotes, coloured by venue.
+    await page.selectOption('#venue', 'composite');
+    await page.waitForFunction(
+      () => {
+        const d = (document.querySelector('#smile') as HTMLElement | null)?.dataset;
+        return d?.byVenue === 'true' && d.venues?.split(',').includes('okx') && d.venues.includes('deribit');
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    const c = await panelState(page);
+    assert.ok(c.smilePoints > 0 && c.smileCurve > 50, `composite smile drawn: ${JSON.stringify(c)}`);
+    assert.match(c.legendVenues, /deribit/);
+    assert.match(c.legendVenues, /okx/);
+    assert.match(
+      (await page.textContent('#smile-legend')) ?? '',
+      /deribit \d+\/\d+ in fit.*okx \d+\/\d+ in fit/,
+    );
+    // Which venue contributed what: both venues in the contributions table.
+    assert.ok(c.contributionRows >= 2, `contributions: ${JSON.stringify(c)}`);
+    assert.match((await page.textContent('#contributions')) ?? '', /deribit.*okx/s);
+    assert.ok(c.disagreementRows > 0, 'a row per composite expiry');
+    // Venue disagreement: expiries both venues list carry each venue's ATM and the spread.
+    await page.waitForFunction(
+      () => Number((document.querySelector('#disagreement') as HTMLElement | null)?.dataset.spreads) > 0,
+      undefined,
+      { timeout: 15_000 },
+    );
+    assert.match((await page.textContent('#disagreement tbody')) ?? '', /\d+\.\d% · \d+q.*\d+\.\d\d pts/s);
+    await page.screenshot({ path: join(SHOTS, 'dashboard-composite.png'), fullPage: true });
+
+    // A single venue's smile is drawn without the overlay.
+    await page.selectOption('#venue', 'okx');
+    await page.waitForFunction(
+      () => (document.querySelector('#smile') as HTMLElement | null)?.dataset.venues === 'okx',
+      undefined,
+      { timeout: 15_000 },
+    );
+    assert.equal((await panelState(page)).smileByVenue, 'false');
+    assert.deepEqual(errors, [], 'no uncaught page errors');
+  });
+});
