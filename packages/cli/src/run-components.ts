@@ -14,7 +14,7 @@ import {
   type VenueStatus,
   VenueStatusBoard,
 } from './run-venues.ts';
-import { storeComponent } from './store-component.ts';
+import { type StoreComponent, storeComponent } from './store-component.ts';
 
 export { canReach, RUN_SOURCES, type RunSource, type VenueStatus } from './run-venues.ts';
 
@@ -54,6 +54,7 @@ export function runComponents(config: Readonly<Record<string, unknown>> = {}): R
   const board = new VenueStatusBoard();
   let report: ReportComponent | undefined;
   let storing = false;
+  let store: StoreComponent | undefined;
   const sourcesOf = (cfg: Readonly<Record<string, unknown>>): Promise<VenueSource[]> => {
     sources ??= resolveVenueSources(venues, (cfg.source ?? 'sim') as RunSource);
     return sources;
@@ -115,7 +116,8 @@ export function runComponents(config: Readonly<Record<string, unknown>> = {}): R
       async create(config) {
         if (config.store === false) return undefined;
         storing = true;
-        return storeComponent(String(config.dataDir ?? '.volstream'));
+        store = storeComponent(String(config.dataDir ?? '.volstream'));
+        return store;
       },
     },
     {
@@ -150,13 +152,20 @@ export function runComponents(config: Readonly<Record<string, unknown>> = {}): R
         const { createGatewayComponent } = await import('@volstream/gateway');
         const { setDataSource } = await import('@volstream/dashboard');
         const { reportToPrometheus } = await import('@volstream/pipeline');
-        // The dashboard shows its SIMULATED DATA banner from this.
-        setDataSource(await sourceOf(config));
+        const source = await sourceOf(config);
+        // Deprecated: the dashboard reads /v1/status now; kept until its page stops using this.
+        setDataSource(source);
         const port = config.port as number | undefined;
         // Started before the connector so it stops after it; an explicit --port never falls back.
         return createGatewayComponent({
           port: port ?? 8080,
           fallbackToEphemeral: port === undefined,
+          // /v1/status: the run's source, each connector's own state, the store's backlog;
+          // /v1/history/... from the run's store (503 HISTORY_UNAVAILABLE with --no-store).
+          source,
+          venueStatus: () => board.status(),
+          history: () => store?.history(),
+          storeStatus: () => store?.status(),
           gateway: {
             // The run report's figures beside the gateway's own on /metrics.
             extraMetrics: () => {
