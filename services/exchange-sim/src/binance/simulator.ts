@@ -16,7 +16,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@volstream/logging';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { CalendarShape } from '../deribit/calendar.ts';
 import { CURRENCIES, type Currency, type OptionInstrument } from '../deribit/instruments.ts';
 import { Market } from '../deribit/market.ts';
@@ -25,6 +25,15 @@ import { Prng } from '../prng.ts';
 import { BinanceBook } from './binance-book.ts';
 import { binanceContracts, binanceName, binanceSymbolRow, underlying } from './instruments.ts';
 import { markPriceRows } from './mark-price.ts';
+import {
+  type BinanceSession,
+  DEPTH_STREAM,
+  handleRequest,
+  malformedFrames,
+  type RequestContext,
+} from './requests.ts';
+
+export { malformedFrames } from './requests.ts';
 
 export interface BinanceSimulatorOptions {
   port?: number;
@@ -105,16 +114,6 @@ export interface BinanceSimulator {
   stop(): Promise<void>;
 }
 
-interface Session {
-  ws: WebSocket;
-  host: 'public' | 'market';
-  subs: Set<string>;
-  messageTimes: number[];
-  lastPong: number;
-}
-
-const DEPTH = /^([a-z0-9]+-\d{6}-[0-9.]+-[cp])@depth@(100ms|500ms)$/;
-
 export async function startBinanceSimulator(
   options: BinanceSimulatorOptions = {},
 ): Promise<BinanceSimulator> {
@@ -143,7 +142,7 @@ export async function startBinanceSimulator(
   const bySymbol = new Map<string, OptionInstrument>();
   const ids = new Map<string, number>();
   const books = new Map<string, BinanceBook>();
-  const sessions = new Set<Session>();
+  const sessions = new Set<BinanceSession>();
   const counters = { pings: 0, pongs: 0, subscribes: 0, framesSent: 0, depthSnapshots: 0, closedForRate: 0 };
   let paused = false;
 
@@ -182,15 +181,15 @@ export async function startBinanceSimulator(
     return book;
   };
 
-  const send = (s: Session, payload: unknown): void => {
+  const send = (s: BinanceSession, payload: unknown): void => {
     if (s.ws.readyState !== s.ws.OPEN) return;
     s.ws.send(typeof payload === 'string' ? payload : JSON.stringify(payload));
     counters.framesSent += 1;
   };
 
-  const validStream = (s: Session, stream: string): boolean => {
+  const validStream = (s: BinanceSession, stream: string): boolean => {
     if (s.host === 'public') {
-      const m = DEPTH.exec(stream);
+      const m = DEPTH_STREAM.exec(stream);
       return m !== null && bySymbol.has(m[1]!.toUpperCase());
     }
     if (stream === '!index@arr') return true;
@@ -198,61 +197,19 @@ export async function startBinanceSimulator(
     return m !== null && currencies.some((c) => underlying(c).toLowerCase() === m[1]);
   };
 
-  const onMessage = (s: Session, text: string): void => {
-    // Messages already received on a connection being closed are not answered (nor counted).
-    if (s.ws.readyState !== s.ws.OPEN) return;
-    const now = Date.now();
-    s.messageTimes.push(now);
-    while (s.messageTimes.length > 0 && s.messageTimes[0]! <= now - 1000) s.messageTimes.shift();
-    if (s.messageTimes.length > maxMessagesPerSec) {
-      // Binance closes a connection that sends more than 10 messages a second.
-      counters.closedForRate += 1;
-      s.ws.close(1008, 'Too many messages');
-      return;
-    }
-    let msg: { method?: unknown; params?: unknown; id?: unknown };
-    try {
-      msg = JSON.parse(text) as typeof msg;
-    } catch {
-      send(s, { code: 3, msg: 'Invalid JSON: expected value at line 1 column 1', id: null });
-      return;
-    }
-    const id = typeof msg.id === 'number' ? msg.id : null;
-    if (msg.method === 'LIST_SUBSCRIPTIONS') {
-      send(s, { result: [...s.subs], id });
-      return;
-    }
-    if ((msg.method !== 'SUBSCRIBE' && msg.method !== 'UNSUBSCRIBE') || !Array.isArray(msg.params)) {
-      send(s, { code: 2, msg: 'Invalid request: unknown method or params', id });
-      return;
-    }
-    const params = msg.params as unknown[];
-    if (!params.every((p): p is string => typeof p === 'string')) {
-      send(s, { code: 2, msg: 'Invalid request: stream names must be strings', id });
-      return;
-    }
-    if (msg.method === 'UNSUBSCRIBE') {
-      for (const p of params) s.subs.delete(p);
-      send(s, { result: null, id });
-      return;
-    }
-    const bad = params.find((p) => !validStream(s, p));
-    if (bad !== undefined) {
-      send(s, { code: 2, msg: `Invalid request: unknown stream ${bad}`, id });
-      return;
-    }
-    const fresh = params.filter((p) => !s.subs.has(p));
-    if (s.subs.size + fresh.length > maxStreams) {
-      send(s, { code: 2, msg: `Invalid request: more than ${maxStreams} streams on one connection`, id });
-      return;
-    }
-    for (const p of fresh) {
-      s.subs.add(p);
+  const requests: RequestContext = {
+    maxStreams,
+    maxMessagesPerSec,
+    validStream,
+    send,
+    subscribed: (stream) => {
       counters.subscribes += 1;
-      const m = DEPTH.exec(p);
+      const m = DEPTH_STREAM.exec(stream);
       if (m !== null) bookOf(m[1]!.toUpperCase());
-    }
-    send(s, { result: null, id });
+    },
+    closedForRate: () => {
+      counters.closedForRate += 1;
+    },
   };
 
   // ---- the loop: model steps (own market only), book events, mark prices, index ----
@@ -266,7 +223,7 @@ export async function startBinanceSimulator(
     for (const s of sessions) {
       if (s.host !== 'public') continue;
       for (const stream of s.subs) {
-        const m = DEPTH.exec(stream);
+        const m = DEPTH_STREAM.exec(stream);
         if (m !== null) wanted.add(m[1]!.toUpperCase());
       }
     }
@@ -284,7 +241,7 @@ export async function startBinanceSimulator(
     for (const s of sessions) {
       if (s.host !== 'public') continue;
       for (const stream of s.subs) {
-        const m = DEPTH.exec(stream);
+        const m = DEPTH_STREAM.exec(stream);
         const data = m === null ? undefined : events.get(m[1]!.toUpperCase());
         if (data !== undefined) send(s, { stream, data });
       }
@@ -376,9 +333,9 @@ export async function startBinanceSimulator(
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const s: Session = { ws, host, subs: new Set(), messageTimes: [], lastPong: Date.now() };
+      const s: BinanceSession = { ws, host, subs: new Set(), messageTimes: [], lastPong: Date.now() };
       sessions.add(s);
-      ws.on('message', (data: Buffer) => onMessage(s, data.toString()));
+      ws.on('message', (data: Buffer) => handleRequest(s, data.toString(), requests));
       ws.on('pong', () => {
         counters.pongs += 1;
         s.lastPong = Date.now();
@@ -473,21 +430,4 @@ export async function startBinanceSimulator(
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
-}
-
-/**
- * Malformed frames a client must count and drop, one per reason: invalid JSON (1), unknown frame
- * shapes (2), an unknown stream (1), bad values (2: a NaN index, a negative mark price of a
- * listed symbol), an unknown instrument (1).
- */
-export function malformedFrames(listedSymbol: string): string[] {
-  return [
-    '{"stream":"btcusdt@optionMarkPrice","data":[',
-    '[1,2,3]',
-    '{"hello":"world"}',
-    '{"stream":"btcusdt@noSuchStream","data":{}}',
-    '{"stream":"!index@arr","data":[{"e":"index","E":1,"s":"BTCUSDT","p":"NaN"}]}',
-    `{"stream":"btcusdt@optionMarkPrice","data":[{"s":"${listedSymbol}","e":"markPrice","E":1,"mp":"-5.0"}]}`,
-    '{"stream":"btc-000101-1-c@depth@100ms","data":{"e":"depthUpdate","E":1,"T":1,"s":"BTC-000101-1-C","U":1,"u":1,"pu":0,"b":[],"a":[]}}',
-  ];
 }
