@@ -14,6 +14,7 @@ import {
 } from '@volstream/storage-writer';
 import { load } from 'svi-core';
 import { type ChainOutputs, PipelineChain } from './pipeline-chain.ts';
+import { storedRange } from './stored-reader.ts';
 import { Windower } from './windower.ts';
 
 export interface ReplayOptions {
@@ -31,7 +32,10 @@ export interface ReplayOptions {
   windowMs?: number;
   /** Most market-data events per window (default 5,000). */
   maxWindowEvents?: number;
-  /** Rows per read page (default 5,000: the next page is read while this one is computed). */
+  /**
+   * About this many rows per read page (default 5,000; pages are slabs of exchange time sized from
+   * the range's density): the next page is read while this one is computed.
+   */
   pageSize?: number;
   /**
    * Called after each page and once at the end with progress (the CLI draws a bar with ETA:
@@ -77,20 +81,17 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
   const from = Math.trunc(options.fromMs);
   const to = Math.trunc(options.toMs);
   const where = `run_id = ${sqlString(source)} AND exchange_time_ms >= ${from} AND exchange_time_ms < ${to}`;
-  const [countRow] = await store.query<{ n: string }>(
-    `SELECT count() AS n FROM marketdata FINAL WHERE ${where}`,
-  );
-  const total = Number(countRow?.n ?? 0);
   // Instruments announced before the range: the order-book worker needs them to value the books.
   const preamble = await store.query<{ payload: string }>(
     `SELECT payload FROM marketdata FINAL WHERE run_id = ${sqlString(source)} AND kind = 'instrument'
      AND exchange_time_ms < ${from} ORDER BY receive_time_ns, source_sequence, event_id`,
   );
+  const range = await storedRange(store, where, options.pageSize ?? DEFAULT_PAGE_SIZE);
+  const total = range.total;
   const chain = new PipelineChain(core, runId);
   // Windows of encoded records, cut on the stored exchange time (no decoding to cut them).
   const windower = new Windower<Uint8Array>(options.windowMs, options.maxWindowEvents);
   let newestMs = 0;
-  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const speed = options.speed ?? 'max';
   let events = 0;
   let volQuoteRows = 0;
@@ -129,22 +130,9 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
   };
 
   if (preamble.length > 0) collect(chain.push(preamble.map((r) => decode(r.payload))));
-  // Keyset pagination on the replay order, so pages never overlap or skip. The next page is
-  // fetched (and the previous page's results inserted) while this page runs through the
-  // transforms: the engine works off the event loop, so reading, computing and writing overlap.
-  type PageRow = { payload: string; t: string; kind: string; r: string; s: string; e: string };
-  const fetchPage = (cursor: { r: string; s: string; e: string } | undefined): Promise<PageRow[]> => {
-    const after =
-      cursor === undefined
-        ? ''
-        : `AND (receive_time_ns > ${BigInt(cursor.r)} OR (receive_time_ns = ${BigInt(cursor.r)} AND (source_sequence > ${BigInt(cursor.s)}
-             OR (source_sequence = ${BigInt(cursor.s)} AND event_id > ${sqlString(cursor.e)}))))`;
-    return store.query<PageRow>(
-      `SELECT payload, exchange_time_ms AS t, kind, toString(receive_time_ns) AS r, toString(source_sequence) AS s, event_id AS e
-       FROM marketdata FINAL WHERE ${where} ${after}
-       ORDER BY receive_time_ns, source_sequence, event_id LIMIT ${pageSize}`,
-    );
-  };
+  // Pages of stored rows in the replay order; the next page is read (and the previous page's
+  // results inserted) while this page runs through the transforms: the engine works off the event
+  // loop, so reading, computing and writing overlap (stored-reader.ts).
   const progress = (done = events): void => {
     const elapsedMs = performance.now() - started;
     const span = firstEventMs === undefined ? 0 : lastEventMs - firstEventMs;
@@ -157,20 +145,11 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
       speed: elapsedMs > 0 ? span / elapsedMs : 0,
     });
   };
-  let nextPage: Promise<PageRow[]> | undefined = fetchPage(undefined);
   let writing: Promise<void> = Promise.resolve();
-  while (nextPage !== undefined) {
-    const page: PageRow[] = await nextPage;
-    nextPage = undefined;
-    if (page.length === 0 || options.signal?.aborted) break;
-    const last = page[page.length - 1];
-    if (page.length === pageSize && last !== undefined) {
-      nextPage = fetchPage({ r: String(last.r), s: String(last.s), e: last.e });
-      // A rejected prefetch is awaited (and thrown) on the next turn, never left unhandled.
-      nextPage.catch(() => undefined);
-    }
+  for await (const page of range.pages()) {
+    if (options.signal?.aborted) break;
     for (const row of page) {
-      const t = Number(row.t);
+      const t = row.t;
       // Instrument listings carry their creation time, not session time: they do not count
       // towards the replayed span.
       if (row.kind !== 'instrument') {
