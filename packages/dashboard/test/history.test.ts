@@ -6,6 +6,7 @@ import {
   historySeries,
   historyStateOf,
   historyStepMs,
+  historyYRange,
 } from '../src/app/history.ts';
 
 describe('history series shaping', () => {
@@ -93,5 +94,13 @@ describe('history series shaping', () => {
       assert.ok(r.ms / step >= 60, `${r.label}: enough points to draw a line (${r.ms / step})`);
     }
     assert.equal(historyStepMs(60 * 60_000), 15_000);
+  });
+
+  it('y range: the span padded 10 %, at least 1 vol point; no data gives a fixed range', () => {
+    const [lo, hi] = historyYRange(0.5, 0.6);
+    assert.ok(Math.abs(lo - 0.495) < 1e-12 && Math.abs(hi - 0.605) < 1e-12, `${lo} ${hi}`);
+    const [flo, fhi] = historyYRange(0.7, 0.7);
+    assert.ok(Math.abs(fhi - flo - 0.01) < 1e-12 && Math.abs((flo + fhi) / 2 - 0.7) < 1e-12);
+    assert.deepEqual(historyYRange(null, null), [0, 1]);
   });
 });

@@ -15,6 +15,7 @@ import {
   historyPath,
   historyStateOf,
   historyStepMs,
+  historyYRange,
 } from './history.ts';
 
 const AXIS = { stroke: '#9aa4b2', grid: { stroke: '#2a2f3a', width: 1 }, ticks: { stroke: '#2a2f3a' } };
@@ -24,6 +25,8 @@ export const HISTORY_REFRESH_MS = 10_000;
 class HistoryChart {
   private readonly plot: uPlot;
   private readonly note: HTMLElement;
+  /** The requested window, seconds: the x axis spans all of it (a young run fills the right end). */
+  private window: [number, number] = [0, 1];
 
   constructor(
     private readonly el: HTMLElement,
@@ -40,9 +43,12 @@ class HistoryChart {
         width,
         height,
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true } },
+        scales: {
+          x: { time: true, range: () => this.window },
+          y: { range: (_u, min, max) => historyYRange(min, max) },
+        },
         axes: [AXIS, { ...AXIS, values: pct, size: 60, space: 20 }],
-        series: [{}, { label, stroke, width: 2, spanGaps: false, points: { show: true, size: 3 } }],
+        series: [{}, { label, stroke, width: 2, spanGaps: false, points: { show: true, size: 4 } }],
       },
       [[], []],
       el,
@@ -51,7 +57,8 @@ class HistoryChart {
     el.dataset.points = '0';
   }
 
-  show(state: HistoryState): void {
+  show(state: HistoryState, fromMs: number, toMs: number): void {
+    this.window = [fromMs / 1000, toMs / 1000];
     this.el.dataset.state = state.kind;
     // No empty axes under "history unavailable": the note alone says it clearly.
     this.plot.root.hidden = state.kind === 'unavailable' || state.kind === 'error';
@@ -144,7 +151,7 @@ export class HistoryPanel {
             toMs,
             stepMs: historyStepMs(this.rangeMs),
           });
-          chart.show(await fetchState(path, this.headers, fromMs, toMs));
+          chart.show(await fetchState(path, this.headers, fromMs, toMs), fromMs, toMs);
         }),
       );
     } finally {

@@ -55,6 +55,17 @@ export function historyPath(q: HistoryQuery): string {
   return `/v1/history/${encodeURIComponent(q.currency)}/tenor?${params.toString()}`;
 }
 
+/**
+ * The y range of a history chart: the data's span padded by 10 %, at least 1 vol point wide, so a
+ * nearly flat series is drawn as the flat line it is instead of filling the chart with noise.
+ */
+export function historyYRange(min: number | null, max: number | null): [number, number] {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  const mid = (min + max) / 2;
+  const half = Math.max((max - min) * 0.55, 0.005);
+  return [mid - half, mid + half];
+}
+
 /** uPlot's aligned data: x in seconds (uPlot's time scale), y decimals with null gaps. */
 export interface HistorySeries {
   t: number[];
