@@ -10,36 +10,22 @@ import type { ReceiveClock } from '../../clock.ts';
 import { pollUntil, shardCounts } from '../../feed-status.ts';
 import { ConnectorMetrics, type ConnectorStats, type DropReason, snapshotStats } from '../../metrics.ts';
 import { MicroBatchPublisher } from '../../publisher.ts';
-import { shardOf } from '../../sharding.ts';
 import type { EventSink } from '../../sink.ts';
-import { BinanceBookSequencer } from './book-sequencer.ts';
-import { DepthSnapshots } from './depth-snapshots.ts';
+import { BinanceBookSync } from './book-sync.ts';
 import { BinanceInstrumentSync } from './instrument-sync.ts';
-import { type BinanceInstrumentInfo, BinanceInstrumentRegistry } from './instruments.ts';
+import { BinanceInstrumentRegistry } from './instruments.ts';
 import {
-  type BinanceDepth,
-  binanceBookUnsyncedMarker,
   isRejection,
   markPriceSymbol,
   type ParseContext,
-  parseBinanceBookDelta,
-  parseBinanceBookSnapshot,
   parseBinanceIndex,
   parseBinanceInstrument,
   parseBinanceMarkPrice,
   type Rejection,
   VENUE,
-  validateBinanceDepth,
-  validateBinanceDepthSnapshot,
 } from './parse.ts';
 import { BinanceShard } from './shard.ts';
-import {
-  type BinanceDepthSpeed,
-  depthStream,
-  INDEX_STREAM,
-  markPriceStream,
-  streamKind,
-} from './subscriptions.ts';
+import { type BinanceDepthSpeed, INDEX_STREAM, markPriceStream, streamKind } from './subscriptions.ts';
 
 export interface BinanceFeedOptions {
   /** Combined-stream URL of the public host, `wss://fstream.binance.com/public/stream`. */
@@ -81,22 +67,17 @@ export interface BinanceFeedDeps {
 export class BinanceFeed {
   readonly metrics = new ConnectorMetrics(VENUE);
   readonly registry = new BinanceInstrumentRegistry();
-  readonly sequencer = new BinanceBookSequencer();
   /** Depth sockets (`/public/`). */
   readonly shards: BinanceShard[] = [];
   /** Mark price and index socket (`/market/`). */
   readonly marketShard: BinanceShard;
-  readonly snapshots: DepthSnapshots;
+  /** Book sequencing, REST snapshots and resyncs. */
+  readonly books: BinanceBookSync;
   readonly #publisher: MicroBatchPublisher<MarketDataEvent>;
   readonly #logOnce: LogOnce;
   readonly #ctx: ParseContext;
   readonly #now: () => number;
   readonly #instruments: BinanceInstrumentSync;
-  /** Depth stream → symbol, and the shard each symbol's stream is on. */
-  readonly #streamSymbol = new Map<string, string>();
-  readonly #shardOfSymbol = new Map<string, BinanceShard>();
-  /** Books waiting for the snapshot of a resync (counted as completed when it arrives). */
-  readonly #resyncing = new Set<string>();
   #lastUnknownReload = 0;
   #stopped = false;
 
@@ -125,20 +106,33 @@ export class BinanceFeed {
     }
     this.marketShard = this.#shard('market', count, options.marketUrl);
     this.marketShard.add([...options.currencies.map(markPriceStream), INDEX_STREAM]);
-    this.snapshots = new DepthSnapshots(
+    this.books = new BinanceBookSync(
       {
-        restUrl: options.restUrl,
-        limit: options.depthLimit,
-        ratePerSec: options.snapshotRatePerSec,
-        concurrency: options.snapshotConcurrency,
-        retryMs: options.snapshotRetryMs,
+        depthSpeed: options.depthSpeed,
+        snapshots: {
+          restUrl: options.restUrl,
+          limit: options.depthLimit,
+          ratePerSec: options.snapshotRatePerSec,
+          concurrency: options.snapshotConcurrency,
+          retryMs: options.snapshotRetryMs,
+        },
       },
+      this.shards,
+      this.registry,
+      this.metrics,
+      this.#ctx,
       {
-        wanted: (symbol) =>
-          this.registry.get(symbol) !== undefined && this.sequencer.waitingForSnapshot(symbol),
-        received: (symbol, body, receiveNs) => this.#onSnapshot(symbol, body, receiveNs),
+        push: (event, name) => this.#push(event, name),
+        pushUrgent: (event) => this.#publisher.pushUrgent(event),
+        drop: (reason, context) => this.#drop(reason, context),
+        overCapacity: (instrument) =>
+          this.#logOnce.warn(
+            'stream_cap',
+            { instrument, cap: options.maxStreamsPerConnection, connections: this.shards.length },
+            'Binance depth streams exceed connections × 200; raise --connections',
+          ),
       },
-      { logger: deps.logger, clock: deps.clock },
+      { logger: deps.logger, clock: deps.clock, now: this.#now },
     );
     this.#instruments = new BinanceInstrumentSync(
       { restUrl: options.restUrl, currencies: options.currencies, refreshMs: options.instrumentRefreshMs },
@@ -146,9 +140,9 @@ export class BinanceFeed {
         registry: this.registry,
         added: (info, row, receiveNs) => {
           this.#push(parseBinanceInstrument(row, receiveNs, this.#ctx), info.name);
-          this.#follow(info);
+          this.books.follow(info);
         },
-        removed: (info) => this.#unfollow(info),
+        removed: (info) => this.books.unfollow(info),
         reject: (rejection, where) => this.#dropRejection(rejection, where),
       },
       { logger: deps.logger, clock: deps.clock, now: this.#now },
@@ -186,16 +180,14 @@ export class BinanceFeed {
         },
         onFrame: (shard, text, receiveNs, bytes) => this.onFrame(shard, text, receiveNs, bytes),
         onClose: (shard, reason) => this.#onClose(shard, reason),
-        onSubscribed: (_shard, streams) => {
-          // The stream is live: events are buffered from now, so the snapshot can be taken.
-          for (const stream of streams) {
-            const symbol = this.#streamSymbol.get(stream);
-            if (symbol !== undefined && this.sequencer.waitingForSnapshot(symbol))
-              this.snapshots.request(symbol);
-          }
-        },
+        onSubscribed: (_shard, streams) => this.books.subscribed(streams),
       },
     );
+  }
+
+  /** The book sequencer (whether each book is in sequence), as the other venues' feeds expose it. */
+  get sequencer(): BinanceBookSync['sequencer'] {
+    return this.books.sequencer;
   }
 
   start(): void {
@@ -207,7 +199,7 @@ export class BinanceFeed {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#instruments.stop();
-    this.snapshots.stop();
+    this.books.stop();
     for (const shard of this.#allShards()) shard.stopTimers();
     await Promise.all(this.#allShards().map((shard) => shard.connection.stop()));
     await this.#publisher.close();
@@ -229,7 +221,7 @@ export class BinanceFeed {
     return snapshotStats(this.metrics, {
       ...shardCounts(this.#allShards()),
       instruments: this.registry.size,
-      booksSynced: this.sequencer.syncedCount,
+      booksSynced: this.books.sequencer.syncedCount,
       bufferedEvents: this.#publisher.buffered,
     });
   }
@@ -251,35 +243,6 @@ export class BinanceFeed {
 
   #allShards(): BinanceShard[] {
     return [...this.shards, this.marketShard];
-  }
-
-  // ---- following instruments ----
-
-  #follow(info: BinanceInstrumentInfo): void {
-    const stream = depthStream(info.name, this.options.depthSpeed);
-    const preferred = this.shards[shardOf(info.name, this.shards.length)]!;
-    const shard = preferred.hasRoom() ? preferred : this.shards.find((s) => s.hasRoom());
-    if (shard === undefined) {
-      this.#logOnce.warn(
-        'stream_cap',
-        { instrument: info.name, cap: this.options.maxStreamsPerConnection, connections: this.shards.length },
-        'Binance depth streams exceed connections × 200; raise --connections',
-      );
-      return;
-    }
-    this.#streamSymbol.set(stream, info.name);
-    this.#shardOfSymbol.set(info.name, shard);
-    this.sequencer.invalidate(info.name);
-    shard.add([stream]);
-  }
-
-  #unfollow(info: BinanceInstrumentInfo): void {
-    const stream = depthStream(info.name, this.options.depthSpeed);
-    this.#shardOfSymbol.get(info.name)?.remove([stream]);
-    this.#shardOfSymbol.delete(info.name);
-    this.#streamSymbol.delete(stream);
-    this.sequencer.forget(info.name);
-    this.#resyncing.delete(info.name);
   }
 
   // ---- frames ----
@@ -328,7 +291,7 @@ export class BinanceFeed {
   #onStream(stream: string, data: unknown, receiveNs: bigint, text: string): void {
     switch (streamKind(stream)) {
       case 'depth':
-        this.#onDepth(data, receiveNs);
+        this.books.depth(data, receiveNs);
         return;
       case 'mark':
         if (!Array.isArray(data)) {
@@ -344,91 +307,6 @@ export class BinanceFeed {
       default:
         this.#drop('unknown_channel', { stream, frame: text.slice(0, 200) });
     }
-  }
-
-  #onDepth(data: unknown, receiveNs: bigint): void {
-    const depth = validateBinanceDepth(data);
-    if (isRejection(depth)) {
-      // If the bad event advanced the book, the next event's `pu` shows the gap.
-      this.#dropRejection(depth, 'depth');
-      return;
-    }
-    const info = this.registry.get(depth.instrument);
-    if (info === undefined) {
-      this.#drop('unknown_instrument', { stream: 'depth', instrument: depth.instrument });
-      return;
-    }
-    const verdict = this.sequencer.accept(depth);
-    switch (verdict.kind) {
-      case 'delta':
-        this.#push(parseBinanceBookDelta(depth, info, verdict.prev, receiveNs, this.#ctx), info.name);
-        return;
-      case 'buffered':
-      case 'stale':
-        // Kept for (or already inside) the snapshot: accounted for as sequencing control.
-        this.metrics.controlFrames += 1;
-        return;
-      case 'unsynced':
-        this.metrics.drop('unsynced_book');
-        return;
-      case 'gap':
-        this.#drop('book_gap', {
-          instrument: info.name,
-          U: depth.first,
-          u: depth.last,
-          pu: depth.prevLast,
-          last: verdict.last,
-        });
-        this.#resync(info, verdict.last, depth.eventTimeMs, receiveNs, depth);
-    }
-  }
-
-  /** Marker now, then a REST snapshot; the stream stays subscribed and its events are buffered. */
-  #resync(
-    info: BinanceInstrumentInfo,
-    last: number | undefined,
-    exchangeTimeMs: number,
-    receiveNs: bigint,
-    keep?: BinanceDepth,
-  ): void {
-    this.#publisher.pushUrgent(
-      binanceBookUnsyncedMarker(info.name, last, exchangeTimeMs, receiveNs, this.#ctx),
-    );
-    if (!this.sequencer.waitingForSnapshot(info.name)) this.sequencer.invalidate(info.name);
-    // The event that showed the gap is the first one after it: buffered for the new snapshot.
-    if (keep !== undefined) this.sequencer.accept(keep);
-    this.metrics.resyncsRequested += 1;
-    this.#resyncing.add(info.name);
-    this.snapshots.request(info.name);
-  }
-
-  #onSnapshot(symbol: string, body: unknown, receiveNs: bigint): void {
-    const info = this.registry.get(symbol);
-    if (info === undefined || !this.sequencer.waitingForSnapshot(symbol)) return;
-    const snap = validateBinanceDepthSnapshot(symbol, body);
-    if (isRejection(snap)) {
-      this.#dropRejection(snap, 'depth snapshot');
-      setTimeout(() => this.snapshots.request(symbol), this.options.snapshotRetryMs).unref();
-      return;
-    }
-    const result = this.sequencer.snapshot(snap);
-    if (result.usable) {
-      if (this.#resyncing.delete(symbol)) this.metrics.resyncsCompleted += 1;
-      this.#push(parseBinanceBookSnapshot(snap, info, this.#now(), receiveNs, this.#ctx), symbol);
-      for (const { depth, prev } of result.deltas) {
-        this.#push(parseBinanceBookDelta(depth, info, prev, receiveNs, this.#ctx), symbol);
-      }
-      if (result.again) {
-        const last = result.deltas.at(-1)?.depth.last ?? snap.lastUpdateId;
-        this.metrics.drop('book_gap');
-        this.#publisher.pushUrgent(
-          binanceBookUnsyncedMarker(symbol, last, this.#now(), receiveNs, this.#ctx),
-        );
-        this.metrics.resyncsRequested += 1;
-        this.#resyncing.add(symbol);
-      }
-    }
-    if (result.again) this.snapshots.request(symbol);
   }
 
   #onMark(row: unknown, receiveNs: bigint): void {
@@ -476,18 +354,7 @@ export class BinanceFeed {
       { shard: shard.options.label, reason },
       'Binance connection closed; its books resync on reconnect',
     );
-    const receiveNs = this.deps.clock();
-    const now = this.#now();
-    for (const [symbol, on] of this.#shardOfSymbol) {
-      if (on !== shard) continue;
-      if (this.sequencer.synced(symbol)) {
-        const last = this.sequencer.lastSeq(symbol);
-        this.#publisher.pushUrgent(binanceBookUnsyncedMarker(symbol, last, now, receiveNs, this.#ctx));
-        this.metrics.resyncsRequested += 1;
-        this.#resyncing.add(symbol);
-      }
-      this.sequencer.invalidate(symbol);
-    }
+    this.books.closed(shard);
   }
 
   // ---- publishing and drops ----
@@ -497,12 +364,11 @@ export class BinanceFeed {
     this.#drop('backpressure', { instrument: name, buffered: this.#publisher.buffered });
     const payload = event.payload;
     if (payload.case === 'bookSnapshot' || payload.case === 'bookDelta') {
-      const info = this.registry.get(payload.value.instrumentName);
-      if (info !== undefined && this.sequencer.synced(info.name)) {
-        const last = this.sequencer.lastSeq(info.name);
-        this.sequencer.invalidate(info.name);
-        this.#resync(info, last, Number(event.header?.exchangeTimeMs ?? 0), event.header!.receiveTimeNs);
-      }
+      this.books.lost(
+        payload.value.instrumentName,
+        Number(event.header?.exchangeTimeMs ?? 0),
+        event.header?.receiveTimeNs ?? this.deps.clock(),
+      );
     }
   }
 
@@ -515,12 +381,8 @@ export class BinanceFeed {
     const receiveNs = this.deps.clock();
     for (const event of lost) {
       const payload = event.payload;
-      if (payload.case !== 'bookSnapshot' && payload.case !== 'bookDelta') continue;
-      const info = this.registry.get(payload.value.instrumentName);
-      if (info !== undefined && this.sequencer.synced(info.name)) {
-        const last = this.sequencer.lastSeq(info.name);
-        this.sequencer.invalidate(info.name);
-        this.#resync(info, last, this.#now(), receiveNs);
+      if (payload.case === 'bookSnapshot' || payload.case === 'bookDelta') {
+        this.books.lost(payload.value.instrumentName, this.#now(), receiveNs);
       }
     }
   }
