@@ -5,7 +5,6 @@
 import {
   type EventHeader,
   InstrumentKind,
-  InstrumentState,
   type MarketDataEvent,
   nowNs,
   type OrderBookEvent,
@@ -15,11 +14,14 @@ import { describeError, VolstreamError } from '@volstream/errors';
 import type { WindowResult } from '@volstream/worker-runtime';
 import { type ExpiryState, futureMid, type InstrumentSlot, parityPairs } from './book-state.ts';
 import { chooseForward, type ForwardChoice, parityFromPairs } from './forwards.ts';
+import { badTickerField, causeHeader, type OrderBookDropReason, REMOVED_STATES } from './input-rules.ts';
 import { InstrumentBook, type InstrumentMeta, metaFromInstrument } from './instruments.ts';
 import { L2Book, validLevels } from './l2-book.ts';
 import { bookTopEvent, forwardEvent, type PublishContext } from './publish.ts';
-import { recordHeader, scanRecord } from './record-reader.ts';
+import { scanRecord } from './record-reader.ts';
 import { type Cause, Kind, MarketDataScan, scanEvent } from './record-scan.ts';
+
+export { ORDERBOOK_DROP_REASONS, type OrderBookDropReason } from './input-rules.ts';
 
 export interface OrderBookTransformOptions {
   /** Producer id written into every header (default `orderbook-worker-0`). */
@@ -41,48 +43,6 @@ export interface OrderBookTransformOptions {
    */
   publishIntervalMs?: number;
 }
-
-const REMOVED_STATES = new Set<number>([
-  InstrumentState.CLOSED,
-  InstrumentState.SETTLED,
-  InstrumentState.TERMINATED,
-  InstrumentState.DEACTIVATED,
-]);
-
-const TICKER_NUMBERS = [
-  'bestBidPrice',
-  'bestBidAmount',
-  'bestAskPrice',
-  'bestAskAmount',
-  'markPrice',
-  'bidIv',
-  'askIv',
-  'markIv',
-  'underlyingPrice',
-  'indexPrice',
-] as const;
-
-/** The first ticker field that is present but not a finite non-negative number. */
-function badTickerField(s: MarketDataScan): (typeof TICKER_NUMBERS)[number] | undefined {
-  for (const field of TICKER_NUMBERS) {
-    const v = s[field];
-    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) return field;
-  }
-  return undefined;
-}
-
-/** Drop reasons of this worker (counted in stats().dropped). */
-export const ORDERBOOK_DROP_REASONS = [
-  'bad_value',
-  'crossed',
-  'delta_before_snapshot',
-  'duplicate',
-  'gap',
-  'unknown_instrument',
-  'unsynced_book',
-] as const;
-/** A drop reason: one of the above, or `decode_<ErrorCode>` for records that cannot be decoded. */
-export type OrderBookDropReason = (typeof ORDERBOOK_DROP_REASONS)[number] | `decode_${string}`;
 
 export class OrderBookTransform {
   readonly #publish: PublishContext;
@@ -229,8 +189,7 @@ export class OrderBookTransform {
   #eventId(): string {
     const c = this.#cause;
     if (c === undefined) return '';
-    if (c instanceof Uint8Array) return recordHeader(c)?.eventId ?? '';
-    return c.eventId;
+    return causeHeader(c).eventId;
   }
 
   #drop(reason: OrderBookDropReason, context: Record<string, unknown>): void {
@@ -465,12 +424,4 @@ export class OrderBookTransform {
     const index = this.#index.get(`${expiry.venue}:${expiry.currency}`);
     return forwardEvent(expiry, choice, index, cause, this.#publish);
   }
-}
-
-/** The header a cause stands for: as is, or read from its record. */
-function causeHeader(cause: Cause): EventHeader {
-  if (!(cause instanceof Uint8Array)) return cause;
-  const header = recordHeader(cause) ?? TOPICS.marketdata.decode(cause).header;
-  if (header === undefined) throw new Error('Expected a header on a scanned record, was absent');
-  return header;
 }

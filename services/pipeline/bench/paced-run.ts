@@ -5,7 +5,7 @@
 import { type BusBatch, createBus } from '@volstream/bus';
 import { type SurfaceEvent, TOPICS } from '@volstream/contracts';
 import type { Logger } from '@volstream/logging';
-import { type ComputeHost, LatencySamples, startComputeHost } from '../src/index.ts';
+import { type ComputeHost, type ComputeHostOptions, LatencySamples, startComputeHost } from '../src/index.ts';
 import type { ComputeLayout } from '../src/thread-protocol.ts';
 import { type GeneratedLoad, type LoadRecord, receiveVarint } from './generated-load.ts';
 
@@ -22,6 +22,13 @@ export interface PacedResult {
   readonly p99: number;
   readonly surfaces: number;
   readonly cpuUsPerMsg: number;
+  /** CPU per message of each compute thread (its stages joined by '+'), and of the main thread. */
+  readonly threadUsPerMsg: Readonly<Record<string, number>>;
+  /**
+   * The rate the busiest thread could carry if it had a core to itself: 1e6 / its CPU µs per
+   * message. An estimate for a quiet 2-core machine (cache contention still counts).
+   */
+  readonly cpuBoundRate: number;
   readonly rssMiB: number;
 }
 
@@ -61,11 +68,25 @@ async function drained(
 
 export async function pacedRun(
   load: GeneratedLoad,
-  options: { rate: number; seconds: number; layout: ComputeLayout; logger: Logger },
+  options: {
+    rate: number;
+    seconds: number;
+    layout: ComputeLayout;
+    logger: Logger;
+    stages?: ComputeHostOptions['stages'];
+  },
 ): Promise<PacedResult> {
   const { rate, layout, logger } = options;
   const bus = createBus({ transport: 'inprocess' }, { logger });
-  const host = await startComputeHost({ logLevel: 'error', layout, maxInFlight: 20_000 }, { bus, logger });
+  const host = await startComputeHost(
+    {
+      logLevel: 'error',
+      layout,
+      maxInFlight: 20_000,
+      ...(options.stages === undefined ? {} : { stages: options.stages }),
+    },
+    { bus, logger },
+  );
   const latency = new LatencySamples();
   let surfaces = 0;
   const consumer = bus.consumer<SurfaceEvent>({ groupId: 'bench-latency' });
@@ -94,6 +115,7 @@ export async function pacedRun(
         await sleep(50);
       }
     })();
+    const threads0 = (await host.stats()).threads ?? [];
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const chunk = Math.max(100, Math.min(1000, Math.round(rate / 100))); // ~10 ms of traffic
@@ -108,6 +130,15 @@ export async function pacedRun(
     await sampler;
     const cpu = process.cpuUsage(cpu0);
     const s = await host.stats();
+    const threadUsPerMsg: Record<string, number> = {};
+    let threadsMs = 0;
+    for (const [i, t] of (s.threads ?? []).entries()) {
+      const ms = t.cpuMs - (threads0[i]?.cpuMs ?? 0);
+      threadsMs += ms;
+      threadUsPerMsg[t.stages.join('+')] = (ms * 1000) / flow.length;
+    }
+    threadUsPerMsg.main = (((cpu.user + cpu.system) / 1000 - threadsMs) * 1000) / flow.length;
+    const busiest = Math.max(...Object.values(threadUsPerMsg));
     const dropped = Object.values(s.workers.orderbook.dropped).reduce((a, b) => a + b, 0);
     const summary = latency.summary();
     return {
@@ -123,6 +154,8 @@ export async function pacedRun(
       p99: summary.p99,
       surfaces,
       cpuUsPerMsg: (cpu.user + cpu.system) / flow.length,
+      threadUsPerMsg,
+      cpuBoundRate: 1e6 / busiest,
       rssMiB: process.memoryUsage().rss / 2 ** 20,
     };
   } finally {

@@ -64,7 +64,9 @@ export interface ComputeHost {
 }
 
 const DEFAULT_STAGES: Record<Stage, StageSettings> = {
-  orderbook: { windowMs: 0, maxWindowMessages: 4000 },
+  // A book top at most every 100 ms of event time per instrument (Deribit's book and ticker
+  // channels are 100 ms each, so this conflates the two into one top without delaying either long).
+  orderbook: { windowMs: 0, maxWindowMessages: 4000, publishIntervalMs: 100 },
   volatility: { windowMs: 0, maxWindowMessages: 2000 },
   surface: { windowMs: 0, maxWindowMessages: 1000 },
 };
@@ -89,7 +91,11 @@ function merge(parts: readonly ThreadStats[], host: { records: number; batches: 
   // Egress = what came back to the main thread: the last thread's (the first one's goes onwards).
   const last = parts[parts.length - 1];
   const egress = last === undefined ? { records: 0, batches: 0 } : { ...last.egress };
-  return { workers, lag, lagDetail, ingress: host, egress };
+  const threads = parts.map((p) => ({
+    stages: STAGES.filter((s) => p.workers[s] !== undefined),
+    cpuMs: p.cpuMs,
+  }));
+  return { workers, lag, lagDetail, ingress: host, egress, threads };
 }
 
 /** Starts the compute threads and resolves once their workers are running. */

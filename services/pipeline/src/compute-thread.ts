@@ -8,6 +8,7 @@
  *
  * Started by `startComputeHost` (compute-host.ts) as `new Worker(compute-thread-entry.mjs)`.
  */
+import { readFileSync } from 'node:fs';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import {
   type Bus,
@@ -106,6 +107,20 @@ class Downstream {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** This thread's CPU time (user + system), ms: fields 14 and 15 of /proc/thread-self/stat. */
+function threadCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After "pid (comm) ", field 3 (state) is index 0, so utime (14) and stime (15) are 11 and 12.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 async function main(): Promise<void> {
   // Logs on stderr like the CLI's (stdout is for command output); the thread's stderr is forwarded.
@@ -209,6 +224,7 @@ async function main(): Promise<void> {
       ingress: { ...ingress },
       egress: { ...egress },
       forwardLag: await forwardLag(),
+      cpuMs: threadCpuMs(),
     };
   };
 

@@ -53,6 +53,8 @@ export interface ThreadStats {
   readonly egress: { records: number; batches: number };
   /** Records of `forwardTopics` not yet handed to the next thread. */
   readonly forwardLag: number;
+  /** CPU time of this thread so far, ms (Linux /proc/thread-self/stat, 10 ms ticks; else NaN). */
+  readonly cpuMs: number;
 }
 
 export interface ComputeStats {
@@ -64,6 +66,8 @@ export interface ComputeStats {
   readonly ingress: { records: number; batches: number };
   /** Records sent back to the main thread. */
   readonly egress: { records: number; batches: number };
+  /** Per compute thread: the stages it runs and its CPU time so far (ms; NaN where unknown). */
+  readonly threads?: readonly { stages: readonly Stage[]; cpuMs: number }[];
 }
 
 export type ToThread =
