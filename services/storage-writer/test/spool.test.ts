@@ -1,8 +1,8 @@
 // The storage tap of the embedded run: the writer hands batches to a disk spool at once and
 // inserts from it, so a failing or stalled store never makes the producers wait, and nothing is
 // lost. A real chdb store sits behind a wrapper that fails, then stalls, every insert for a while;
-// the in-process bus has a tiny retention so that a writer which did not spool would block the
-// producers within a few hundred messages (checked too, so the fast path is not a given).
+// the in-process bus has a small retention so that a writer which did not spool blocks the
+// producers (checked too, so the fast path is not a given).
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,11 +92,12 @@ async function tableCounts(
 }
 
 /**
- * Retention of 150 messages a partition: the session puts ~300 on each marketdata partition, so a
- * consumer that does not commit (no spool, store down) fills it and blocks the producer.
+ * Retention of 1,000 messages a partition: the session puts 1,300-2,200 on each marketdata
+ * partition it uses, so a consumer that does not commit (no spool, store down) fills one and
+ * blocks the producer, while a consumer that keeps moving events off never gets near it.
  */
 const smallBus = (): Bus =>
-  createBus({ transport: 'inprocess', retention: { maxMessages: 150 } }, { logger });
+  createBus({ transport: 'inprocess', retention: { maxMessages: 1_000 } }, { logger });
 /**
  * What "blocked" means here: the producer's backpressure timeout. Without the spool a send waits
  * this long and fails; with it no send comes near it. The bound on the slowest send is loose
