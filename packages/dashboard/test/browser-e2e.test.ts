@@ -68,37 +68,31 @@ describe('dashboard in Chromium against `volstream run --source sim`', () => {
     assert.match((await page.textContent('#status')) ?? '', /● connected/);
     assert.match((await page.textContent('#diagnostics tbody')) ?? '', /\d+\/\d+/);
 
-    // Run status from /v1/status: the simulated source and a connected venue. A gateway without
-    // the route (404) must show that plainly, with the banner kept from the served source.
-    const served = (await fetch(`${run.url}/v1/status`)).status;
-    if (served === 404) {
-      await page.waitForFunction(
-        () => (document.querySelector('#run-status') as HTMLElement | null)?.dataset.state === 'unavailable',
-      );
-      assert.match((await page.textContent('#run-status')) ?? '', /run status unavailable/);
-    } else {
-      await page.waitForFunction(
-        () => {
-          const d = (document.querySelector('#run-status') as HTMLElement | null)?.dataset;
-          return d?.state === 'ok' && Number(d.connected) > 0;
-        },
-        undefined,
-        { timeout: 20_000 },
-      );
-      const s = await panelState(page);
-      // Until `volstream run` hands its source to the gateway's status, /v1/status says "unknown"
-      // and the page keeps the banner from the source it was served with (asserted below).
-      if (s.runSource !== 'unknown') {
-        assert.equal(s.runSource, 'sim');
-        assert.equal(s.runSimulated, 'true');
-      }
-      assert.match(
-        (await page.textContent('#run-status tr[data-venue="deribit"]')) ?? '',
-        /deribit● connected\d+\.\d msg\/s/,
-      );
-    }
+    // Run status from /v1/status: the simulated source, a connected venue, history kept.
+    await page.waitForFunction(
+      () => {
+        const d = (document.querySelector('#run-status') as HTMLElement | null)?.dataset;
+        return d?.state === 'ok' && Number(d.connected) > 0;
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
+    assert.match(
+      (await page.textContent('#run-status tr[data-venue="deribit"]')) ?? '',
+      /deribit● connected\d+\.\d msg\/s/,
+    );
+    assert.match(
+      (await page.textContent('#run-status .summary')) ?? '',
+      /source sim \(simulated\).*history kept/,
+    );
     const status = await panelState(page);
-    assert.ok(status.bannerShown && /SIMULATED DATA/.test(status.bannerText), 'SIMULATED DATA banner stays');
+    assert.equal(status.runSource, 'sim');
+    assert.equal(status.runSimulated, 'true');
+    assert.equal(status.runHistory, 'true', 'volstream run keeps history in its --data-dir');
+    assert.ok(
+      status.bannerShown && /SIMULATED DATA/.test(status.bannerText),
+      'the banner follows /v1/status',
+    );
     await page.screenshot({ path: join(SHOTS, 'dashboard-first.png'), fullPage: true });
 
     // Live: the next surfaces move the as-of and the message count.
@@ -113,18 +107,10 @@ describe('dashboard in Chromium against `volstream run --source sim`', () => {
     );
 
     // History: the run stores into its --data-dir, so the 30d ATM and RR25 series fill up.
-    if (status.runHistory === 'true') {
-      await waitForHistory(page, 30_000);
-      const h = await panelState(page);
-      assert.equal(h.historyAtmState, 'ok');
-      assert.equal(h.historyRrState, 'ok');
-    } else {
-      // A run without history (older gateway wiring): the clear "unavailable" state, not a broken chart.
-      await page.waitForFunction(
-        () => (document.querySelector('#history-atm') as HTMLElement | null)?.dataset.state === 'unavailable',
-      );
-      assert.match((await page.textContent('#history-atm')) ?? '', /history unavailable/);
-    }
+    await waitForHistory(page, 30_000);
+    const h = await panelState(page);
+    assert.equal(h.historyAtmState, 'ok');
+    assert.equal(h.historyRrState, 'ok');
 
     // Another expiry from the selector redraws the smile panel for it.
     const options = await page.$$eval('#expiry option', (os) =>

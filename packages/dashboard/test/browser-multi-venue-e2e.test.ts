@@ -77,6 +77,13 @@ describe('dashboard in Chromium against `volstream run --venues deribit,okx`', (
     assert.match((await page.textContent('#disagreement tbody')) ?? '', /\d+\.\d% · \d+q.*\d+\.\d\d pts/s);
     await page.screenshot({ path: join(SHOTS, 'dashboard-composite.png'), fullPage: true });
 
+    // --no-store: the history charts say so plainly instead of drawing empty axes.
+    await page.waitForFunction(
+      () => (document.querySelector('#history-atm') as HTMLElement | null)?.dataset.state === 'unavailable',
+    );
+    assert.match((await page.textContent('#history-atm')) ?? '', /history unavailable: HISTORY_UNAVAILABLE/);
+    assert.equal((await panelState(page)).runHistory, 'false');
+
     // A single venue's smile is drawn without the overlay.
     await page.selectOption('#venue', 'okx');
     await page.waitForFunction(
