@@ -2,7 +2,7 @@
  * `volstream sim --venue binance` and `volstream connector --venue binance --url …` as a user runs
  * them: the simulator prints its URLs and serves exchangeInfo; the connector, pointed at the
  * printed `url`, lists the instruments, subscribes, syncs books from REST snapshots, publishes
- * events to a file and exits 0 with its final stats.
+ * every event kind to a file and, on SIGTERM, exits 0 with its final stats.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -30,7 +30,7 @@ function run(args: string[]) {
 describe('volstream sim --venue binance with volstream connector --venue binance', () => {
   it('the connector syncs books from the simulator and exits 0 with clean stats', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'binance-cli-'));
-    const sim = run(['sim', '--venue', 'binance', '--seed', 'cli', '--for', '14s']);
+    const sim = run(['sim', '--venue', 'binance', '--seed', 'cli']);
     try {
       const deadline = Date.now() + 15_000;
       while (!sim.out().includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -58,31 +58,43 @@ describe('volstream sim --venue binance with volstream connector --venue binance
         'BTC',
         '--sink',
         `file:${file}`,
-        '--for',
-        '6s',
       ]);
+      // proto3 JSON: the payload is the one key beside the header.
+      const kinds = (): Set<string> => {
+        let text = '';
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch {
+          return new Set();
+        }
+        return new Set(
+          text
+            .split('\n')
+            .filter((l) => l.endsWith('}'))
+            .flatMap((l) =>
+              Object.keys(JSON.parse(l) as Record<string, unknown>).filter((k) => k !== 'header'),
+            ),
+        );
+      };
+      const wanted = ['instrument', 'bookSnapshot', 'bookDelta', 'ticker', 'indexPrice'];
+      // Waits for what it needs rather than a fixed time: the suite runs many files at once.
+      const until = Date.now() + 40_000;
+      while (!wanted.every((k) => kinds().has(k)) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      connector.child.kill('SIGTERM');
       const [code] = await connector.exited;
       assert.equal(code, 0);
+      for (const kind of wanted)
+        assert.ok(kinds().has(kind), `${kind} published (${[...kinds()].join(', ')})`);
       const final = (
         JSON.parse(connector.out().trim().split('\n').at(-1)!) as { final: Record<string, unknown> }
       ).final;
       assert.equal(final.venue, 'binance');
       assert.ok((final.instruments as number) > 50, `instruments ${String(final.instruments)}`);
-      assert.ok((final.booksSynced as number) >= 10, `books synced ${String(final.booksSynced)}`);
+      assert.ok((final.booksSynced as number) >= 1, `books synced ${String(final.booksSynced)}`);
       assert.equal(final.droppedTotal, 0, JSON.stringify(final.dropped));
       assert.equal(final.reconnects, 0);
-      // proto3 JSON: the payload is the one key beside the header.
-      const kinds = new Set(
-        readFileSync(file, 'utf8')
-          .trim()
-          .split('\n')
-          .flatMap((l) =>
-            Object.keys(JSON.parse(l) as Record<string, unknown>).filter((k) => k !== 'header'),
-          ),
-      );
-      for (const kind of ['instrument', 'bookSnapshot', 'bookDelta', 'ticker', 'indexPrice']) {
-        assert.ok(kinds.has(kind), `${kind} published (${[...kinds].join(', ')})`);
-      }
     } finally {
       sim.child.kill('SIGTERM');
       await sim.exited;
