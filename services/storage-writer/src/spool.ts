@@ -14,7 +14,7 @@
  * anyway. `fsync: 'append'` syncs every append for power-loss durability at a per-batch cost.
  * A torn last line (killed mid-write) is cut off and counted on recovery, never parsed as data.
  */
-import { mkdir, open, readdir, readFile, rename, stat, truncate, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@volstream/logging';
 import type { TableRows } from './rows.ts';
@@ -142,32 +142,38 @@ export class Spool {
     }
   }
 
-  /** Cuts a torn last line off a segment left open; returns what the whole lines hold. */
+  /**
+   * Cuts a torn tail (bytes after the last newline: a write cut short by a kill) off a segment
+   * left open and fsyncs it; returns what its whole lines hold. A whole line that does not parse
+   * (not expected from this writer) is counted and skipped here and by read(), never guessed at.
+   */
   async #repair(path: string): Promise<{ events: number; firstMs: number; bytes: number }> {
     const text = await readFile(path, 'utf8');
+    const whole = text.lastIndexOf('\n') + 1;
     let events = 0;
     let firstMs = 0;
-    let good = 0;
-    let start = 0;
-    while (start < text.length) {
-      const end = text.indexOf('\n', start);
-      if (end < 0) break;
+    for (const line of text.slice(0, whole).split('\n')) {
+      if (line === '') continue;
       try {
-        const record = JSON.parse(text.slice(start, end)) as { ms: number; n: number };
+        const record = JSON.parse(line) as { ms: number; n: number };
         events += record.n;
         if (firstMs === 0) firstMs = record.ms;
       } catch {
-        break;
+        // Counted by read() when the segment is drained.
       }
-      start = end + 1;
-      good = start;
     }
-    const goodBytes = Buffer.byteLength(text.slice(0, good));
-    if (good < text.length) {
-      this.#torn++;
-      await truncate(path, goodBytes);
+    const bytes = Buffer.byteLength(text.slice(0, whole));
+    const handle = await open(path, 'r+');
+    try {
+      if (whole < text.length) {
+        this.#torn++;
+        await handle.truncate(bytes);
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
     }
-    return { events, firstMs, bytes: goodBytes };
+    return { events, firstMs, bytes };
   }
 
   async #sealFile(

@@ -213,13 +213,13 @@ describe('spool segments', () => {
       assert.ok(files.every((f) => f.endsWith('.jsonl')));
       writeFileSync(
         join(dir, 'seg-000000000099.open'),
-        '{"ms":5,"n":1,"rows":{"marketdata":[{"event_id":"e7"}]}}\n',
+        '{"ms":5,"n":1,"rows":{"marketdata":[{"event_id":"e7"}]}}\nnot json\n{"ms":6,"n":1,"rows":{"smiles":[{"event_id":"e8"}]}}\n',
       );
       appendFileSync(join(dir, 'seg-000000000099.open'), '{"ms":6,"n":9,"rows":{"market');
       const again = await Spool.open({ dir }, logger);
       const stats = again.stats(2000);
-      assert.equal(stats.events, 5);
-      assert.equal(stats.recovered, 5);
+      assert.equal(stats.events, 6);
+      assert.equal(stats.recovered, 6);
       assert.equal(stats.tornRecords, 1);
       const rows: Row[] = [];
       for (let s = again.oldest(); s !== undefined; s = again.oldest()) {
@@ -229,8 +229,10 @@ describe('spool segments', () => {
       }
       assert.deepEqual(
         rows.map((r) => r.event_id),
-        ['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7'],
+        ['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8'],
       );
+      // The line that is not JSON is skipped (counted), the lines after it are kept.
+      assert.equal(again.stats().tornRecords, 2);
       // bigint and odd characters come back as an insert would have sent them (int64 as a string).
       assert.deepEqual(rows[0], { event_id: 'e1', n: '1', text: 'a\nb"c' });
       assert.equal(again.stats().events, 0);
