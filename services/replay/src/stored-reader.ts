@@ -24,20 +24,53 @@ export interface StoredRecord {
   readonly e: string;
 }
 
-type Raw = { payload: string; t: string | number; kind: string; r: string; s: string; e: string };
-
+// TabSeparated, not JSONEachRow: formatting and parsing ~43,000 rows of base64 payload as JSON
+// cost 5× the CPU of the whole read (measured: 250-290 ms vs 40-55 ms on a 30 s session).
 const COLUMNS =
-  'payload, exchange_time_ms AS t, kind, toString(receive_time_ns) AS r, toString(source_sequence) AS s, event_id AS e';
+  'payload, exchange_time_ms, kind, toString(receive_time_ns), toString(source_sequence), event_id';
 const ORDER = 'ORDER BY receive_time_ns, source_sequence, event_id';
 
-const record = (x: Raw): StoredRecord => ({
-  payload: x.payload,
-  t: Number(x.t),
-  kind: x.kind,
-  r: BigInt(x.r),
-  s: BigInt(x.s),
-  e: x.e,
-});
+/** A TabSeparated field: \t, \n, \\ and friends escaped (none occur in these columns but stay correct). */
+function field(raw: string): string {
+  if (!raw.includes('\\')) return raw;
+  return raw.replace(/\\(.)/g, (_, c: string) =>
+    c === 't'
+      ? '\t'
+      : c === 'n'
+        ? '\n'
+        : c === 'r'
+          ? '\r'
+          : c === '0'
+            ? '\0'
+            : c === 'b'
+              ? '\b'
+              : c === 'f'
+                ? '\f'
+                : c,
+  );
+}
+
+/** Rows of a TabSeparated result of COLUMNS. */
+function records(text: string): StoredRecord[] {
+  const out: StoredRecord[] = [];
+  let at = 0;
+  while (at < text.length) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const cols = text.slice(at, end).split('\t');
+    at = end + 1;
+    if (cols.length < 6) continue;
+    out.push({
+      payload: field(cols[0]!),
+      t: Number(cols[1]),
+      kind: field(cols[2]!),
+      r: BigInt(cols[3]!),
+      s: BigInt(cols[4]!),
+      e: field(cols[5]!),
+    });
+  }
+  return out;
+}
 
 /** The replay order: receive time, source sequence, event id (bytewise, as the engine sorts). */
 export function compareRecords(a: StoredRecord, b: StoredRecord): number {
@@ -81,20 +114,22 @@ export async function storedRange(store: Store, where: string, pageRows: number)
   const lo = Number(stats?.lo ?? 0);
   const hi = Number(stats?.hi ?? 0);
   const lag = BigInt(stats?.lag ?? 0);
-  const instruments = (
-    await store.query<Raw>(
+  const instruments = records(
+    await store.queryText(
       `SELECT ${COLUMNS} FROM marketdata FINAL WHERE ${where} AND kind = 'instrument' ${ORDER}`,
-    )
-  ).map(record);
+      'TabSeparated',
+    ),
+  );
   // Slab width for about pageRows rows at the range's average density.
   const slabMs = n === 0 ? 1 : Math.max(1, Math.ceil(((hi - lo + 1) * Math.max(1, pageRows)) / n));
   const slab = async (a: number): Promise<StoredRecord[]> =>
-    (
-      await store.query<Raw>(
+    records(
+      await store.queryText(
         `SELECT ${COLUMNS} FROM marketdata FINAL WHERE ${where} AND kind != 'instrument'
          AND exchange_time_ms >= ${a} AND exchange_time_ms < ${a + slabMs} ${ORDER}`,
-      )
-    ).map(record);
+        'TabSeparated',
+      ),
+    );
   return {
     total: n + instruments.length,
     async *pages() {

@@ -1,7 +1,8 @@
 // The paged reader of stored market data: pages concatenated are exactly the rows of the range in
 // the replay order (receive time, source sequence, event id), whatever the page size, with receive
 // times out of exchange-time order (network lag, negative clock skew), equal receive times,
-// instrument listings far outside the range's time, duplicates collapsed by FINAL, and other runs.
+// instrument listings far outside the range's time, duplicates collapsed by FINAL, other runs and
+// text with tabs, newlines and backslashes.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,6 +61,8 @@ function rows(): Row[] {
   }
   // A re-delivered copy (same sorting key): FINAL keeps one.
   out.push({ ...out[1]! });
+  // Text the TabSeparated result escapes.
+  out.push({ ...out[2]!, event_id: 'tab\there\\back\nline', payload: 'x\ty' });
   return out;
 }
 
@@ -91,7 +94,10 @@ describe('stored-reader', () => {
       let pages = 0;
       for await (const page of range.pages()) {
         pages++;
-        for (const row of page) got.push(row.e);
+        for (const row of page) {
+          got.push(row.e);
+          if (row.e.startsWith('tab')) assert.equal(row.payload, 'x\ty');
+        }
       }
       assert.deepEqual(got, expected, `pageRows ${pageRows}`);
       if (pageRows === 97) assert.ok(pages > 10, `${pages} pages`);
