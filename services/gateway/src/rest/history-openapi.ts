@@ -60,6 +60,40 @@ const series = (key: string, keyType: string): Record<string, unknown> => ({
   },
 });
 
+const STATUS_SCHEMA = {
+  type: 'object',
+  properties: {
+    source: { type: 'string', enum: ['sim', 'live', 'replay', 'unknown'] },
+    simulated: { type: 'boolean' },
+    startedAtMs: { type: 'integer' },
+    history: { type: 'boolean', description: 'Whether /v1/history/... has a store' },
+    venues: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          venue: { type: 'string' },
+          connected: { type: 'boolean' },
+          lastEventMs: { type: ['integer', 'null'] },
+          msgsPerSec: { type: 'number' },
+          currencies: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+    lag: { type: ['integer', 'null'], description: 'ms between now and the newest surface as-of time' },
+    surfacesPerSec: { type: 'number' },
+    store: {
+      type: ['object', 'null'],
+      properties: {
+        lagEvents: { type: 'integer' },
+        spooledEvents: { type: 'integer' },
+        spoolBytes: { type: 'integer' },
+        oldestAgeMs: { type: 'integer' },
+      },
+    },
+  },
+};
+
 export const HISTORY_OPENAPI_PATHS = {
   '/v1/history/{currency}/tenor': {
     get: {
@@ -109,7 +143,7 @@ export const HISTORY_OPENAPI_PATHS = {
     get: {
       summary: 'Data source (simulated?), venues, lag, surfaces per second, history availability',
       responses: {
-        200: { description: 'Status', content: { 'application/json': { schema: { type: 'object' } } } },
+        200: { description: 'Status', content: { 'application/json': { schema: STATUS_SCHEMA } } },
       },
     },
   },
