@@ -10,6 +10,7 @@ import {
   type RunSource,
   resolveVenueSources,
   runVenues,
+  SIM_CONNECTOR_TUNING,
   type VenueSource,
   type VenueStatus,
   VenueStatusBoard,
@@ -186,7 +187,12 @@ export function runComponents(config: Readonly<Record<string, unknown>> = {}): R
         const inner = createConnectorComponent({
           venue,
           // Live: the connector's default public endpoint. Simulated: the simulator's ephemeral port.
-          ...(source === 'live' ? {} : { resolveUrl: () => sims?.url(venue) }),
+          ...(source === 'live'
+            ? {}
+            : {
+                resolveUrl: () => sims?.url(venue),
+                ...(SIM_CONNECTOR_TUNING[venue] === undefined ? {} : { tuning: SIM_CONNECTOR_TUNING[venue] }),
+              }),
         });
         connectors.set(venue, inner);
         board.add(venue, source, () => inner.connector?.stats());

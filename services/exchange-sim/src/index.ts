@@ -53,4 +53,5 @@ export {
   type VenueSimulatorStartOptions,
   type VenueSimulators,
   type VenueSimulatorsOptions,
+  venueRateOptions,
 } from './venue-simulators.ts';

@@ -3,8 +3,8 @@
  * a SharedMarket, seeded once, moved by its own single clock, read by every venue's simulator, each
  * quoting it in its own books and protocol. Every venue therefore answers to the same ground truth
  * (`truth()`), which is what lets the run report compare each venue's surface, and the composite,
- * with one truth. The total message rate is split evenly over the venues, so a four-venue run at
- * a given rate is comparable with a one-venue run at the same rate.
+ * with one truth. The total message rate is split evenly over the venues (venueRateOptions), so a
+ * four-venue run at a given rate is comparable with a one-venue run at the same rate.
  */
 import type { Logger } from '@volstream/logging';
 import type { Market } from './deribit/market.ts';
@@ -22,9 +22,31 @@ export interface RunningVenueSimulator {
 export interface VenueSimulatorStartOptions {
   market: Market;
   seed: string;
-  /** This venue's share of the total message rate, per second. */
+  /** This venue's book updates per second (its share of the total rate, see `venueRateOptions`). */
   rate: number;
   logger: Logger;
+  /** OKX: opt-summary and mark-price period, ms. */
+  summaryMs?: number;
+  /** Bybit: ticker period per subscribed symbol, ms. */
+  tickerMs?: number;
+}
+
+/**
+ * A venue's options for its share of the total message rate. Deribit's `rate` counts every
+ * notification (book and ticker). OKX and Bybit also push one message per instrument per period
+ * (OKX mark-price, Bybit tickers) whatever the book rate: there half the share goes to book
+ * updates and the period is stretched (never below the venue's default) so the per-instrument
+ * messages take the other half. Binance's mark prices are one message per underlying.
+ */
+export function venueRateOptions(
+  venue: string,
+  share: number,
+  options: number,
+): Pick<VenueSimulatorStartOptions, 'rate' | 'summaryMs' | 'tickerMs'> {
+  const period = (floor: number): number => Math.max(floor, Math.round((options * 1000) / (share / 2)));
+  if (venue === 'okx') return { rate: share / 2, summaryMs: period(1000) };
+  if (venue === 'bybit') return { rate: share / 2, tickerMs: period(500) };
+  return { rate: share };
 }
 
 export type VenueSimulatorStarter = (options: VenueSimulatorStartOptions) => Promise<RunningVenueSimulator>;
@@ -92,12 +114,15 @@ export async function startVenueSimulators(
   const seed = options.seed ?? '1';
   const market = new SharedMarket({ seed, startTime: options.startTime ?? Date.now() }, logger);
   market.start();
-  const rate = (options.rate ?? 2000) / Math.max(1, options.venues.length);
+  const share = (options.rate ?? 2000) / Math.max(1, options.venues.length);
+  let optionCount = 0;
+  for (const cm of market.currencies.values()) optionCount += cm.options.length;
   const running = new Map<string, RunningVenueSimulator>();
   try {
     for (const venue of options.venues) {
       const start = starters.get(venue) as VenueSimulatorStarter;
-      running.set(venue, await start({ market, seed, rate, logger: logger.child({ simVenue: venue }) }));
+      const rates = venueRateOptions(venue, share, optionCount);
+      running.set(venue, await start({ market, seed, ...rates, logger: logger.child({ simVenue: venue }) }));
     }
   } catch (error) {
     for (const sim of running.values()) await sim.stop().catch(() => {});
