@@ -133,7 +133,9 @@ export class HistoryQueries {
   }
 
   /**
-   * One metric column over time, oldest first. Downsampled in SQL when a step applies: rows are
+   * One metric column over time, oldest first, one point per instant (the surface worker may
+   * publish a surface twice for one as-of time, e.g. a display tick and the final flush, as two
+   * events: both are stored, the series shows the instant once). Downsampled in SQL when a step applies: rows are
    * grouped by intDiv(as_of_ms, step) and each group keeps its newest row (argMax on as_of_ms; a
    * NULL metric travels as NaN through argMax so "last" means the newest row, not the newest
    * non-null one, and comes back as null).
@@ -151,7 +153,7 @@ export class HistoryQueries {
     const sql =
       step === undefined
         ? `SELECT as_of_ms AS t, ${metric} AS v FROM ${table} FINAL
-           WHERE ${where} AND ${filter} ORDER BY as_of_ms LIMIT ${limit}`
+           WHERE ${where} AND ${filter} ORDER BY as_of_ms LIMIT 1 BY as_of_ms LIMIT ${limit}`
         : `SELECT max(as_of_ms) AS t, argMax(ifNull(${metric}, nan), as_of_ms) AS v FROM ${table} FINAL
            WHERE ${where} AND ${filter} GROUP BY intDiv(as_of_ms, ${step}) ORDER BY t LIMIT ${limit}`;
     const rows = await this.#store.query<{ t: string; v: number | null }>(sql);

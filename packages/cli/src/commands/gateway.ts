@@ -1,7 +1,8 @@
 import { once } from 'node:events';
-import { bool, COMMON_OPTIONS, int, list, number, string } from '@volstream/config';
+import { bool, COMMON_OPTIONS, enumOf, int, list, number, string } from '@volstream/config';
 import { defineCommand, EXIT_OK } from '../command.ts';
 import { openBus } from '../open-bus.ts';
+import { openConfiguredStore, STORE_OPTIONS } from './store.ts';
 
 const options = {
   port: int({ min: 0, max: 65535 })
@@ -54,6 +55,14 @@ const options = {
     .flag('group')
     .env('VOLSTREAM_GATEWAY_GROUP')
     .describe('Consumer group (default unique per process: every replica needs every partition).'),
+  history: enumOf(['off', 'clickhouse'] as const)
+    .default('off')
+    .env('VOLSTREAM_GATEWAY_HISTORY')
+    .flag('history')
+    .describe(
+      'History endpoints (/v1/history/...): off (503 HISTORY_UNAVAILABLE) or read from the ClickHouse server at --clickhouse-url (the store that `volstream store --store clickhouse` fills).',
+    ),
+  clickhouseUrl: STORE_OPTIONS.clickhouseUrl,
   bus: COMMON_OPTIONS.bus,
   brokers: COMMON_OPTIONS.brokers,
   kafkaIdempotent: COMMON_OPTIONS.kafkaIdempotent,
@@ -66,14 +75,24 @@ export const gatewayCommand = defineCommand({
 surface per venue or composite and currency) and serves it: REST JSON under /v1 (OpenAPI at
 /docs/openapi.json), a streaming websocket at /v1/stream (protobuf frames, ?format=json for JSON),
 /healthz, /readyz and Prometheus /metrics. API keys are off unless --api-keys/VOLSTREAM_API_KEYS
-is given. See docs/API.md.`,
+is given. With --history clickhouse the history endpoints read the ClickHouse server the storage
+writer fills (embedded chdb is not offered here: its data directory is open in one process at a
+time, the writer's). See docs/API.md.`,
   examples: [
     'volstream gateway --brokers 127.0.0.1:9092 --port 8080',
     'VOLSTREAM_API_KEYS=k1,k2 volstream gateway --brokers 127.0.0.1:9092 --cors-origins https://dash.example',
+    'volstream gateway --brokers 127.0.0.1:9092 --history clickhouse --clickhouse-url http://127.0.0.1:8123',
   ],
   options,
   async run({ config, logger, signal }) {
     const { build, DEFAULT_STREAM_LIMITS } = await import('@volstream/gateway');
+    // Opened first: a wrong --clickhouse-url fails the start with the server's error, not later.
+    const store =
+      config.history === 'clickhouse'
+        ? await openConfiguredStore({ store: 'clickhouse', clickhouseUrl: config.clickhouseUrl, dataDir: '' })
+        : undefined;
+    const history =
+      store === undefined ? undefined : new (await import('@volstream/storage-writer')).HistoryQueries(store);
     const bus = await openBus(config, logger, 'volstream-gateway');
     const gateway = build({
       logger: logger.child({ component: 'gateway' }),
@@ -87,6 +106,7 @@ is given. See docs/API.md.`,
         readyRequiresData: config.readyRequiresData,
         stream: { ...DEFAULT_STREAM_LIMITS, maxSubscriptions: config.maxSubscriptions },
         ...(config.group === undefined ? {} : { groupId: config.group }),
+        ...(history === undefined ? {} : { history: () => history }),
       },
     });
     try {
@@ -95,6 +115,7 @@ is given. See docs/API.md.`,
     } finally {
       await gateway.close();
       await bus.close();
+      await store?.close();
     }
     return EXIT_OK;
   },
