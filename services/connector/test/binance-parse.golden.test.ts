@@ -393,7 +393,8 @@ describe('Binance exchangeInfo option symbols → Instrument', () => {
 
   it('is a linear option priced in USDT with amounts in coin', () => {
     assert.equal(validateBinanceSymbol(row), undefined);
-    const event = parseBinanceInstrument(row, 2n, ctx);
+    const event = parseBinanceInstrument(row, 2n, ctx, 1660000000000);
+    assert.equal(event.header?.exchangeTimeMs, 1660000000000n, "exchangeInfo's serverTime");
     const v = event.payload.case === 'instrument' ? event.payload.value : assert.fail('instrument');
     assert.equal(v.instrumentName, 'BTC-220815-50000-C');
     assert.equal(v.kind, InstrumentKind.OPTION);

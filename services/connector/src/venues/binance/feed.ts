@@ -138,8 +138,8 @@ export class BinanceFeed {
       { restUrl: options.restUrl, currencies: options.currencies, refreshMs: options.instrumentRefreshMs },
       {
         registry: this.registry,
-        added: (info, row, receiveNs) => {
-          this.#push(parseBinanceInstrument(row, receiveNs, this.#ctx), info.name);
+        added: (info, row, receiveNs, serverTimeMs) => {
+          this.#push(parseBinanceInstrument(row, receiveNs, this.#ctx, serverTimeMs), info.name);
           this.books.follow(info);
         },
         removed: (info) => this.books.unfollow(info),

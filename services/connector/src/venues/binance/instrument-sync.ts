@@ -16,7 +16,7 @@ import { validateBinanceSymbol } from './parse-instrument.ts';
 export interface BinanceInstrumentHooks {
   registry: BinanceInstrumentRegistry;
   /** A new instrument to follow (row validated). */
-  added(info: BinanceInstrumentInfo, row: BinanceOptionSymbol, receiveNs: bigint): void;
+  added(info: BinanceInstrumentInfo, row: BinanceOptionSymbol, receiveNs: bigint, serverTimeMs: number): void;
   /** An instrument that left the listing (expired, delisted). */
   removed(info: BinanceInstrumentInfo): void;
   reject(rejection: Rejection, where: string): void;
@@ -85,7 +85,7 @@ export class BinanceInstrumentSync {
       const body = (await response.json()) as Partial<BinanceExchangeInfo>;
       if (!Array.isArray(body.optionSymbols)) throw new Error('exchangeInfo: no optionSymbols');
       if (this.#stopped) return;
-      this.apply(body.optionSymbols);
+      this.apply(body.optionSymbols, typeof body.serverTime === 'number' ? body.serverTime : this.deps.now());
       this.loaded = true;
     } catch (error) {
       this.deps.logger.warn({ err: (error as Error).message }, 'Binance exchangeInfo failed; retrying');
@@ -97,7 +97,7 @@ export class BinanceInstrumentSync {
   }
 
   /** Applies a complete listing: new rows are followed, followed symbols missing from it dropped. */
-  apply(rows: readonly unknown[]): void {
+  apply(rows: readonly unknown[], serverTimeMs = this.deps.now()): void {
     const receiveNs = this.deps.clock();
     const now = this.deps.now();
     const seen = new Set<string>();
@@ -112,7 +112,7 @@ export class BinanceInstrumentSync {
       if (!this.options.currencies.includes(info.currency)) continue;
       if (info.expiryMs <= now || r.status === 'CLOSE') continue;
       seen.add(info.name);
-      if (this.hooks.registry.add(info)) this.hooks.added(info, r, receiveNs);
+      if (this.hooks.registry.add(info)) this.hooks.added(info, r, receiveNs, serverTimeMs);
     }
     for (const info of [...this.hooks.registry.all()]) {
       if (!seen.has(info.name)) {

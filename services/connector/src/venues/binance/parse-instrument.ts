@@ -79,11 +79,15 @@ export function validateBinanceSymbol(row: unknown): Rejection | undefined {
   return undefined;
 }
 
-/** A validated option row → Instrument event. */
+/**
+ * A validated option row → Instrument event. Rows carry no listing time: the exchange time is the
+ * exchangeInfo reply's `serverTime` (when the venue listed it as tradable).
+ */
 export function parseBinanceInstrument(
   row: BinanceOptionSymbol,
   receiveNs: bigint,
   ctx: ParseContext,
+  serverTimeMs = 0,
 ): MarketDataEvent {
   const info = binanceInstrumentInfo(row);
   const tick = filter(row, 'PRICE_FILTER', 'tickSize')!;
@@ -93,7 +97,7 @@ export function parseBinanceInstrument(
       venue: VENUE,
       producerId: ctx.producerId,
       eventId: fastEventId(VENUE, 'instrument', row.symbol, info.expiryMs, String(tick)),
-      exchangeTimeMs: 0,
+      exchangeTimeMs: serverTimeMs,
       receiveTimeNs: receiveNs,
     }),
     payload: {
