@@ -4,7 +4,10 @@
 //   node --import tsx services/surface-worker/bench/surface.bench.ts
 // - surface_full_update: every expiry refitted (fresh transform): filters, fits, butterfly
 //   re-check, calendar control, expiry/tenor metrics, risk nodes, protobuf messages;
-// - surface_tick_one_expiry_moved: steady state, one expiry's mids moved, one display tick.
+// - surface_tick_one_expiry_moved: steady state, one expiry's mids moved, one display tick;
+// - surface_decode_chain: decoding the chain's volatility-topic records as the worker's bus does
+//   (TOPICS.volatility.decode, the hand-written decoder), against protobuf-es fromBinary.
+import { fromBinary, TOPICS, toBinary, VolatilityEventSchema } from '@volstream/contracts';
 import { init, load, type SviSliceInput } from 'svi-core';
 import { SurfaceTransform } from '../src/index.ts';
 import { batchEvent, simChain } from '../test/helpers.ts';
@@ -99,5 +102,18 @@ const line = (bench: string, value: number, baseline: number) =>
       quotes,
     }),
   );
+// Decoding the input: the chain's batches as volatility-topic records.
+const records = chain.events.map((e) => toBinary(VolatilityEventSchema, e));
+const fast: number[] = [];
+const pbes: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  let t0 = performance.now();
+  for (const b of records) TOPICS.volatility.decode(b);
+  fast.push(performance.now() - t0);
+  t0 = performance.now();
+  for (const b of records) fromBinary(VolatilityEventSchema, b);
+  pbes.push(performance.now() - t0);
+}
 line('surface_full_update', best(full), best(base));
 line('surface_tick_one_expiry_moved', best(tick), best(oneBase));
+line('surface_decode_chain', best(fast), best(pbes));
