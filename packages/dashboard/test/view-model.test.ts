@@ -10,7 +10,7 @@ import {
   sampleEvents,
   UpdateSchema,
 } from '@volstream/contracts';
-import { DashboardState, RateMeter } from '../src/app/dashboard-state.ts';
+import { DashboardState, RateMeter, selectedOf } from '../src/app/dashboard-state.ts';
 import { cellsOf } from '../src/app/diagnostics-table.ts';
 import { sviImpliedVol } from '../src/app/svi.ts';
 import { CURVE_POINTS, expiryLabel, surfaceView } from '../src/app/view-model.ts';
@@ -114,6 +114,14 @@ describe('DashboardState', () => {
     assert.deepEqual(state.sortedCurrencies(), [btc.currency, 'ETH'].sort());
     assert.deepEqual(state.sortedVenues(), ['composite', 'deribit']);
     assert.equal(state.lastMessageMs, 3);
+  });
+
+  it('selectors default to the first listed until the user chooses, then keep the choice while listed', () => {
+    assert.equal(selectedOf('deribit', ['composite', 'deribit', 'okx'], false), 'composite');
+    assert.equal(selectedOf('okx', ['composite', 'deribit', 'okx'], true), 'okx');
+    assert.equal(selectedOf('bybit', ['composite', 'deribit'], true), 'composite', 'a vanished choice');
+    assert.equal(selectedOf('ETH', ['BTC', 'ETH'], false), 'BTC');
+    assert.equal(selectedOf('', [], false), '');
   });
 
   it('rate meter counts messages in its window', () => {

@@ -12,6 +12,16 @@ export interface Selection {
   expiryMs: number | undefined;
 }
 
+/**
+ * The value a selector shows: the user's choice while it is listed; until the user chooses, the
+ * first of the sorted list, so the default moves to BTC or `composite` when it appears after
+ * another currency or venue did (a run's first surfaces come in any order).
+ */
+export function selectedOf(current: string, listed: readonly string[], userChose: boolean): string {
+  if (userChose && listed.includes(current)) return current;
+  return listed[0] ?? '';
+}
+
 export class DashboardState {
   readonly surfaces = new Map<string, Surface>();
   readonly smiles = new Map<string, Smile>();

@@ -7,7 +7,7 @@ import { StreamClient } from '@volstream/client';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { SmileChart, TermChart } from './charts.ts';
-import { DashboardState, RateMeter, type Selection } from './dashboard-state.ts';
+import { DashboardState, RateMeter, type Selection, selectedOf } from './dashboard-state.ts';
 import { DiagnosticsTable } from './diagnostics-table.ts';
 import { FrameScheduler } from './frame-scheduler.ts';
 import { GatewayStatusTracker } from './gateway-status.ts';
@@ -109,6 +109,14 @@ function syncOptions(select: HTMLSelectElement, values: readonly string[], label
 const currencySel = $<HTMLSelectElement>('currency');
 const venueSel = $<HTMLSelectElement>('venue');
 const expirySel = $<HTMLSelectElement>('expiry');
+/** Whether the user picked a currency / venue (else the defaults follow the lists). */
+const chose = { currency: false, venue: false };
+currencySel.addEventListener('change', () => {
+  chose.currency = true;
+});
+venueSel.addEventListener('change', () => {
+  chose.venue = true;
+});
 for (const sel of [currencySel, venueSel, expirySel]) {
   sel.addEventListener('change', () => {
     selection.currency = currencySel.value;
@@ -125,8 +133,13 @@ function render(): void {
   const venues = state.sortedVenues();
   syncOptions(currencySel, currencies);
   syncOptions(venueSel, venues);
-  if (!currencies.includes(selection.currency)) selection.currency = currencies[0] ?? '';
-  if (!venues.includes(selection.venue)) selection.venue = venues[0] ?? '';
+  const currency = selectedOf(selection.currency, currencies, chose.currency);
+  const venue = selectedOf(selection.venue, venues, chose.venue);
+  if (currency !== selection.currency || venue !== selection.venue) {
+    selection.currency = currency;
+    selection.venue = venue;
+    resetRanges();
+  }
   currencySel.value = selection.currency;
   venueSel.value = selection.venue;
   renderStatus(nowMs);
