@@ -184,6 +184,30 @@ describe('Binance frame handler under garbage', () => {
     assert.equal(s.droppedTotal - s.dropped.unknown_channel, 0);
   });
 
+  it('books past connections × the stream cap open more depth sockets, up to maxConnections', () => {
+    const grow = new BinanceFeed(
+      binanceFeedOptions({
+        currencies: ['BTC', 'ETH', 'XRP'],
+        connections: 1,
+        tuning: { maxStreamsPerConnection: 2, maxConnections: 2 },
+      }),
+      {
+        sink: new CollectingSink(),
+        logger: createLogger({ service: 'connector', level: 'silent' }),
+        clock: createReceiveClock(),
+        now: () => NOW,
+      },
+    );
+    grow.applyInstrumentList(rows());
+    assert.equal(grow.registry.size, 5);
+    assert.equal(grow.shards.length, 2, 'one socket more, then the limit');
+    assert.deepEqual(
+      grow.shards.map((s) => s.wanted.size),
+      [2, 2],
+    );
+    assert.equal(grow.stats().connections, 3, 'two depth sockets and the market socket');
+  });
+
   it('expired instruments are swept out of the registry and their depth streams unsubscribed', () => {
     let now = NOW;
     const feed = newFeed(() => now);

@@ -29,8 +29,8 @@ export interface BookSyncHooks {
   /** Publish ahead of anything buffered (markers). */
   pushUrgent(event: MarketDataEvent): void;
   drop(reason: DropReason, context: Record<string, unknown>): void;
-  /** Logged once: more books than the sockets can carry. */
-  overCapacity(instrument: string): void;
+  /** Every socket is full: open another one (undefined past the feed's socket limit). */
+  extraShard(instrument: string): BinanceShard | undefined;
 }
 
 export class BinanceBookSync {
@@ -69,11 +69,10 @@ export class BinanceBookSync {
   follow(info: BinanceInstrumentInfo): void {
     const stream = depthStream(info.name, this.options.depthSpeed);
     const preferred = this.shards[shardOf(info.name, this.shards.length)]!;
-    const shard = preferred.hasRoom() ? preferred : this.shards.find((s) => s.hasRoom());
-    if (shard === undefined) {
-      this.hooks.overCapacity(info.name);
-      return;
-    }
+    const shard =
+      (preferred.hasRoom() ? preferred : this.shards.find((s) => s.hasRoom())) ??
+      this.hooks.extraShard(info.name);
+    if (shard === undefined) return;
     this.#streamSymbol.set(stream, info.name);
     this.#shardOfSymbol.set(info.name, shard);
     this.sequencer.invalidate(info.name);

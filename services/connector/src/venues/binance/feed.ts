@@ -35,8 +35,10 @@ export interface BinanceFeedOptions {
   /** REST base for exchangeInfo and depth snapshots, `https://eapi.binance.com`. */
   restUrl: string;
   currencies: readonly string[];
-  /** Sockets for the depth streams (each holds at most `maxStreamsPerConnection`). */
+  /** Sockets for the depth streams at start (each holds at most `maxStreamsPerConnection`). */
   connections: number;
+  /** More depth sockets open when the books need them, up to this many. */
+  maxConnections: number;
   depthSpeed: BinanceDepthSpeed;
   maxStreamsPerConnection: number;
   streamsPerRequest: number;
@@ -80,6 +82,7 @@ export class BinanceFeed {
   readonly #instruments: BinanceInstrumentSync;
   #lastUnknownReload = 0;
   #stopped = false;
+  #started = false;
 
   constructor(
     readonly options: BinanceFeedOptions,
@@ -104,7 +107,7 @@ export class BinanceFeed {
     for (let index = 0; index < count; index += 1) {
       this.shards.push(this.#shard(`public-${index}`, index, options.url));
     }
-    this.marketShard = this.#shard('market', count, options.marketUrl);
+    this.marketShard = this.#shard('market', -1, options.marketUrl);
     this.marketShard.add([...options.currencies.map(markPriceStream), INDEX_STREAM]);
     this.books = new BinanceBookSync(
       {
@@ -125,12 +128,7 @@ export class BinanceFeed {
         push: (event, name) => this.#push(event, name),
         pushUrgent: (event) => this.#publisher.pushUrgent(event),
         drop: (reason, context) => this.#drop(reason, context),
-        overCapacity: (instrument) =>
-          this.#logOnce.warn(
-            'stream_cap',
-            { instrument, cap: options.maxStreamsPerConnection, connections: this.shards.length },
-            'Binance depth streams exceed connections × 200; raise --connections',
-          ),
+        extraShard: (instrument) => this.#extraShard(instrument),
       },
       { logger: deps.logger, clock: deps.clock, now: this.#now },
     );
@@ -191,6 +189,7 @@ export class BinanceFeed {
   }
 
   start(): void {
+    this.#started = true;
     this.#stopped = false;
     for (const shard of this.#allShards()) shard.connection.start();
     this.#instruments.start();
@@ -239,6 +238,27 @@ export class BinanceFeed {
   /** Re-reads exchangeInfo now (listings and delistings). */
   refreshInstruments(): Promise<void> {
     return this.#instruments.load();
+  }
+
+  /**
+   * Every depth socket holds its 200 streams: one more socket (`--connections` is a minimum), up
+   * to `maxConnections`; past that the book is not followed and a warning is logged once.
+   */
+  #extraShard(instrument: string): BinanceShard | undefined {
+    if (this.shards.length >= this.options.maxConnections) {
+      this.#logOnce.warn(
+        'stream_cap',
+        { instrument, cap: this.options.maxStreamsPerConnection, connections: this.shards.length },
+        'Binance depth streams exceed maxConnections × 200; books past it are not followed',
+      );
+      return undefined;
+    }
+    const index = this.shards.length;
+    const shard = this.#shard(`public-${index}`, index, this.options.url);
+    this.shards.push(shard);
+    this.deps.logger.info({ connections: this.shards.length }, 'Binance depth sockets full; opening another');
+    if (this.#started && !this.#stopped) shard.connection.start();
+    return shard;
   }
 
   #allShards(): BinanceShard[] {

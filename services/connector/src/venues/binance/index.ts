@@ -31,8 +31,10 @@ export function binanceFeedOptions(options: VenueOptions): BinanceFeedOptions {
     marketUrl: marketUrlFor(url),
     restUrl: restUrlFor(url),
     currencies: options.currencies ?? ['BTC', 'ETH'],
-    // 200 streams per connection: 8 sockets carry 1,600 books (BTC+ETH list ~1,000).
-    connections: options.connections ?? 8,
+    // 200 streams per connection: more sockets open as the listing needs them, up to 32
+    // (6,400 books; Binance allows 300 new connections per 5 minutes per IP).
+    connections: options.connections ?? 4,
+    maxConnections: 32,
     depthSpeed: '100ms',
     maxStreamsPerConnection: MAX_STREAMS_PER_CONNECTION,
     streamsPerRequest: STREAMS_PER_REQUEST,
