@@ -85,12 +85,13 @@ describe('run status → banner and venue panel', () => {
     ]);
   });
 
-  it('venue rows: age of the last event; disconnected or silent > 10 s is bad', () => {
+  it('venue rows: age of the last event; disconnected or silent > 10 s is bad, starting is not', () => {
     const s = parseRunStatus({
       ...SIM_STATUS,
       venues: [
         ...SIM_STATUS.venues,
         { venue: 'bybit', connected: true, lastEventMs: 0, msgsPerSec: 0, currencies: ['BTC'] },
+        { venue: 'binance', connected: true, lastEventMs: null, msgsPerSec: 80, currencies: [] },
       ],
     });
     assert.ok(s !== undefined);
@@ -98,11 +99,12 @@ describe('run status → banner and venue panel', () => {
     assert.deepEqual(
       rows.map((r) => [r.venue, r.connected, r.ageMs, r.currencies, r.bad]),
       [
+        ['binance', true, null, '', false],
         ['bybit', true, 10_000, 'BTC', false],
         ['deribit', true, 500, 'BTC, ETH', false],
         ['okx', false, null, '', true],
       ],
     );
-    assert.equal(venueStatusRows(s, 10_001)[0]?.bad, true, 'silent for more than 10 s');
+    assert.equal(venueStatusRows(s, 10_001)[1]?.bad, true, 'silent for more than 10 s');
   });
 });

@@ -130,7 +130,7 @@ export interface VenueStatusRow {
   ageMs: number | null;
   msgsPerSec: number;
   currencies: string;
-  /** Disconnected, or connected but silent for more than 10 s. */
+  /** Disconnected, or its last event is more than 10 s old. */
   bad: boolean;
 }
 
@@ -145,7 +145,8 @@ export function venueStatusRows(status: RunStatus, nowMs: number): VenueStatusRo
       ageMs,
       msgsPerSec: v.msgsPerSec,
       currencies: v.currencies.join(', '),
-      bad: !v.connected || ageMs === null || ageMs > SILENT_VENUE_MS,
+      // Connected without a last event yet is a starting venue, not a failing one.
+      bad: !v.connected || (ageMs !== null && ageMs > SILENT_VENUE_MS),
     };
   });
 }

@@ -15,7 +15,7 @@ import {
 export const STATUS_POLL_MS = 3000;
 
 function ageText(ms: number | null): string {
-  if (ms === null) return 'never';
+  if (ms === null) return 'no data yet';
   return ms < 1000 ? `${Math.round(ms)} ms ago` : `${(ms / 1000).toFixed(1)} s ago`;
 }
 
