@@ -67,13 +67,18 @@ async function captureFrames(url: string, base: string, ms: number): Promise<str
   return frames.filter((f) => f.includes('"subscription"'));
 }
 
+/** Frames per CPU-second of bare JSON.parse, best of 5 passes (CPU time: robust to other tenants). */
 function jsonParseRate(frames: readonly string[], total: number): number {
-  let sink = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < total; i++)
-    sink += (JSON.parse(frames[i % frames.length] as string) as object) === null ? 1 : 0;
-  const s = (performance.now() - t0) / 1000;
-  return (total + sink) / s;
+  let best = 0;
+  for (let pass = 0; pass < 5; pass++) {
+    let sink = 0;
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < total; i++)
+      sink += (JSON.parse(frames[i % frames.length] as string) as object) === null ? 1 : 0;
+    const c = process.cpuUsage(c0);
+    best = Math.max(best, (total + sink) / ((c.user + c.system) / 1e6));
+  }
+  return best;
 }
 
 async function drained(
@@ -192,7 +197,7 @@ async function main(): Promise<void> {
   const sim = await startSim(50_000);
   try {
     const frames = await captureFrames(sim.url, sim.base, 3_000);
-    const parseRate = jsonParseRate(frames, 200_000);
+    const parseRate = jsonParseRate(frames, 100_000);
     emit('json_parse_sim_frames', parseRate, 'msgs/s', null, null);
     if (parts.includes('A')) await live(parseRate, sim.url);
     if (!parts.includes('B')) return;

@@ -1,7 +1,7 @@
 // One paced end-to-end run of the embedded compute host on generated market data: records are
 // injected at `rate` msgs/s (receive time stamped at injection) into a fresh host, surfaces are
 // read back on the main bus for receipt -> surface latency (publish_time_ns - receive_time_ns, as
-// the run report computes it), lag is sampled every 50 ms, CPU is the whole process (all threads).
+// the run report computes it), lag is sampled every 200 ms, CPU is the whole process (all threads).
 import { type BusBatch, createBus } from '@volstream/bus';
 import { type SurfaceEvent, TOPICS } from '@volstream/contracts';
 import type { Logger } from '@volstream/logging';
@@ -112,7 +112,7 @@ export async function pacedRun(
     const sampler = (async () => {
       while (sampling) {
         peakLag = Math.max(peakLag, totalLag(await host.stats()));
-        await sleep(50);
+        await sleep(200);
       }
     })();
     const threads0 = (await host.stats()).threads ?? [];
