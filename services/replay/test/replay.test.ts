@@ -68,6 +68,7 @@ describe('replay', () => {
       ...ALL,
       runId: 'paged',
       pageSize: 997,
+      insertRows: 500, // several insert batches while pages compute
       onProgress: (p) => seen.push(p),
     });
     assert.equal(paged.events, a.events);
