@@ -1,7 +1,13 @@
 // What the order-book worker keeps per instrument and per (venue, currency, expiry), and the
 // inputs of the put-call parity forward drawn from it (forwards.ts).
 import { OptionType } from '@volstream/contracts';
-import type { ParityPair, VenueForward } from './forwards.ts';
+import {
+  chooseForward,
+  type ForwardChoice,
+  type ParityPair,
+  parityFromPairs,
+  type VenueForward,
+} from './forwards.ts';
 import type { InstrumentMeta } from './instruments.ts';
 import type { L2Book } from './l2-book.ts';
 
@@ -71,4 +77,25 @@ export function futureMid(expiry: ExpiryState): { mid: number; asOfMs: bigint; n
     if (mid !== undefined) future = { mid, asOfMs: slot.asOfMs, name: slot.meta.name };
   }
   return future;
+}
+
+/**
+ * The expiry's forward by the precedence of forwards.ts (venue underlying if fresh, else parity at
+ * the `parityStrikes` strikes nearest the money, else a synced future's mid).
+ */
+export function expiryForward(
+  expiry: ExpiryState,
+  maxVenueAgeMs: number,
+  parityStrikes: number,
+): ForwardChoice | undefined {
+  const future = futureMid(expiry);
+  const unit = expiry.options.values().next().value?.meta.priceUnit;
+  return chooseForward({
+    ...(expiry.venueForward === undefined ? {} : { venue: expiry.venueForward }),
+    parity: () =>
+      unit === undefined ? undefined : parityFromPairs(parityPairs(expiry), unit, parityStrikes),
+    ...(future === undefined ? {} : { future }),
+    nowMs: expiry.newestMs,
+    maxVenueAgeMs,
+  });
 }

@@ -12,8 +12,7 @@ import {
 } from '@volstream/contracts';
 import { describeError, VolstreamError } from '@volstream/errors';
 import type { WindowResult } from '@volstream/worker-runtime';
-import { type ExpiryState, futureMid, type InstrumentSlot, parityPairs } from './book-state.ts';
-import { chooseForward, type ForwardChoice, parityFromPairs } from './forwards.ts';
+import { type ExpiryState, expiryForward, type InstrumentSlot } from './book-state.ts';
 import { badTickerField, causeHeader, type OrderBookDropReason, REMOVED_STATES } from './input-rules.ts';
 import { InstrumentBook, type InstrumentMeta, metaFromInstrument } from './instruments.ts';
 import { L2Book, validLevels } from './l2-book.ts';
@@ -170,16 +169,7 @@ export class OrderBookTransform {
   }
 
   /** The current top-N of a book (tests, diagnostics); undefined when the instrument has no book. */
-  book(
-    venue: string,
-    name: string,
-  ):
-    | {
-        bids: { price: number; amount: number }[];
-        asks: { price: number; amount: number }[];
-        synced: boolean;
-      }
-    | undefined {
+  book(venue: string, name: string): (ReturnType<L2Book['top']> & { synced: boolean }) | undefined {
     const slot = this.#slots.get(venue)?.get(name);
     if (slot === undefined) return undefined;
     return { ...slot.book.top(this.#depth), synced: slot.book.synced };
@@ -402,21 +392,8 @@ export class OrderBookTransform {
     this.#touch(slot, s);
   }
 
-  #choose(expiry: ExpiryState): ForwardChoice | undefined {
-    const future = futureMid(expiry);
-    const unit = expiry.options.values().next().value?.meta.priceUnit;
-    return chooseForward({
-      ...(expiry.venueForward === undefined ? {} : { venue: expiry.venueForward }),
-      parity: () =>
-        unit === undefined ? undefined : parityFromPairs(parityPairs(expiry), unit, this.#parityStrikes),
-      ...(future === undefined ? {} : { future }),
-      nowMs: expiry.newestMs,
-      maxVenueAgeMs: this.#maxVenueAgeMs,
-    });
-  }
-
   #forwardEvent(expiry: ExpiryState, cause: EventHeader): OrderBookEvent | undefined {
-    const choice = this.#choose(expiry);
+    const choice = expiryForward(expiry, this.#maxVenueAgeMs, this.#parityStrikes);
     if (choice === undefined) return undefined;
     const last = expiry.published;
     if (last !== undefined && last.value === choice.value && last.source === choice.source) return undefined;
