@@ -10,3 +10,4 @@ export type { Component, ComponentContext, ComponentEntry } from './components.t
 export { formatLogLine } from './log-format.ts';
 export { cliVersion, type MainIo, main } from './main.ts';
 export { COMMANDS, findCommand } from './registry.ts';
+export { type RunComponents, runComponents, type VenueStatus } from './run-components.ts';

@@ -92,7 +92,7 @@ export async function resolveVenueSources(
  * budget, so a simulated run syncs its books in seconds, as the other venues' do.
  */
 export const SIM_CONNECTOR_TUNING: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
-  binance: { snapshotRatePerSec: 200 },
+  binance: { snapshotRatePerSec: 200, snapshotConcurrency: 16 },
 };
 
 /** Fails with the venues that have a simulator when a simulated venue has none (yet). */

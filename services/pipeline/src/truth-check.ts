@@ -8,16 +8,21 @@
  * filters to pin the ATM vol to half a vol point (QUANT.md §6; the per-expiry errors still list them).
  * Several venues (and their composite) quoting one simulated market share one truth: errors are
  * kept per (venue, currency, expiry); the headline maxima are over every venue and the composite,
- * and `byVenue` has each venue's own.
+ * and `byVenue` has each venue's own. A surface in forward delta (USD-priced venues) is compared
+ * with the truth's RR25 in forward delta, from its raw-SVI slice (truth-delta.ts).
  */
-import type { Surface } from '@volstream/contracts';
+import { DeltaConvention, type Surface } from '@volstream/contracts';
+import { type RawSviLike, rr25ForwardDelta } from './truth-delta.ts';
 
 export interface TruthExpiryLike {
   expiry: number;
   code: string;
   years: number;
   atmVol: number;
+  /** Premium-adjusted forward delta (the simulator's convention). */
   rr25: number;
+  /** The truth slice, for other delta conventions. */
+  rawSvi?: RawSviLike;
 }
 
 export interface TruthSnapshotLike {
@@ -97,7 +102,11 @@ export class TruthTracker {
       const m = surface.expiries.find((e) => Number(e.expiryMs) === t.expiry);
       if (m === undefined || m.atmVol === undefined) continue;
       const atm = Math.abs(m.atmVol - t.atmVol) * 100;
-      const rr = m.rr25 === undefined ? Number.POSITIVE_INFINITY : Math.abs(m.rr25 - t.rr25) * 100;
+      const truthRr =
+        surface.deltaConvention === DeltaConvention.FORWARD && t.rawSvi !== undefined
+          ? rr25ForwardDelta(t.rawSvi, t.years)
+          : t.rr25;
+      const rr = m.rr25 === undefined ? Number.POSITIVE_INFINITY : Math.abs(m.rr25 - truthRr) * 100;
       const id = `${venue}:${surface.currency}:${t.code}`;
       const e = this.#errors.get(id) ?? {
         venue,
