@@ -91,12 +91,8 @@ export async function startWorker<I, O>(
       return;
     }
     pending = undefined;
-    const inputs: WorkerInput<I>[] = batch.messages.map((m) => ({
-      value: m.value,
-      key: m.key,
-      partition: m.partition,
-      offset: m.offset,
-    }));
+    // A bus message already is a WorkerInput (value, key, partition, offset): no copy per message.
+    const inputs: readonly WorkerInput<I>[] = batch.messages;
     const keyOf = definition.coalesceKey?.bind(definition);
     const kept = keyOf === undefined ? inputs : coalesceLatest(inputs, keyOf);
     let result: WindowResult<O>;
