@@ -22,6 +22,8 @@ const ZERO_IS_MEANINGFUL = new Set([
   'amount',
   'sourceSequence',
   'inFit',
+  // Empty on a quote in the fit.
+  'excludedReason',
 ]);
 
 function unsetFields(schema: DescMessage, message: MessageShape<DescMessage>, path: string, out: string[]) {

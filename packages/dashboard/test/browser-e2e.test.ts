@@ -61,6 +61,7 @@ describe('dashboard in Chromium against `volstream run --source sim`', () => {
     const first = await panelState(page);
     assert.ok(first.smilePoints > 0, `smile quotes drawn: ${JSON.stringify(first)}`);
     assert.ok(first.smileCurve > 50, 'SVI curve drawn');
+    assert.ok(first.smileMarks > 0, "the venue's mark IVs drawn");
     assert.ok(first.termPoints > 0, 'ATM term structure drawn');
     assert.ok(first.rrExpiry > 0 && first.rrTenor > 0, 'RR/BF by expiry and tenor drawn');
     assert.ok(first.heatCells > 0, 'surface heatmap drawn');

@@ -40,9 +40,16 @@ describe('surfaceView', () => {
       bid: 0.7584,
       ask: 0.7764,
       mid: smile.quotes[0]?.mid,
+      mark: 0.7668,
       inFit: true,
+      reason: '',
       venue: s.smiles[0]?.quotes[0]?.venue ?? '',
     });
+    // The sample's second quote is outside the fit and says why.
+    assert.deepEqual(
+      smile.quotes.filter((q) => !q.inFit).map((q) => [q.reason, q.mark]),
+      [['wide_spread', 0.7903]],
+    );
     // The sample's calendar violation names this expiry: the diagnostics row is flagged.
     assert.equal(smile.diagnostics.calendarFlag, true);
     assert.equal(smile.diagnostics.ageMs, now - Number(s.smiles[0]?.asOfMs));
@@ -76,10 +83,10 @@ describe('surfaceView', () => {
     assert.equal(v.smiles[0]?.svi.a, 0.08, 'the newer smile update replaced the surface copy');
     const q = v.smiles[1]?.quotes;
     assert.deepEqual(
-      q?.map((x) => [x.k, x.bid, x.ask, x.inFit]),
+      q?.map((x) => [x.k, x.bid, x.ask, x.mark, x.inFit]),
       [
-        [-0.2, 0.8, 0.84, true],
-        [0.3, null, null, false],
+        [-0.2, 0.8, 0.84, null, true],
+        [0.3, null, null, null, false],
       ],
     );
     assert.equal(v.smiles[1]?.diagnostics.calendarFlag, false);

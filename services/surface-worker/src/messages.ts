@@ -66,6 +66,8 @@ function smileQuotes(fit: AcceptedFit): SmileQuoteInit[] {
     if (src.bidIv !== undefined) init.bidIv = src.bidIv;
     if (src.askIv !== undefined) init.askIv = src.askIv;
     if (src.midIv !== undefined) init.midIv = src.midIv;
+    if (src.markIv !== undefined) init.markIv = src.markIv;
+    if (q.reason !== undefined) init.excludedReason = q.reason;
     out[i] = init;
   });
   return out;

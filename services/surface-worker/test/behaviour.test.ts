@@ -41,6 +41,27 @@ describe('quote filters', () => {
     assert.equal(smile.diagnostics?.excludedQuotes, 6);
     assert.equal(smile.quotes.filter((q) => !q.inFit).length, 6);
     assert.ok(smile.quotes.filter((q) => !q.inFit).every((q) => q.weight === 0));
+    // Each excluded quote says why (the dashboard shows it); quotes in the fit carry no reason.
+    assert.deepEqual(
+      smile.quotes
+        .filter((q) => !q.inFit)
+        .map((q) => q.excludedReason)
+        .sort(),
+      ['below_tick', 'crossed', 'itm', 'one_sided', 'stale', 'wide_spread'],
+    );
+    assert.ok(smile.quotes.filter((q) => q.inFit).every((q) => q.excludedReason === ''));
+  });
+
+  it("passes the venue's mark IV through to the smile quote, absent when the venue has none", () => {
+    const t = new SurfaceTransform(deps);
+    const event = smileEvent({ edit: (q, i) => (i === 0 ? q : { ...q, markIv: q.midIv! + 0.001 * i }) });
+    const smile = split(t.process([event]).outputs).smiles[0];
+    assert.ok(smile !== undefined);
+    const marks = smile.quotes.map((q) => q.markIv);
+    assert.equal(marks.filter((m) => m === undefined).length, 1);
+    for (const q of smile.quotes) {
+      if (q.markIv !== undefined) assert.ok(Math.abs(q.markIv - q.midIv!) <= 0.001 * smile.quotes.length);
+    }
   });
 
   it('drops far wings by |k|/sqrt(T) and is configurable', () => {

@@ -31,6 +31,7 @@ export interface QuoteSpec {
   bidIv?: number;
   askIv?: number;
   midIv?: number;
+  markIv?: number;
   bidPrice?: number;
   askPrice?: number;
   coin?: boolean;
@@ -57,6 +58,7 @@ export function volQuote(q: QuoteSpec, b: BatchSpec, timeYears: number): VolQuot
     ...(q.bidIv === undefined ? {} : { bidIv: q.bidIv }),
     ...(q.askIv === undefined ? {} : { askIv: q.askIv }),
     ...(q.midIv === undefined ? {} : { midIv: q.midIv }),
+    ...(q.markIv === undefined ? {} : { markIv: q.markIv }),
     ...(q.bidPrice === undefined ? {} : { bidPrice: q.bidPrice }),
     ...(q.askPrice === undefined ? {} : { askPrice: q.askPrice }),
     priceUnit: q.coin === false ? PriceUnit.QUOTE_CURRENCY : PriceUnit.BASE_COIN,

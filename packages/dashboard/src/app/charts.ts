@@ -1,5 +1,6 @@
 /**
- * uPlot charts (https://github.com/leeoniya/uPlot): the smile (bid/ask bars, mids, SVI curve) and
+ * uPlot charts (https://github.com/leeoniya/uPlot): the smile (bid/ask bars, mids, SVI curve, the
+ * venue's mark IVs) and
  * generic line charts (term structure, RR/BF). Axis ranges only widen (WideningRange) and series
  * order never changes, so live updates do not make the charts jump. Each container carries
  * `data-points` (points drawn) and `data-as-of` for end-to-end tests.
@@ -59,10 +60,11 @@ export class SmileChart {
           { label: 'mid (outside fit)', ...points('#ff5252', 6) },
           { label: 'mid (in fit)', ...points('#f5f5f5', 6) },
           { label: 'SVI fit', stroke: '#4fc3f7', width: 2, spanGaps: true, points: { show: false } },
+          { label: "venue's mark IV", ...points('#90a4ae', 4) },
         ],
         hooks: { draw: [(u) => this.drawBars(u)] },
       },
-      [[], [], [], []],
+      [[], [], [], [], []],
       el,
     );
   }
@@ -81,9 +83,10 @@ export class SmileChart {
     const curve = new Map(view.curve.k.map((k, i) => [k, view.curve.iv[i] ?? null]));
     const inFit = new Map(view.quotes.filter((q) => q.inFit).map((q) => [q.k, q.mid]));
     const outFit = new Map(view.quotes.filter((q) => !q.inFit).map((q) => [q.k, q.mid]));
+    const marks = new Map(view.quotes.filter((q) => q.mark !== null).map((q) => [q.k, q.mark]));
     // The x range follows the quotes (the curve spans a fixed wide k range beyond them).
     this.x.include(quoteKs.length > 0 ? quoteKs : view.curve.k);
-    this.y.include(view.quotes.flatMap((q) => [q.bid, q.ask, q.mid]));
+    this.y.include(view.quotes.flatMap((q) => [q.bid, q.ask, q.mid, q.mark]));
     const [lo, hi] = this.x.range() ?? [-1, 1];
     this.y.include(
       view.curve.iv.filter((_v, i) => (view.curve.k[i] ?? 0) >= lo && (view.curve.k[i] ?? 0) <= hi),
@@ -93,10 +96,12 @@ export class SmileChart {
       xs.map((k) => outFit.get(k) ?? null),
       xs.map((k) => inFit.get(k) ?? null),
       xs.map((k) => curve.get(k) ?? null),
+      xs.map((k) => marks.get(k) ?? null),
     ] as uPlot.AlignedData);
     this.el.dataset.points = String(view.quotes.length);
     this.el.dataset.curvePoints = String(view.curve.iv.filter((v) => v !== null).length);
     this.el.dataset.outsideFit = String(view.quotes.filter((q) => !q.inFit).length);
+    this.el.dataset.markPoints = String(marks.size);
     this.el.dataset.venues = [...new Set(view.quotes.map((q) => q.venue))].sort().join(',');
     this.el.dataset.byVenue = String(byVenue);
     this.el.dataset.asOf = String(asOfMs);

@@ -15,7 +15,11 @@ export interface QuoteView {
   bid: number | null;
   ask: number | null;
   mid: number | null;
+  /** The venue's own mark IV, when it publishes one. */
+  mark: number | null;
   inFit: boolean;
+  /** Why the quote is outside the fit ("wide_spread", "wing", ...); empty when in the fit. */
+  reason: string;
   /** The quote's venue (a composite smile mixes venues). */
   venue: string;
 }
@@ -110,7 +114,9 @@ export function smileView(smile: Smile, calendarExpiries: ReadonlySet<number>, n
       bid: opt(q.bidIv),
       ask: opt(q.askIv),
       mid: opt(q.midIv),
+      mark: opt(q.markIv),
       inFit: q.inFit,
+      reason: q.excludedReason,
       venue: q.venue,
     }))
     .filter((q) => Number.isFinite(q.k))

@@ -63,6 +63,7 @@ const PANEL_STATE = `(() => {
   return {
     smilePoints: n('#smile', 'points'),
     smileCurve: n('#smile', 'curvePoints'),
+    smileMarks: n('#smile', 'markPoints'),
     smileAsOf: n('#smile', 'asOf'),
     smileVenues: s('#smile', 'venues'),
     smileByVenue: s('#smile', 'byVenue'),
@@ -97,6 +98,7 @@ const PANEL_STATE = `(() => {
 export interface PanelState {
   smilePoints: number;
   smileCurve: number;
+  smileMarks: number;
   smileAsOf: number;
   smileVenues: string;
   smileByVenue: string;
