@@ -11,3 +11,4 @@ export { formatLogLine } from './log-format.ts';
 export { cliVersion, type MainIo, main } from './main.ts';
 export { COMMANDS, findCommand } from './registry.ts';
 export { type RunComponents, runComponents, type VenueStatus } from './run-components.ts';
+export { SIM_CONNECTOR_TUNING } from './run-venues.ts';
