@@ -100,7 +100,7 @@ function countFlags(quotes: readonly VolQuote[]) {
  * (@volstream/contracts encodeVolatilityEvent) reads it as is. Optional fields are set only when
  * finite (absent stays absent, docs/NORMALIZATION.md).
  */
-function volQuote(job: Job, i: number, greeks: readonly Float64Array[], ctx: BatchContext): VolQuote {
+function volQuote(job: Job, i: number, greeks: readonly Float64Array[], staleBefore: bigint): VolQuote {
   const q = job.state.input;
   const v = job.vols!;
   const hasForward = Number.isFinite(job.forward);
@@ -131,7 +131,8 @@ function volQuote(job: Job, i: number, greeks: readonly Float64Array[], ctx: Bat
   const logMoneyness = hasForward ? Math.log(q.strike / job.forward) : 0;
   const optionType = q.isCall ? OptionType.CALL : OptionType.PUT;
   const priceUnit = q.inverse ? PriceUnit.BASE_COIN : PriceUnit.QUOTE_CURRENCY;
-  const stale = ctx.newestMs - q.valuationMs > ctx.staleQuoteMs;
+  // newest − valuation > budget, as one comparison with the window's bound (no BigInt per quote).
+  const stale = q.valuationMs < staleBefore;
   const crossed = Number.isFinite(bid) && Number.isFinite(ask) && bid >= ask;
   const below = hasForward && belowTick(q, job.forward);
   const bidAmount = q.bidAmount;
@@ -237,6 +238,7 @@ export function quoteBatches(
     else group.push(job);
   }
   const perBatchUs = groups.size === 0 ? 0 : (ctx.elapsedMs * 1000) / groups.size;
+  const staleBefore = ctx.newestMs - ctx.staleQuoteMs;
   const out: VolatilityEvent[] = [];
   for (const [key, group] of groups) {
     // Newest cause (the later one on equal times, as inputs come in offset order).
@@ -254,7 +256,7 @@ export function quoteBatches(
     for (const job of slots) {
       if (job === undefined) continue;
       first ??= job;
-      quotes.push(volQuote(job, job.row!, greeks, ctx));
+      quotes.push(volQuote(job, job.row!, greeks, staleBefore));
     }
     const q0 = first!.state.input;
     const ids = [...idSet].sort();
