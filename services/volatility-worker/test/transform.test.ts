@@ -275,6 +275,39 @@ describe('linear (USD-quoted) options', () => {
   });
 });
 
+describe('publishing order', () => {
+  it('quotes by strike, calls first, then instrument name, whatever order the inputs came in', () => {
+    const expiry = T0 + 30 * DAY_MS;
+    const spec = (name: string, strike: number, call: boolean) =>
+      top({ name, strike, call, expiryMs: expiry, timeMs: T0, bid: 0.03, ask: 0.032, mark: 0.031 });
+    const tops = [
+      spec('B-65000-C', 65_000, true),
+      spec('A-60000-P', 60_000, false),
+      // Same strike and type on one expiry: an inverse and a linear listing, say.
+      spec('Z-60000-C', 60_000, true),
+      spec('A-60000-C', 60_000, true),
+      spec('A-55000-P', 55_000, false),
+    ];
+    const expected = ['A-55000-P', 'A-60000-C', 'Z-60000-C', 'A-60000-P', 'B-65000-C'];
+    for (const order of [tops, [...tops].reverse(), [tops[2]!, tops[0]!, tops[4]!, tops[1]!, tops[3]!]]) {
+      const vt = make();
+      const first = quotes(vt.apply([fwd(60_000, expiry, T0), ...order]).outputs);
+      assert.deepEqual(
+        first.map((q) => q.instrumentName),
+        expected,
+      );
+      // A forward move republishes the expiry in the same order (work reduction off: every quote).
+      const moved = make({ workReduction: { skipBp: 0, approxBudgetBp: 0 } });
+      moved.apply([fwd(60_000, expiry, T0), ...order]);
+      const again = quotes(moved.apply([fwd(60_600, expiry, T0 + 100)]).outputs);
+      assert.deepEqual(
+        again.map((q) => q.instrumentName),
+        expected,
+      );
+    }
+  });
+});
+
 describe('flags and bad input', () => {
   const expiry = T0 + 30 * DAY_MS;
   it('crossed, below tick, unsynced (mark only), no forward', () => {
