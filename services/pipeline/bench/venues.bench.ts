@@ -25,6 +25,7 @@ const rate = Number(process.argv[3] ?? 2000);
 
 interface Figures {
   msgsPerSec: number;
+  framesPerSec: number;
   cpuUsPerMsg: number;
   p50: number;
   p99: number;
@@ -99,6 +100,8 @@ async function measure(venues: readonly string[]): Promise<Figures> {
   const syncS = (performance.now() - t0) / 1000;
   await sleep(3000);
   const in0 = (await host.stats()).workers.orderbook.in;
+  const frames = (): number => connectors.reduce((n, c) => n + c.stats().messagesIn, 0);
+  const f0 = frames();
   const cpu0 = process.cpuUsage();
   const w0 = performance.now();
   windowStartNs = Date.now() * 1e6;
@@ -107,6 +110,7 @@ async function measure(venues: readonly string[]): Promise<Figures> {
   const cpu = process.cpuUsage(cpu0);
   const wallS = (performance.now() - w0) / 1000;
   const n = (await host.stats()).workers.orderbook.in - in0;
+  const framesPerSec = (frames() - f0) / wallS;
   for (const c of connectors) await c.stop();
   await consumer.stop();
   await host.stop();
@@ -115,6 +119,7 @@ async function measure(venues: readonly string[]): Promise<Figures> {
   const l = latency.summary();
   return {
     msgsPerSec: n / wallS,
+    framesPerSec,
     cpuUsPerMsg: (cpu.user + cpu.system) / Math.max(1, n),
     p50: l.p50,
     p99: l.p99,
@@ -140,6 +145,7 @@ const one = await measure(['deribit']);
 const many = await measure(all);
 const tag = `${all.length} venues (${all.join(',')}) vs deribit, total sim rate ${rate}/s, ${seconds} s window`;
 emit('venues_throughput_orderbook_msgs_per_s', many.msgsPerSec, `msgs/s; ${tag}`, one.msgsPerSec);
+emit('venues_connector_frames_per_s', many.framesPerSec, 'frames/s from the simulators', one.framesPerSec);
 emit(
   'venues_cpu_per_msg',
   many.cpuUsPerMsg,
