@@ -2,10 +2,11 @@
 // fromBinary returns, on samples, random messages and edge cases.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { clone, create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { decodeVolatilityEvent } from '../src/fast/decode-volatility.ts';
 import { encodeVolatilityEvent } from '../src/fast/encode-volatility.ts';
 import { type VolatilityEvent, VolatilityEventSchema } from '../src/gen/volstream/v1/events_pb.ts';
+import { GreeksSchema } from '../src/gen/volstream/v1/volatility_pb.ts';
 import { sampleEvents } from '../src/samples.ts';
 import { TOPICS } from '../src/topics.ts';
 import { rng } from './fast-random.ts';
@@ -84,6 +85,17 @@ describe('fast VolatilityEvent codec', () => {
     const decoded = fromBinary(VolatilityEventSchema, withUnknown);
     assert.equal(hex(encodeVolatilityEvent(decoded)), hex(toBinary(VolatilityEventSchema, decoded)));
     assert.equal(decodeVolatilityEvent(withUnknown), undefined);
+    // Unknown fields inside a quote and its greeks (the quotes have their own writer), one long
+    // enough to need a two-byte length for the greeks.
+    const nested = clone(VolatilityEventSchema, e);
+    if (nested.payload.case !== 'quoteBatch') throw new Error('sample is a quote batch');
+    const q = nested.payload.value.quotes[0]!;
+    q.$unknown = [{ no: 99, wireType: 0, data: new Uint8Array([5]) }];
+    q.greeks = create(GreeksSchema, { vega: 1 });
+    q.greeks.$unknown = [
+      { no: 40, wireType: 2, data: new Uint8Array([0x96, 0x01, ...new Array(150).fill(7)]) },
+    ];
+    assert.equal(hex(encodeVolatilityEvent(nested)), hex(toBinary(VolatilityEventSchema, nested)));
   });
 
   it('never decodes corrupted bytes differently from fromBinary (gives up or agrees)', () => {
