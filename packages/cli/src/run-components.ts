@@ -50,6 +50,7 @@ export function runComponents(config: Readonly<Record<string, unknown>> = {}): R
   const venues = runVenues(config);
   let sources: Promise<VenueSource[]> | undefined;
   let sims: SimulatorsLike | undefined;
+  let simulatedNames: string[] = [];
   let compute: ComputeComponent | undefined;
   const connectors = new Map<string, ConnectorLike>();
   const board = new VenueStatusBoard();
@@ -69,6 +70,7 @@ export function runComponents(config: Readonly<Record<string, unknown>> = {}): R
       async create(cfg) {
         const simulated = (await sourcesOf(cfg)).filter((s) => s.source === 'sim');
         if (simulated.length === 0) return undefined;
+        simulatedNames = simulated.map((s) => s.venue);
         const { simulatedVenues, startVenueSimulators } = await import('@volstream/exchange-sim');
         assertSimulated(
           simulated.map((s) => s.venue),
@@ -142,7 +144,16 @@ export function runComponents(config: Readonly<Record<string, unknown>> = {}): R
             [...connectors.values()]
               .map((c) => c.connector?.stats() as ConnectorStatsLike | undefined)
               .filter((s) => s !== undefined),
-          ...(sims === undefined ? {} : { truth: () => sims?.truth() as TruthSnapshotLike | undefined }),
+          ...(sims === undefined
+            ? {}
+            : {
+                truth: () => sims?.truth() as TruthSnapshotLike | undefined,
+                // A live venue's surface (and a composite with one in it) is not the simulator's.
+                truthVenues: [
+                  ...simulatedNames,
+                  ...(simulatedNames.length === venues.length ? ['composite'] : []),
+                ],
+              }),
         });
         return report;
       },

@@ -68,6 +68,8 @@ export interface ReportComponentOptions {
   /** Every venue's connector stats (multi-venue runs); wins over `connector`. */
   connectors?(): ConnectorStatsLike[];
   truth?(): TruthSnapshotLike | undefined;
+  /** Surface venues compared with the truth (RunReportSources.truthVenues); default all. */
+  truthVenues?: readonly string[];
 }
 
 export interface ReportComponent {
@@ -100,6 +102,7 @@ export function createReportComponent(options: ReportComponentOptions): ReportCo
           ...(options.connectors === undefined ? {} : { connectors: options.connectors }),
           compute: () => options.compute.stats(),
           ...(options.truth === undefined ? {} : { truth: options.truth }),
+          ...(options.truthVenues === undefined ? {} : { truthVenues: options.truthVenues }),
         },
         { source: String(ctx.config.source ?? 'unknown'), ...(seed === undefined ? {} : { seed }) },
         ctx.logger,

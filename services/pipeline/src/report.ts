@@ -41,6 +41,11 @@ export interface RunReportSources {
   compute(): Promise<ComputeStats | undefined>;
   /** The simulator's ground truth now (undefined on a live venue). */
   truth?(): TruthSnapshotLike | undefined;
+  /**
+   * Surface venues the truth applies to (the simulated ones, and `composite` when every venue is
+   * simulated); default all. A live venue's surface is never compared with a simulated truth.
+   */
+  truthVenues?: readonly string[];
 }
 
 export interface StageCounts {
@@ -210,7 +215,8 @@ export class RunReportCollector {
     this.#arb.worstCrossing = Math.max(this.#arb.worstCrossing, c.worstCrossing);
     this.#workerArb.butterfly += surface.arbitrage?.butterflyViolations ?? 0;
     this.#workerArb.calendar += surface.arbitrage?.calendarViolations ?? 0;
-    this.#truth.compare(surface);
+    const truthVenues = this.sources.truthVenues;
+    if (truthVenues === undefined || truthVenues.includes(venue)) this.#truth.compare(surface);
   }
 
   sample(): void {

@@ -4,8 +4,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { create } from '@bufbuild/protobuf';
-import { DeltaConvention, SurfaceSchema } from '@volstream/contracts';
-import { reportToPrometheus, TruthTracker } from '../src/index.ts';
+import { DeltaConvention, SurfaceEventSchema, SurfaceSchema } from '@volstream/contracts';
+import { createLogger } from '@volstream/logging';
+import { load } from 'svi-core';
+import { RunReportCollector, reportToPrometheus, TruthTracker } from '../src/index.ts';
 import type { RunReport } from '../src/report.ts';
 import { rr25ForwardDelta } from '../src/truth-delta.ts';
 
@@ -66,6 +68,32 @@ describe('truth per venue', () => {
     // rho > 0: total variance rises to the right, so the 25-delta call vol is above the put vol.
     const rr = rr25ForwardDelta({ a: 0.02, b: 0.02, rho: 0.5, m: 0, sigma: 0.2 }, 0.25);
     assert.ok(rr > 0, `${rr}`);
+  });
+});
+
+describe('run report with a live venue beside simulated ones', () => {
+  it('compares only the simulated venues with the truth, and counts arbitrage for every venue', async () => {
+    const collector = new RunReportCollector(
+      await load(),
+      {
+        connector: () => undefined,
+        compute: async () => undefined,
+        truth: () => truth,
+        truthVenues: ['deribit'],
+      },
+      { source: 'auto', warmupMs: 0 },
+      createLogger({ service: 'test', level: 'silent' }),
+    );
+    collector.sample();
+    for (const venue of ['deribit', 'okx', 'composite']) {
+      collector.observe(
+        create(SurfaceEventSchema, { payload: { case: 'surface', value: surface(venue, 0.56, -0.02) } }),
+      );
+    }
+    const r = collector.report();
+    assert.deepEqual(Object.keys(r.truth?.byVenue ?? {}), ['deribit']);
+    assert.deepEqual(Object.keys(r.arbitrage.byVenue), ['composite', 'deribit', 'okx']);
+    assert.equal(r.arbitrage.surfacesChecked, 3);
   });
 });
 
