@@ -68,7 +68,7 @@ describe('volstream sql / replay on the embedded store', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stderr,
-      /replay: \d+\/\d+ events \(100\.0%\), event time 2026-03-02T09:00:\d\d\.\d+Z, elapsed \d+s, ETA 0s/,
+      /replay: (\d+)\/\1 events \(100\.0%\), event time 2026-03-02T09:00:\d\d\.\d+Z, \d+(\.\d)?x real time, elapsed \d+s, ETA 0s/,
     );
     const result = JSON.parse(r.stdout) as { runId: string; surfaces: number };
     assert.equal(result.runId, 'cli-run');
