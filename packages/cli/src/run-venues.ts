@@ -114,7 +114,7 @@ export interface VenueStatus {
   connected: boolean;
   connectionsOpen: number;
   connections: number;
-  /** Frames per second since the previous call (since start on the first). */
+  /** Frames per second over the latest sampling interval (≥ 1 s, see VenueStatusBoard). */
   msgsPerSec: number;
   messagesIn: number;
   instruments: number;
@@ -132,17 +132,26 @@ export interface VenueConnectorStats {
   reconnects: number;
 }
 
-/** Tracks each venue's connector for `status()`; rates are per call interval. */
+/**
+ * Tracks each venue's connector for `status()`. The rate is resampled when at least 1 s has passed
+ * since the previous sample (else the previous rate is returned), so several callers polling at
+ * their own pace (report, gateway, each dashboard) all see a rate over a second or more.
+ */
 export class VenueStatusBoard {
   readonly #venues = new Map<
     string,
-    { source: 'sim' | 'live'; stats: () => VenueConnectorStats | undefined; last: [number, number] }
+    {
+      source: 'sim' | 'live';
+      stats: () => VenueConnectorStats | undefined;
+      last: [number, number];
+      rate: number;
+    }
   >();
 
   constructor(private readonly now: () => number = Date.now) {}
 
   add(venue: string, source: 'sim' | 'live', stats: () => VenueConnectorStats | undefined): void {
-    this.#venues.set(venue, { source, stats, last: [this.now(), 0] });
+    this.#venues.set(venue, { source, stats, last: [this.now(), 0], rate: 0 });
   }
 
   status(): VenueStatus[] {
@@ -152,8 +161,11 @@ export class VenueStatusBoard {
       const s = v.stats();
       const messagesIn = s?.messagesIn ?? 0;
       const dt = (now - v.last[0]) / 1000;
-      const msgsPerSec = dt > 0 ? Math.max(0, messagesIn - v.last[1]) / dt : 0;
-      v.last = [now, messagesIn];
+      if (dt >= 1) {
+        v.rate = Math.max(0, messagesIn - v.last[1]) / dt;
+        v.last = [now, messagesIn];
+      }
+      const msgsPerSec = v.rate;
       out.push({
         venue,
         source: v.source,

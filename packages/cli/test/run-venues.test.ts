@@ -52,7 +52,7 @@ describe('run venues', () => {
     });
   });
 
-  it('the status board: connected, frames per second since the previous call', () => {
+  it('the status board: connected, frames per second over intervals of at least 1 s', () => {
     let now = 1_000;
     let stats: VenueConnectorStats | undefined;
     const board = new VenueStatusBoard(() => now);
@@ -72,6 +72,8 @@ describe('run venues', () => {
     assert.equal(s?.msgsPerSec, 250);
     assert.equal(s?.source, 'sim');
     stats = { ...stats, messagesIn: 600, connectionsOpen: 0 };
+    now = 3_500;
+    assert.equal(board.status()[0]?.msgsPerSec, 250, 'within 1 s of the last sample: the same rate');
     now = 4_000;
     const t = board.status()[0];
     assert.equal(t?.msgsPerSec, 100);
