@@ -151,6 +151,7 @@ export function sampleVolatilityEvents(): VolatilityEvent[] {
             venueMarkIv: 0.7657,
             bidAmount: 0.8,
             askAmount: 11.2,
+            tickSize: 0.0005,
           },
           {
             instrumentName: 'BTC-24SEP21-8000-P',

@@ -28,8 +28,11 @@ export interface QuoteFilterOptions {
 
 export interface SurfaceOptions {
   filters: QuoteFilterOptions;
-  /** Tick size of an option price by price unit (coin / quote currency), see defaultTickSize. */
-  tickSize: (venue: string, coinPriced: boolean, price: number) => number;
+  /**
+   * Tick size of an option price by price unit (coin / quote currency) and the instrument's listed
+   * tick (`VolQuote.tick_size`, when the venue lists one), see defaultTickSize.
+   */
+  tickSize: (venue: string, coinPriced: boolean, price: number, listed?: number) => number;
   weights: WeightScheme;
   /** Smallest number of filtered quotes for which an expiry is fitted and published. */
   minQuotes: number;
@@ -57,8 +60,14 @@ export interface SurfaceOptions {
   producerId: string;
 }
 
-/** Deribit's option ticks: 0.0001 coin up to 0.005, 0.0005 above (QUANT.md §4); 5 USD for linear. */
-export function defaultTickSize(_venue: string, coinPriced: boolean, price: number): number {
+/**
+ * The instrument's listed tick when the venue gives one (Bybit/Binance ETH options tick 0.1 USD,
+ * BTC 5 USD: one USD figure for every linear venue would drop every cheap ETH quote); else
+ * Deribit's option ticks, 0.0001 coin up to 0.005 and 0.0005 above (QUANT.md §4), and 5 USD for
+ * linear options.
+ */
+export function defaultTickSize(_venue: string, coinPriced: boolean, price: number, listed?: number): number {
+  if (listed !== undefined && listed > 0) return listed;
   if (coinPriced) return price <= 0.005 ? 0.0001 : 0.0005;
   return 5;
 }

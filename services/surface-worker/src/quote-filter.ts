@@ -75,7 +75,7 @@ export function classifyQuote(
   if ((f.honourStaleFlag && q.stale) || ctx.nowMs - quoteTimeMs(q, ctx) > f.maxQuoteAgeMs) return 'stale';
   if (q.belowTick) return 'below_tick';
   if (q.bidPrice !== undefined) {
-    const tick = tickSize(ctx.venue, q.priceUnit !== PriceUnit.QUOTE_CURRENCY, q.bidPrice);
+    const tick = tickSize(ctx.venue, q.priceUnit !== PriceUnit.QUOTE_CURRENCY, q.bidPrice, q.tickSize);
     if (q.bidPrice < f.minBidTicks * tick * (1 - 1e-9)) return 'below_tick';
   }
   if ((askIv - bidIv) / midIv > f.maxRelativeSpread) return 'wide_spread';

@@ -64,6 +64,30 @@ describe('quote filters', () => {
     }
   });
 
+  it("counts the minimum bid in the instrument's listed tick (cheap linear ETH quotes), else the default", () => {
+    // 0.3 USD bids: 3 ticks of a listed 0.1 USD tick (kept), 0.06 ticks of the 5 USD default (dropped).
+    const cheap = (tickSize?: number) =>
+      smileEvent({
+        coin: false,
+        edit: (q) => ({
+          ...q,
+          bidPrice: 0.3,
+          askPrice: 0.32,
+          ...(tickSize === undefined ? {} : { tickSize }),
+        }),
+      });
+    const listed = new SurfaceTransform(deps);
+    listed.process([cheap(0.1)]);
+    assert.equal(listed.stats().counters.excluded_below_tick ?? 0, 0);
+    const fallback = new SurfaceTransform(deps);
+    fallback.process([cheap()]);
+    assert.ok((fallback.stats().counters.excluded_below_tick ?? 0) > 10);
+    // A listed tick the bid does not clear twice is still a below-tick quote.
+    const coarse = new SurfaceTransform(deps);
+    coarse.process([cheap(0.2)]);
+    assert.ok((coarse.stats().counters.excluded_below_tick ?? 0) > 10);
+  });
+
   it('drops far wings by |k|/sqrt(T) and is configurable', () => {
     const strict = new SurfaceTransform(deps, { filters: { maxWingZ: 0.5 } });
     strict.process([smileEvent()]);

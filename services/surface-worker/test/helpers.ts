@@ -32,6 +32,7 @@ export interface QuoteSpec {
   askIv?: number;
   midIv?: number;
   markIv?: number;
+  tickSize?: number;
   bidPrice?: number;
   askPrice?: number;
   coin?: boolean;
@@ -59,6 +60,7 @@ export function volQuote(q: QuoteSpec, b: BatchSpec, timeYears: number): VolQuot
     ...(q.askIv === undefined ? {} : { askIv: q.askIv }),
     ...(q.midIv === undefined ? {} : { midIv: q.midIv }),
     ...(q.markIv === undefined ? {} : { markIv: q.markIv }),
+    ...(q.tickSize === undefined ? {} : { tickSize: q.tickSize }),
     ...(q.bidPrice === undefined ? {} : { bidPrice: q.bidPrice }),
     ...(q.askPrice === undefined ? {} : { askPrice: q.askPrice }),
     priceUnit: q.coin === false ? PriceUnit.QUOTE_CURRENCY : PriceUnit.BASE_COIN,

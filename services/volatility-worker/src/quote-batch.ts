@@ -215,6 +215,7 @@ function volQuote(job: Job, i: number, greeks: readonly Float64Array[], staleBef
     if (askAmount !== undefined && Number.isFinite(askAmount)) out.askAmount = askAmount;
   }
   if (q.venueMarkIv !== undefined && Number.isFinite(q.venueMarkIv)) out.venueMarkIv = q.venueMarkIv;
+  if (q.tick !== undefined && q.tick > 0) out.tickSize = q.tick;
   return out;
 }
 

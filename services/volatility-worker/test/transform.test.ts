@@ -351,6 +351,9 @@ describe('flags and bad input', () => {
     assert.equal(byName.get('X')?.crossed, true);
     assert.equal(byName.get('T')?.belowTick, true);
     assert.equal(byName.get('X')?.belowTick, false);
+    // The listed tick travels on (the surface worker's minimum-bid filter counts in it).
+    assert.equal(byName.get('T')?.tickSize, 0.0001);
+    assert.equal(byName.get('U')?.tickSize, undefined);
     const u = byName.get('U')!;
     assert.equal(u.bidIv, undefined);
     assert.equal(u.midIv, undefined);

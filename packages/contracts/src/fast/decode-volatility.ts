@@ -57,6 +57,7 @@ const QUOTE_DOUBLES: readonly (keyof VolQuote | undefined)[] = [
   'venueMarkIv',
   'bidAmount',
   'askAmount',
+  'tickSize',
 ];
 
 function volQuote(r: Reader, end: number): VolQuote {

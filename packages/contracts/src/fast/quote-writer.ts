@@ -1,7 +1,7 @@
 /**
  * The VolQuote records of a VolQuoteBatch written straight into one growable buffer: one capacity
  * check per quote instead of one per field, tags as constant bytes (every VolQuote field number is
- * below 16, or 16-28 with a two-byte tag), doubles through one DataView. Same wire rules as
+ * below 16, or 16-29 with a two-byte tag), doubles through one DataView. Same wire rules as
  * writer.ts and encode-volatility.ts (byte-identical to protobuf-es `toBinary`, proven by
  * test/fast-volatility.test.ts): implicit fields skipped at zero (doubles: +0 only), optional ones
  * written when set, minimal varint lengths, unknown fields last. The result is copied once into the
@@ -84,7 +84,7 @@ export class QuoteWriter {
     this.pos += 8;
   }
 
-  /** A two-byte tag (fields 16-28) then a double. */
+  /** A two-byte tag (fields 16-29) then a double. */
   private dbl2(tag: number, v: number): void {
     if (Object.is(v, 0)) return;
     this.buf[this.pos++] = tag;
@@ -192,7 +192,7 @@ export class QuoteWriter {
     this.pos += extra;
   }
 
-  /** One `quotes` record (field 6 of VolQuoteBatch): tag, length, VolQuote fields 1-28. */
+  /** One `quotes` record (field 6 of VolQuoteBatch): tag, length, VolQuote fields 1-29. */
   quote(q: VolQuote): void {
     // Fixed fields at most ~330 bytes, strings at most 3 bytes per code unit plus their lengths.
     this.ensure(400 + 3 * (q.instrumentName.length + q.skipReason.length));
@@ -232,6 +232,7 @@ export class QuoteWriter {
     this.opt2(0xd1, q.venueMarkIv);
     this.opt2(0xd9, q.bidAmount);
     this.opt2(0xe1, q.askAmount);
+    this.opt2(0xe9, q.tickSize);
     this.unknown(q.$unknown);
     this.lengthAt(start);
   }
