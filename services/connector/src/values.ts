@@ -40,3 +40,35 @@ export function badNonNegative(value: unknown): boolean {
 export function validTimestamp(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }
+
+/**
+ * Marker for a present but unusable value (a message carrying one is bad input). Shared because
+ * OKX, Bybit and Binance all send numbers as decimal strings and read them the same way; only
+ * what counts as "no value" differs per venue (see `decimalOrEmpty`).
+ */
+export const BAD = Symbol('bad');
+
+// Number('') and Number(' ') are 0: only accept what looks like a decimal number.
+const DECIMAL = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
+/**
+ * A venue's decimal string (Binance: prices, quantities, IVs): null or missing → undefined
+ * (absent); a decimal string → its number; anything else (a non-numeric string, `""`,
+ * NaN/Infinity, a JSON number where the venue sends strings) → BAD.
+ */
+export function decimalString(value: unknown): number | undefined | typeof BAD {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !DECIMAL.test(value)) return BAD;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : BAD;
+}
+
+/**
+ * `decimalString` for venues whose "no value" is also `""` (OKX `bidVol:""` without a bid; Bybit
+ * REST rows): `""` → undefined. Binance sends `""` nowhere, so there it stays BAD (a venue rule,
+ * not a flag: Binance calls `decimalString`).
+ */
+export function decimalOrEmpty(value: unknown): number | undefined | typeof BAD {
+  if (value === '') return undefined;
+  return decimalString(value);
+}

@@ -5,6 +5,7 @@ import { Backoff } from '../src/backoff.ts';
 import { ConnectorMetrics, snapshotStats, toPrometheus } from '../src/metrics.ts';
 import { MicroBatchPublisher } from '../src/publisher.ts';
 import { TokenBucket } from '../src/token-bucket.ts';
+import { BAD, decimalOrEmpty, decimalString } from '../src/values.ts';
 
 describe('Backoff (exponential, full jitter)', () => {
   it('draws uniformly below a ceiling that doubles up to the cap, and resets', () => {
@@ -118,5 +119,21 @@ describe('metrics', () => {
     assert.match(text, /volstream_connector_messages_in_total\{venue="deribit"\} 10\n/);
     assert.match(text, /volstream_connector_dropped_total\{venue="deribit",reason="book_gap"\} 2\n/);
     assert.match(text, /# TYPE volstream_connector_dropped_total counter\n/);
+  });
+});
+
+describe('decimal strings (values.ts, shared by OKX, Bybit, Binance)', () => {
+  it('reads decimal strings, absent for null/missing, BAD for junk; "" is absent only where the venue says so', () => {
+    for (const read of [decimalString, decimalOrEmpty]) {
+      assert.equal(read('0.0005'), 0.0005);
+      assert.equal(read('-1.0'), -1);
+      assert.equal(read('1e-3'), 0.001);
+      assert.equal(read(null), undefined);
+      assert.equal(read(undefined), undefined);
+      for (const junk of [' ', 'NaN', '1e999', '0x10', '1.', 12, true, {}])
+        assert.equal(read(junk), BAD, String(junk));
+    }
+    assert.equal(decimalString(''), BAD, 'Binance: "" is junk');
+    assert.equal(decimalOrEmpty(''), undefined, 'OKX/Bybit: "" is no value');
   });
 });
