@@ -5,95 +5,20 @@
 // exchangeInfo, malformed frames counted and dropped.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { MarketDataEvent } from '@volstream/contracts';
 import { type BinanceSimulator, startBinanceSimulator } from '@volstream/exchange-sim';
 import { createLogger } from '@volstream/logging';
 import { createReceiveClock } from '../src/clock.ts';
 import { CollectingSink } from '../src/sink.ts';
 import { BinanceFeed } from '../src/venues/binance/feed.ts';
 import { binanceFeedOptions } from '../src/venues/binance/index.ts';
-
-/** What a downstream worker rebuilds from the stream, plus soundness checks on seq/prev_seq. */
-class SeqReplicas {
-  readonly books = new Map<
-    string,
-    { synced: boolean; seq: bigint; bids: Map<number, number>; asks: Map<number, number> }
-  >();
-  readonly violations: string[] = [];
-  markers = 0;
-  #seen = 0;
-
-  update(events: readonly MarketDataEvent[]): this {
-    for (; this.#seen < events.length; this.#seen += 1) this.#apply(events[this.#seen]!);
-    return this;
-  }
-
-  #apply(event: MarketDataEvent): void {
-    const p = event.payload;
-    if (p.case === 'bookSnapshot') {
-      const v = p.value;
-      if (v.seq === undefined) {
-        this.markers += 1;
-        const book = this.books.get(v.instrumentName);
-        if (book !== undefined) book.synced = false;
-        return;
-      }
-      this.books.set(v.instrumentName, {
-        synced: true,
-        seq: v.seq,
-        bids: new Map(v.bids.map((l) => [l.price, l.amount])),
-        asks: new Map(v.asks.map((l) => [l.price, l.amount])),
-      });
-    } else if (p.case === 'bookDelta') {
-      const v = p.value;
-      const book = this.books.get(v.instrumentName);
-      if (book === undefined || !book.synced) {
-        this.violations.push(`delta ${v.seq} of ${v.instrumentName} on an unsynced book`);
-        return;
-      }
-      if (v.prevSeq !== book.seq) {
-        this.violations.push(`delta of ${v.instrumentName}: prev ${v.prevSeq} != last ${book.seq}`);
-        return;
-      }
-      for (const [side, updates] of [
-        [book.bids, v.bids],
-        [book.asks, v.asks],
-      ] as const) {
-        for (const u of updates) {
-          if (u.amount === 0) side.delete(u.price);
-          else side.set(u.price, u.amount);
-        }
-      }
-      book.seq = v.seq!;
-    }
-  }
-
-  view(name: string) {
-    const b = this.books.get(name);
-    if (b === undefined || !b.synced) return undefined;
-    return {
-      lastUpdateId: Number(b.seq),
-      bids: [...b.bids].sort((x, y) => y[0] - x[0]),
-      asks: [...b.asks].sort((x, y) => x[0] - y[0]),
-    };
-  }
-}
-
-async function until(what: string, cond: () => boolean, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`Expected ${what} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep, waitFor as until } from './helpers/harness.ts';
+import { SeqReplicas } from './helpers/seq-replicas.ts';
 
 describe('Binance connector against the Binance simulator', () => {
   let sim: BinanceSimulator;
   let feed: BinanceFeed;
   const sink = new CollectingSink();
-  const replicas = new SeqReplicas();
+  const replicas = new SeqReplicas({ seqField: 'lastUpdateId' });
   const allSynced = () => sim.instruments().every((n) => feed.sequencer.synced(n));
 
   before(async () => {
@@ -147,15 +72,7 @@ describe('Binance connector against the Binance simulator', () => {
     replicas.update(sink.events);
     const names = sim.instruments();
     const truth = sim.books(names);
-    let compared = 0;
-    for (const name of names) {
-      const mine = replicas.view(name);
-      assert.ok(mine !== undefined, `${name} synced downstream`);
-      assert.deepEqual(mine, truth[name], name);
-      compared += 1;
-    }
-    assert.ok(compared > 10, `compared ${compared} books`);
-    assert.deepEqual(replicas.violations, []);
+    replicas.assertEqualTo(names, truth);
     sim.resume();
   }
 

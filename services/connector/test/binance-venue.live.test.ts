@@ -3,31 +3,16 @@
 // reason below. Written against the documented fstream layout; it has not run against the live
 // venue yet.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { createLogger } from '@volstream/logging';
 import { createConnector } from '../src/app.ts';
 import { CollectingSink } from '../src/sink.ts';
+import { liveSkip } from './helpers/live.ts';
 
-function reachable(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port, timeout: 3000 });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-  });
-}
-
-const SKIP =
-  process.env.RUN_LIVE_TESTS !== '1'
-    ? 'live venue test: set RUN_LIVE_TESTS=1 on a machine that can reach fstream.binance.com:443 and eapi.binance.com:443'
-    : (await reachable('fstream.binance.com', 443)) && (await reachable('eapi.binance.com', 443))
-      ? false
-      : 'RUN_LIVE_TESTS=1 but fstream.binance.com:443 or eapi.binance.com:443 is unreachable from this machine (offline)';
+const SKIP = await liveSkip([
+  ['fstream.binance.com', 443],
+  ['eapi.binance.com', 443],
+]);
 
 describe('Binance live', () => {
   it('lists BTC options, syncs books from REST snapshots and publishes decimal-IV tickers in USDT', {

@@ -3,31 +3,16 @@
 // Written against the documented v5 protocol (EXCHANGES.md §3); it has not run against the live
 // venue yet — the option `u + 1` rule in particular rests on linear/spot captures.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { createLogger } from '@volstream/logging';
 import { createConnector } from '../src/app.ts';
 import { CollectingSink } from '../src/sink.ts';
+import { liveSkip } from './helpers/live.ts';
 
-function reachable(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port, timeout: 3000 });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-  });
-}
-
-const SKIP =
-  process.env.RUN_LIVE_TESTS !== '1'
-    ? 'live venue test: set RUN_LIVE_TESTS=1 on a machine that can reach stream.bybit.com:443 and api.bybit.com:443'
-    : (await reachable('stream.bybit.com', 443)) && (await reachable('api.bybit.com', 443))
-      ? false
-      : 'RUN_LIVE_TESTS=1 but stream.bybit.com:443 or api.bybit.com:443 is unreachable from this machine (offline)';
+const SKIP = await liveSkip([
+  ['stream.bybit.com', 443],
+  ['api.bybit.com', 443],
+]);
 
 describe('Bybit live', () => {
   it('lists BTC options, publishes books in sequence and decimal-IV tickers', {

@@ -1,34 +1,15 @@
 // Opt-in test against the real Deribit (public market data, no credentials): RUN_LIVE_TESTS=1.
 // Offline machines (CI here has no route to any exchange) skip it with the reason below.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { createLogger } from '@volstream/logging';
 import { createConnector } from '../src/app.ts';
 import { CollectingSink } from '../src/sink.ts';
 import { BookReplicas } from './helpers/book-replica.ts';
 import { sleep } from './helpers/harness.ts';
+import { liveSkip } from './helpers/live.ts';
 
-/** Whether a TCP connection to the venue opens within 3 s (no data exchanged). */
-function reachable(host: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port: 443, timeout: 3000 });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-  });
-}
-
-const SKIP =
-  process.env.RUN_LIVE_TESTS !== '1'
-    ? 'live venue test: set RUN_LIVE_TESTS=1 on a machine that can reach www.deribit.com:443'
-    : (await reachable('www.deribit.com'))
-      ? false
-      : 'RUN_LIVE_TESTS=1 but www.deribit.com:443 is unreachable from this machine (offline)';
+const SKIP = await liveSkip([['www.deribit.com', 443]]);
 
 describe('Deribit live', () => {
   it('subscribes every BTC option and publishes sound books and tickers', {

@@ -2,31 +2,16 @@
 // Offline machines (CI here has no route to any exchange) skip it with the reason below.
 // Written against the documented v5 protocol; it has not run against the live venue yet.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { createLogger } from '@volstream/logging';
 import { createConnector } from '../src/app.ts';
 import { CollectingSink } from '../src/sink.ts';
+import { liveSkip } from './helpers/live.ts';
 
-function reachable(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port, timeout: 3000 });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-  });
-}
-
-const SKIP =
-  process.env.RUN_LIVE_TESTS !== '1'
-    ? 'live venue test: set RUN_LIVE_TESTS=1 on a machine that can reach ws.okx.com:8443 and www.okx.com:443'
-    : (await reachable('ws.okx.com', 8443)) && (await reachable('www.okx.com', 443))
-      ? false
-      : 'RUN_LIVE_TESTS=1 but ws.okx.com:8443 or www.okx.com:443 is unreachable from this machine (offline)';
+const SKIP = await liveSkip([
+  ['ws.okx.com', 8443],
+  ['www.okx.com', 443],
+]);
 
 describe('OKX live', () => {
   it('lists BTC-USD options, publishes books in sequence and decimal-IV tickers', {
