@@ -61,9 +61,8 @@ Details: docs/SIMULATOR.md.`,
   ],
   options,
   async run({ config, logger, stdout, stderr, signal }) {
-    if (config.venue === 'okx') return runOkx({ config, logger, stdout, stderr, signal });
-    if (config.venue === 'bybit') return runBybit({ config, logger, stdout, stderr, signal });
-    if (config.venue === 'binance') return runBinance({ config, logger, stdout, stderr, signal });
+    if (config.venue !== 'deribit')
+      return runOtherVenue(config.venue, { config, logger, stdout, stderr, signal });
     const { startDeribitSimulator, parseFaults } = await import('@volstream/exchange-sim');
     let faults: ReturnType<typeof parseFaults> = [];
     try {
@@ -88,123 +87,75 @@ Details: docs/SIMULATOR.md.`,
             },
           }),
     });
-    stdout.write(
-      `${JSON.stringify({ venue: config.venue, url: sim.url, truthUrl: sim.truthUrl, port: sim.port })}\n`,
+    const line = { venue: config.venue, url: sim.url, truthUrl: sim.truthUrl, port: sim.port };
+    return serve(
+      { config, logger, stdout, signal },
+      sim,
+      line,
+      'Deribit exchange',
+      () => sim.stats().counters,
     );
-    logger.warn({ url: sim.url }, 'SIMULATED Deribit exchange, not a live venue');
-    try {
-      if (config.for !== undefined) await sleep(config.for, undefined, { signal }).catch(() => undefined);
-      else if (!signal.aborted) await once(signal, 'abort');
-    } finally {
-      logger.info({ stats: sim.stats().counters }, 'simulator stopping');
-      await sim.stop();
-    }
-    return EXIT_OK;
   },
 });
 
+type Context = CommandContext<ConfigOf<typeof options>>;
+
+/** What `serve` needs of a running simulator (every venue's has these). */
+interface RunningSimulator {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
 /**
- * `--venue okx`: the OKX v5 simulator (REST instruments + public websocket) on the same seeded
- * market model. Prints {"venue","url","restUrl","port"}. --faults/--replay/--rate are Deribit-only.
+ * Prints the simulator's JSON line, warns that it is simulated, runs for --for or until a signal,
+ * then logs its stats and stops it. One copy for every venue (the per-venue blocks were identical).
  */
-async function runOkx({
-  config,
-  logger,
-  stdout,
-  stderr,
-  signal,
-}: CommandContext<ConfigOf<typeof options>>): Promise<number> {
-  if (config.replay !== undefined || config.faults !== undefined) {
-    stderr.write('volstream sim: --replay and --faults are not available with --venue okx yet\n');
-    return EXIT_USAGE;
-  }
-  const { startOkxSimulator } = await import('@volstream/exchange-sim');
-  const sim = await startOkxSimulator({
-    port: config.port,
-    logger,
-    ...(config.seed === undefined ? {} : { seed: config.seed }),
-  });
-  stdout.write(`${JSON.stringify({ venue: 'okx', url: sim.url, restUrl: sim.restUrl, port: sim.port })}\n`);
-  logger.warn({ url: sim.url }, 'SIMULATED OKX exchange, not a live venue');
+async function serve(
+  { config, logger, stdout, signal }: Pick<Context, 'config' | 'logger' | 'stdout' | 'signal'>,
+  sim: RunningSimulator,
+  line: Record<string, unknown>,
+  label: string,
+  stats: () => unknown,
+): Promise<number> {
+  stdout.write(`${JSON.stringify(line)}\n`);
+  logger.warn({ url: sim.url }, `SIMULATED ${label}, not a live venue`);
   try {
     if (config.for !== undefined) await sleep(config.for, undefined, { signal }).catch(() => undefined);
     else if (!signal.aborted) await once(signal, 'abort');
   } finally {
-    logger.info({ stats: sim.stats() }, 'simulator stopping');
+    logger.info({ stats: stats() }, 'simulator stopping');
     await sim.stop();
   }
   return EXIT_OK;
 }
 
 /**
- * `--venue bybit`: the Bybit v5 option simulator (REST instruments-info + public option websocket)
- * on the same seeded market model. Prints {"venue","url","restUrl","port"}. --rate sets the book
- * updates per second; --faults/--replay are Deribit-only.
+ * `--venue okx|bybit|binance`: that venue's simulator (REST instruments + public websocket) on the
+ * same seeded market model; --seed applies, --rate too (book updates per second on Bybit, depth
+ * events per second on Binance; the OKX simulator has no rate); --faults/--replay are Deribit-only.
+ * Prints {"venue","url","restUrl","port"}; Binance adds "marketUrl" (its second stream host;
+ * `url` is what `volstream connector --venue binance --url` takes).
  */
-async function runBybit({
-  config,
-  logger,
-  stdout,
-  stderr,
-  signal,
-}: CommandContext<ConfigOf<typeof options>>): Promise<number> {
+async function runOtherVenue(venue: 'okx' | 'bybit' | 'binance', context: Context): Promise<number> {
+  const { config, logger, stderr } = context;
   if (config.replay !== undefined || config.faults !== undefined) {
-    stderr.write('volstream sim: --replay and --faults are not available with --venue bybit yet\n');
+    stderr.write(`volstream sim: --replay and --faults are not available with --venue ${venue} yet\n`);
     return EXIT_USAGE;
   }
-  const { startBybitSimulator } = await import('@volstream/exchange-sim');
-  const sim = await startBybitSimulator({
-    port: config.port,
-    logger,
-    ...(config.seed === undefined ? {} : { seed: config.seed }),
-    ...(config.rate === undefined ? {} : { rate: config.rate }),
-  });
-  stdout.write(`${JSON.stringify({ venue: 'bybit', url: sim.url, restUrl: sim.restUrl, port: sim.port })}\n`);
-  logger.warn({ url: sim.url }, 'SIMULATED Bybit exchange, not a live venue');
-  try {
-    if (config.for !== undefined) await sleep(config.for, undefined, { signal }).catch(() => undefined);
-    else if (!signal.aborted) await once(signal, 'abort');
-  } finally {
-    logger.info({ stats: sim.stats() }, 'simulator stopping');
-    await sim.stop();
+  const sims = await import('@volstream/exchange-sim');
+  const seed = config.seed === undefined ? {} : { seed: config.seed };
+  const rate = config.rate === undefined ? {} : { rate: config.rate };
+  if (venue === 'okx') {
+    const sim = await sims.startOkxSimulator({ port: config.port, logger, ...seed });
+    const line = { venue, url: sim.url, restUrl: sim.restUrl, port: sim.port };
+    return serve(context, sim, line, 'OKX exchange', () => sim.stats());
   }
-  return EXIT_OK;
-}
-
-/**
- * `--venue binance`: the Binance European Options simulator (fstream `/public/stream` and
- * `/market/stream` combined streams, REST exchangeInfo and depth) on the same seeded market model.
- * Prints {"venue","url","marketUrl","restUrl","port"}; `url` is what `volstream connector --venue
- * binance --url` takes. --rate caps the depth events per second; --faults/--replay are Deribit-only.
- */
-async function runBinance({
-  config,
-  logger,
-  stdout,
-  stderr,
-  signal,
-}: CommandContext<ConfigOf<typeof options>>): Promise<number> {
-  if (config.replay !== undefined || config.faults !== undefined) {
-    stderr.write('volstream sim: --replay and --faults are not available with --venue binance yet\n');
-    return EXIT_USAGE;
+  if (venue === 'bybit') {
+    const sim = await sims.startBybitSimulator({ port: config.port, logger, ...seed, ...rate });
+    const line = { venue, url: sim.url, restUrl: sim.restUrl, port: sim.port };
+    return serve(context, sim, line, 'Bybit exchange', () => sim.stats());
   }
-  const { startBinanceSimulator } = await import('@volstream/exchange-sim');
-  const sim = await startBinanceSimulator({
-    port: config.port,
-    logger,
-    ...(config.seed === undefined ? {} : { seed: config.seed }),
-    ...(config.rate === undefined ? {} : { rate: config.rate }),
-  });
-  stdout.write(
-    `${JSON.stringify({ venue: 'binance', url: sim.url, marketUrl: sim.marketUrl, restUrl: sim.restUrl, port: sim.port })}\n`,
-  );
-  logger.warn({ url: sim.url }, 'SIMULATED Binance options exchange, not a live venue');
-  try {
-    if (config.for !== undefined) await sleep(config.for, undefined, { signal }).catch(() => undefined);
-    else if (!signal.aborted) await once(signal, 'abort');
-  } finally {
-    logger.info({ stats: sim.stats() }, 'simulator stopping');
-    await sim.stop();
-  }
-  return EXIT_OK;
+  const sim = await sims.startBinanceSimulator({ port: config.port, logger, ...seed, ...rate });
+  const line = { venue, url: sim.url, marketUrl: sim.marketUrl, restUrl: sim.restUrl, port: sim.port };
+  return serve(context, sim, line, 'Binance options exchange', () => sim.stats());
 }
