@@ -44,8 +44,11 @@ export interface ExpiryState {
   newestMs: bigint;
   /** Event time (newest input, ms) when the forward was last considered for publication. */
   publishedAtMs: number;
-  /** Last published forward (a Forward is published only when it changes). */
-  published?: { value: number; source: number };
+  /**
+   * Last published forward: a Forward is published when it changes, and an unchanged one again
+   * once its as-of time has moved by FORWARD_REFRESH_MS (transform.ts).
+   */
+  published?: { value: number; source: number; asOfMs: bigint };
 }
 
 /** Call and put mids of every strike with both legs on synced books. */
@@ -92,10 +95,17 @@ export function expiryForward(
   const unit = expiry.options.values().next().value?.meta.priceUnit;
   return chooseForward({
     ...(expiry.venueForward === undefined ? {} : { venue: expiry.venueForward }),
-    parity: () =>
-      unit === undefined ? undefined : parityFromPairs(parityPairs(expiry), unit, parityStrikes),
+    parity: () => {
+      const p = unit === undefined ? undefined : parityFromPairs(parityPairs(expiry), unit, parityStrikes);
+      // Parity comes from the synced books as they stand, so it holds as of the expiry's newest
+      // event, not as of the last change of the pairs it used: idle at-the-money books (Binance
+      // sends no forward and no message for an unchanged book) must not age the forward.
+      return p === undefined ? undefined : { value: p.value, asOfMs: max(p.asOfMs, expiry.newestMs) };
+    },
     ...(future === undefined ? {} : { future }),
     nowMs: expiry.newestMs,
     maxVenueAgeMs,
   });
 }
+
+const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);

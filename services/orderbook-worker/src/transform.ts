@@ -20,6 +20,13 @@ import { bookTopEvent, forwardEvent, type PublishContext } from './publish.ts';
 import { scanRecord } from './record-reader.ts';
 import { type Cause, Kind, MarketDataScan, scanEvent } from './record-scan.ts';
 
+/**
+ * An unchanged forward is published again once its as-of time moved this far (event time), so a
+ * consumer's staleness check (the volatility worker drops quotes whose forward is more than 10 s
+ * older) sees a forward that still holds as still current.
+ */
+export const FORWARD_REFRESH_MS = 2_000n;
+
 export { ORDERBOOK_DROP_REASONS, type OrderBookDropReason } from './input-rules.ts';
 
 export interface OrderBookTransformOptions {
@@ -396,8 +403,15 @@ export class OrderBookTransform {
     const choice = expiryForward(expiry, this.#maxVenueAgeMs, this.#parityStrikes);
     if (choice === undefined) return undefined;
     const last = expiry.published;
-    if (last !== undefined && last.value === choice.value && last.source === choice.source) return undefined;
-    expiry.published = { value: choice.value, source: choice.source };
+    if (
+      last !== undefined &&
+      last.value === choice.value &&
+      last.source === choice.source &&
+      choice.asOfMs - last.asOfMs < FORWARD_REFRESH_MS
+    ) {
+      return undefined;
+    }
+    expiry.published = { value: choice.value, source: choice.source, asOfMs: choice.asOfMs };
     const index = this.#index.get(`${expiry.venue}:${expiry.currency}`);
     return forwardEvent(expiry, choice, index, cause, this.#publish);
   }

@@ -293,6 +293,41 @@ describe('forwards', () => {
     assert.ok(Math.abs(fwd!.forward - F) < 1e-6, `${fwd?.forward}`);
   });
 
+  it('an unchanged parity forward is re-published as the expiry moves on (idle ATM books do not age it)', () => {
+    // Binance sends no forward and nothing for an unchanged book: with the ATM pairs idle, the
+    // parity forward still holds, so its as-of time follows the expiry's newest event and it is
+    // re-published every FORWARD_REFRESH_MS (the volatility worker drops quotes on a forward more
+    // than 10 s older than they are).
+    const t = pinned();
+    const F = 60_000;
+    const events = [];
+    for (const [i, K] of [50_000, 58_000, 60_000, 62_000, 70_000].entries()) {
+      const c = `BTC-27MAR26-${K}-C`;
+      const p = `BTC-27MAR26-${K}-P`;
+      const put = 0.02 + i * 0.001;
+      const call = put + (F - K) / F;
+      events.push(option(c, K, true), option(p, K, false));
+      events.push(snapshot(c, [[call - 0.0005, 1]], [[call + 0.0005, 1]], 10 + i));
+      events.push(snapshot(p, [[put - 0.0005, 1]], [[put + 0.0005, 1]], 20 + i));
+    }
+    const first = forwards(t.apply(events).outputs);
+    assert.equal(first.length, 1);
+    const published = [...first];
+    // Only the far wing's book moves, once a second for 15 s (amounts only: same mids, same F).
+    for (let s = 1; s <= 15; s++) {
+      const d = delta('BTC-27MAR26-50000-P', 19 + s, 20 + s, [['change', 0.0195, 1 + s]], [], T0 + s * 1000);
+      published.push(...forwards(t.apply([d]).outputs));
+    }
+    assert.ok(published.every((f) => Math.abs(f.forward - F) < 1e-6));
+    const asOf = published.map((f) => Number(f.asOfMs));
+    assert.ok(
+      asOf.every((x, i) => i === 0 || x - (asOf[i - 1] ?? 0) >= 2000),
+      `refresh spacing ${asOf}`,
+    );
+    assert.ok((asOf.at(-1) ?? 0) >= T0 + 14_000, `the forward follows the expiry: ${asOf}`);
+    assert.ok(published.length >= 6 && published.length <= 9, `${published.length} forwards in 15 s`);
+  });
+
   it('the venue underlying_price wins over parity and futures; futures when nothing else', () => {
     const t = pinned();
     const fut = 'BTC-27MAR26';
