@@ -15,7 +15,9 @@ const q = (venue: string, k: number, inFit: boolean): QuoteView => ({
   bid: 0.5,
   ask: 0.52,
   mid: 0.51,
+  mark: 0.511,
   inFit,
+  reason: inFit ? '' : 'wide_spread',
   venue,
 });
 
