@@ -25,6 +25,7 @@ import {
   VenueGreeksSchema,
 } from '@volstream/contracts';
 import { fastEventId } from '../../event-id.ts';
+import { seqBookUnsyncedMarker } from '../../unsynced-marker.ts';
 import { isRejection, type Parsed, type Rejection, reject } from '../../values.ts';
 import type { BinanceInstrumentInfo } from './instruments.ts';
 import type { BinanceDepthSnapshot, BinanceDepthUpdate, BinanceIndex, BinanceMarkPrice } from './messages.ts';
@@ -216,10 +217,7 @@ export function parseBinanceBookDelta(
   });
 }
 
-/**
- * The "book not good" marker: an empty BookSnapshot without `seq`/`change_id` (the order-book
- * worker clears the book and marks it unsynced). `prev_seq` carries the last good update id.
- */
+/** The unsynced marker (shared builder, src/unsynced-marker.ts); `prev_seq` carries the last good lastUpdateId. */
 export function binanceBookUnsyncedMarker(
   instrument: string,
   lastUpdateId: number | undefined,
@@ -227,19 +225,7 @@ export function binanceBookUnsyncedMarker(
   receiveNs: bigint,
   ctx: ParseContext,
 ): MarketDataEvent {
-  const value = create(BookSnapshotSchema, { instrumentName: instrument, bids: [], asks: [] });
-  if (lastUpdateId !== undefined) value.prevSeq = BigInt(lastUpdateId);
-  return create(MarketDataEventSchema, {
-    header: newHeader({
-      venue: VENUE,
-      producerId: ctx.producerId,
-      eventId: fastEventId(VENUE, 'book_unsynced', instrument, lastUpdateId ?? 0, receiveNs),
-      exchangeTimeMs,
-      receiveTimeNs: receiveNs,
-      sourceSequence: lastUpdateId ?? 0,
-    }),
-    payload: { case: 'bookSnapshot', value },
-  });
+  return seqBookUnsyncedMarker(VENUE, ctx.producerId, instrument, lastUpdateId, exchangeTimeMs, receiveNs);
 }
 
 // ---- optionMarkPrice → Ticker ----

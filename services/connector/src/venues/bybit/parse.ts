@@ -30,6 +30,7 @@ import {
   VenueGreeksSchema,
 } from '@volstream/contracts';
 import { fastEventId } from '../../event-id.ts';
+import { seqBookUnsyncedMarker } from '../../unsynced-marker.ts';
 import { isRejection, type Parsed, type Rejection, reject } from '../../values.ts';
 import type { BybitInstrumentInfo } from './instruments.ts';
 import type { BybitBookData, BybitOptionTicker } from './messages.ts';
@@ -182,10 +183,7 @@ export function parseBybitBookDelta(
   });
 }
 
-/**
- * The "book not good" marker: an empty BookSnapshot without `seq`/`change_id` (the order-book
- * worker clears the book and marks it unsynced). `prev_seq` carries the last good u.
- */
+/** The unsynced marker (shared builder, src/unsynced-marker.ts); `prev_seq` carries the last good lastU. */
 export function bybitBookUnsyncedMarker(
   instrument: string,
   lastU: number | undefined,
@@ -193,19 +191,7 @@ export function bybitBookUnsyncedMarker(
   receiveNs: bigint,
   ctx: ParseContext,
 ): MarketDataEvent {
-  const value = create(BookSnapshotSchema, { instrumentName: instrument, bids: [], asks: [] });
-  if (lastU !== undefined) value.prevSeq = BigInt(lastU);
-  return create(MarketDataEventSchema, {
-    header: newHeader({
-      venue: VENUE,
-      producerId: ctx.producerId,
-      eventId: fastEventId(VENUE, 'book_unsynced', instrument, lastU ?? 0, receiveNs),
-      exchangeTimeMs,
-      receiveTimeNs: receiveNs,
-      sourceSequence: lastU ?? 0,
-    }),
-    payload: { case: 'bookSnapshot', value },
-  });
+  return seqBookUnsyncedMarker(VENUE, ctx.producerId, instrument, lastU, exchangeTimeMs, receiveNs);
 }
 
 // ---- tickers ----

@@ -27,6 +27,7 @@ import {
   VenueGreeksSchema,
 } from '@volstream/contracts';
 import { fastEventId } from '../../event-id.ts';
+import { seqBookUnsyncedMarker } from '../../unsynced-marker.ts';
 import { isRejection, type Parsed, type Rejection, reject } from '../../values.ts';
 import type { OkxInstrumentInfo } from './instruments.ts';
 import type { OkxBookData, OkxBookLevel, OkxIndexTicker, OkxMarkPrice, OkxOptSummary } from './messages.ts';
@@ -184,8 +185,8 @@ export function parseOkxBookDelta(
 }
 
 /**
- * The "book not good" marker: an empty BookSnapshot without `seq`/`change_id` (the order-book
- * worker clears the book and marks it unsynced). `prev_seq` carries the last good seqId.
+ * The unsynced marker (shared builder, src/unsynced-marker.ts); `prev_seq` carries the last good
+ * seqId. A negative seqId (OKX's -1, "none") is not carried.
  */
 export function okxBookUnsyncedMarker(
   instrument: string,
@@ -194,19 +195,8 @@ export function okxBookUnsyncedMarker(
   receiveNs: bigint,
   ctx: ParseContext,
 ): MarketDataEvent {
-  const value = create(BookSnapshotSchema, { instrumentName: instrument, bids: [], asks: [] });
-  if (lastSeqId !== undefined && lastSeqId >= 0) value.prevSeq = BigInt(lastSeqId);
-  return create(MarketDataEventSchema, {
-    header: newHeader({
-      venue: VENUE,
-      producerId: ctx.producerId,
-      eventId: fastEventId(VENUE, 'book_unsynced', instrument, lastSeqId ?? 0, receiveNs),
-      exchangeTimeMs,
-      receiveTimeNs: receiveNs,
-      sourceSequence: lastSeqId !== undefined && lastSeqId > 0 ? lastSeqId : 0,
-    }),
-    payload: { case: 'bookSnapshot', value },
-  });
+  const last = lastSeqId !== undefined && lastSeqId >= 0 ? lastSeqId : undefined;
+  return seqBookUnsyncedMarker(VENUE, ctx.producerId, instrument, last, exchangeTimeMs, receiveNs);
 }
 
 // ---- opt-summary, mark-price → one Ticker ----
