@@ -4,6 +4,7 @@
 // The `!optionSymbol` listing stream (EXCHANGES.md §4) is not used: its payload is not in the
 // captures, and a re-poll sees the same listings with fields we can check.
 import type { Logger } from '@volstream/logging';
+import { ListingPoller } from '../../listing-poller.ts';
 import type { Rejection } from '../../values.ts';
 import {
   type BinanceInstrumentInfo,
@@ -23,77 +24,53 @@ export interface BinanceInstrumentHooks {
 }
 
 export class BinanceInstrumentSync {
-  loaded = false;
-  #timer: NodeJS.Timeout | undefined;
-  #sweepTimer: NodeJS.Timeout | undefined;
-  #retry: NodeJS.Timeout | undefined;
-  #loading: Promise<void> | undefined;
-  #stopped = false;
+  readonly #poller: ListingPoller;
 
   constructor(
     private readonly options: { restUrl: string; currencies: readonly string[]; refreshMs: number },
     private readonly hooks: BinanceInstrumentHooks,
     private readonly deps: { logger: Logger; clock: () => bigint; now: () => number },
-  ) {}
+  ) {
+    this.#poller = new ListingPoller(
+      { refreshMs: options.refreshMs, failureMessage: 'Binance exchangeInfo failed; retrying' },
+      { fetchAndApply: (stopped) => this.#fetch(stopped), sweepExpired: () => this.sweepExpired() },
+      deps.logger,
+    );
+  }
+
+  /** True once exchangeInfo was fetched once. */
+  get loaded(): boolean {
+    return this.#poller.loaded;
+  }
 
   start(): void {
-    this.#stopped = false;
-    void this.load();
-    if (this.options.refreshMs > 0) {
-      this.#timer = setInterval(() => void this.load(), this.options.refreshMs);
-      this.#timer.unref();
-    }
-    this.#sweepTimer = setInterval(() => this.sweepExpired(), 60_000);
-    this.#sweepTimer.unref();
+    this.#poller.start();
   }
 
   stop(): void {
-    this.#stopped = true;
-    clearInterval(this.#timer);
-    clearInterval(this.#sweepTimer);
-    clearTimeout(this.#retry);
+    this.#poller.stop();
   }
 
   /** Forgets instruments whose expiry has passed; returns how many. */
   sweepExpired(): number {
-    const now = this.deps.now();
-    let n = 0;
-    for (const info of [...this.hooks.registry.all()]) {
-      if (info.expiryMs <= now) {
-        this.hooks.registry.remove(info.name);
-        this.hooks.removed(info);
-        n += 1;
-      }
-    }
-    return n;
+    return this.hooks.registry.sweepExpired(this.deps.now(), (info) => this.hooks.removed(info));
   }
 
   /** Fetches the listing; retries in 1 s on failure until it succeeded once. */
   load(): Promise<void> {
-    this.#loading ??= this.#load().finally(() => {
-      this.#loading = undefined;
-    });
-    return this.#loading;
+    return this.#poller.load();
   }
 
-  async #load(): Promise<void> {
-    try {
-      const response = await fetch(`${this.options.restUrl}/eapi/v1/exchangeInfo`, {
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (!response.ok) throw new Error(`exchangeInfo: HTTP ${response.status}`);
-      const body = (await response.json()) as Partial<BinanceExchangeInfo>;
-      if (!Array.isArray(body.optionSymbols)) throw new Error('exchangeInfo: no optionSymbols');
-      if (this.#stopped) return;
-      this.apply(body.optionSymbols, typeof body.serverTime === 'number' ? body.serverTime : this.deps.now());
-      this.loaded = true;
-    } catch (error) {
-      this.deps.logger.warn({ err: (error as Error).message }, 'Binance exchangeInfo failed; retrying');
-      if (!this.loaded && !this.#stopped) {
-        this.#retry = setTimeout(() => void this.load(), 1000);
-        this.#retry.unref();
-      }
-    }
+  async #fetch(stopped: () => boolean): Promise<void> {
+    const response = await fetch(`${this.options.restUrl}/eapi/v1/exchangeInfo`, {
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) throw new Error(`exchangeInfo: HTTP ${response.status}`);
+    const body = (await response.json()) as Partial<BinanceExchangeInfo>;
+    if (!Array.isArray(body.optionSymbols)) throw new Error('exchangeInfo: no optionSymbols');
+    // A reply arriving after stop() is not applied (the feed's shards are closed).
+    if (stopped()) return;
+    this.apply(body.optionSymbols, typeof body.serverTime === 'number' ? body.serverTime : this.deps.now());
   }
 
   /** Applies a complete listing: new rows are followed, followed symbols missing from it dropped. */

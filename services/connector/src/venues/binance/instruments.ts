@@ -2,6 +2,7 @@
 // `GET /eapi/v1/exchangeInfo` (https://developers.binance.com/docs/derivatives/option/market-data/Exchange-Information).
 // Binance options are linear: priced and settled in USDT; one contract is `unit` coins (taken
 // from the row, never assumed).
+import { InstrumentRegistry } from '../../instrument-registry.ts';
 import type { BinanceOptionSymbol } from './messages.ts';
 
 /** What the feed needs per instrument on the hot path. */
@@ -28,32 +29,5 @@ export function binanceInstrumentInfo(row: BinanceOptionSymbol): BinanceInstrume
   };
 }
 
-/** Instruments the connector tracks, by symbol. */
-export class BinanceInstrumentRegistry {
-  readonly #byName = new Map<string, BinanceInstrumentInfo>();
-
-  get size(): number {
-    return this.#byName.size;
-  }
-
-  get(name: string): BinanceInstrumentInfo | undefined {
-    return this.#byName.get(name);
-  }
-
-  /** True when the instrument is new. */
-  add(info: BinanceInstrumentInfo): boolean {
-    if (this.#byName.has(info.name)) return false;
-    this.#byName.set(info.name, info);
-    return true;
-  }
-
-  remove(name: string): BinanceInstrumentInfo | undefined {
-    const info = this.#byName.get(name);
-    this.#byName.delete(name);
-    return info;
-  }
-
-  all(): IterableIterator<BinanceInstrumentInfo> {
-    return this.#byName.values();
-  }
-}
+/** Instruments the connector tracks, by venue name (the shared registry, src/instrument-registry.ts). */
+export class BinanceInstrumentRegistry extends InstrumentRegistry<BinanceInstrumentInfo> {}

@@ -5,6 +5,7 @@
 // re-polling the list (every `refreshMs`, 60 s by default); expiries are swept by the clock
 // (08:00 UTC) whether or not a poll has noticed them yet. A row is only followed once it validates.
 import type { Logger } from '@volstream/logging';
+import { ListingPoller } from '../../listing-poller.ts';
 import type { Rejection } from '../../values.ts';
 import {
   type BybitInstrumentInfo,
@@ -31,66 +32,53 @@ const MAX_PAGES = 100;
 const FOLLOWED = new Set(['Trading', 'PreLaunch']);
 
 export class BybitInstrumentSync {
-  loaded = false;
-  polls = 0;
-  #timer: NodeJS.Timeout | undefined;
-  #sweepTimer: NodeJS.Timeout | undefined;
-  #loading: Promise<void> | undefined;
+  readonly #poller: ListingPoller;
 
   constructor(
     private readonly options: { restUrl: string; currencies: readonly string[]; refreshMs: number },
     private readonly hooks: InstrumentSyncHooks,
     private readonly deps: { logger: Logger; clock: () => bigint; now: () => number },
-  ) {}
+  ) {
+    this.#poller = new ListingPoller(
+      { refreshMs: options.refreshMs, failureMessage: 'Bybit instrument list failed; retrying' },
+      {
+        fetchAndApply: async () => {
+          for (const currency of this.options.currencies) {
+            this.apply(currency, await this.#fetchAll(currency), true);
+          }
+        },
+        sweepExpired: () => this.sweepExpired(),
+      },
+      deps.logger,
+    );
+  }
+
+  /** True once the REST list was fetched once. */
+  get loaded(): boolean {
+    return this.#poller.loaded;
+  }
+
+  /** Complete fetches of the list so far. */
+  get polls(): number {
+    return this.#poller.polls;
+  }
 
   start(): void {
-    void this.load();
-    if (this.options.refreshMs > 0) {
-      this.#timer = setInterval(() => void this.load(), this.options.refreshMs);
-      this.#timer.unref();
-    }
-    this.#sweepTimer = setInterval(() => this.sweepExpired(), 60_000);
-    this.#sweepTimer.unref();
+    this.#poller.start();
   }
 
   stop(): void {
-    clearInterval(this.#timer);
-    clearInterval(this.#sweepTimer);
+    this.#poller.stop();
   }
 
   /** Forgets instruments whose expiry has passed; returns how many. */
   sweepExpired(): number {
-    const now = this.deps.now();
-    let n = 0;
-    for (const info of [...this.hooks.registry.all()]) {
-      if (info.expiryMs > 0 && info.expiryMs <= now) {
-        this.hooks.registry.remove(info.name);
-        this.hooks.removed(info);
-        n += 1;
-      }
-    }
-    return n;
+    return this.hooks.registry.sweepExpired(this.deps.now(), (info) => this.hooks.removed(info));
   }
 
   /** Fetches every currency's full list; retries in 1 s on failure until it succeeds once. */
   load(): Promise<void> {
-    this.#loading ??= this.#load().finally(() => {
-      this.#loading = undefined;
-    });
-    return this.#loading;
-  }
-
-  async #load(): Promise<void> {
-    try {
-      for (const currency of this.options.currencies) {
-        this.apply(currency, await this.#fetchAll(currency), true);
-      }
-      this.polls += 1;
-      this.loaded = true;
-    } catch (error) {
-      this.deps.logger.warn({ err: (error as Error).message }, 'Bybit instrument list failed; retrying');
-      if (!this.loaded) setTimeout(() => void this.load(), 1000).unref();
-    }
+    return this.#poller.load();
   }
 
   async #fetchAll(currency: string): Promise<unknown[]> {

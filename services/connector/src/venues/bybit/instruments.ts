@@ -3,6 +3,7 @@
 // https://bybit-exchange.github.io/docs/v5/market/instrument). Bybit has no listing topic, so the
 // list is re-polled (instrument-sync.ts). Rows carry no strike field: it comes from the symbol
 // (`BTC-27DEC24-60000-C`, USDT options `BTC-27MAR26-70000-P-USDT`), checked in parse-instrument.ts.
+import { InstrumentRegistry } from '../../instrument-registry.ts';
 import type { BybitInstrument } from './messages.ts';
 import { bybitTimestamp } from './values.ts';
 
@@ -53,32 +54,5 @@ export function bybitInstrumentInfo(row: BybitInstrument): BybitInstrumentInfo {
   };
 }
 
-/** Instruments the connector tracks, by symbol. */
-export class BybitInstrumentRegistry {
-  readonly #bySymbol = new Map<string, BybitInstrumentInfo>();
-
-  get size(): number {
-    return this.#bySymbol.size;
-  }
-
-  get(symbol: string): BybitInstrumentInfo | undefined {
-    return this.#bySymbol.get(symbol);
-  }
-
-  /** True when the instrument is new. */
-  add(info: BybitInstrumentInfo): boolean {
-    if (this.#bySymbol.has(info.name)) return false;
-    this.#bySymbol.set(info.name, info);
-    return true;
-  }
-
-  remove(symbol: string): BybitInstrumentInfo | undefined {
-    const info = this.#bySymbol.get(symbol);
-    this.#bySymbol.delete(symbol);
-    return info;
-  }
-
-  all(): IterableIterator<BybitInstrumentInfo> {
-    return this.#bySymbol.values();
-  }
-}
+/** Instruments the connector tracks, by venue name (the shared registry, src/instrument-registry.ts). */
+export class BybitInstrumentRegistry extends InstrumentRegistry<BybitInstrumentInfo> {}

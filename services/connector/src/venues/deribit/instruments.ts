@@ -3,6 +3,8 @@
 // A listing announced on the state channel is not invented from its name: the feed refreshes the
 // list (rate-limited, 1 request per 10 s, burst 5) so every field comes from the venue.
 
+import { InstrumentRegistry as Registry } from '../../instrument-registry.ts';
+
 /** What the feed needs per instrument on the hot path (a compact internal type). */
 export interface InstrumentInfo {
   name: string;
@@ -15,45 +17,8 @@ export interface InstrumentInfo {
   shard: number;
 }
 
-/** Instruments the connector tracks, by venue name. */
-export class InstrumentRegistry {
-  readonly #byName = new Map<string, InstrumentInfo>();
-
-  get size(): number {
-    return this.#byName.size;
-  }
-
-  get(name: string): InstrumentInfo | undefined {
-    return this.#byName.get(name);
-  }
-
-  has(name: string): boolean {
-    return this.#byName.has(name);
-  }
-
-  add(info: InstrumentInfo): boolean {
-    if (this.#byName.has(info.name)) return false;
-    this.#byName.set(info.name, info);
-    return true;
-  }
-
-  remove(name: string): InstrumentInfo | undefined {
-    const info = this.#byName.get(name);
-    this.#byName.delete(name);
-    return info;
-  }
-
-  /** Instruments whose expiry is at or before `nowMs` (swept periodically, in case a state message is lost). */
-  expired(nowMs: number): InstrumentInfo[] {
-    const out: InstrumentInfo[] = [];
-    for (const info of this.#byName.values()) if (info.expiryMs > 0 && info.expiryMs <= nowMs) out.push(info);
-    return out;
-  }
-
-  all(): IterableIterator<InstrumentInfo> {
-    return this.#byName.values();
-  }
-}
+/** Instruments the connector tracks, by venue name (the shared registry, src/instrument-registry.ts). */
+export class InstrumentRegistry extends Registry<InstrumentInfo> {}
 
 /** True when the row is something this connector follows: options and dated/perpetual futures. */
 export function isFollowedKind(kind: string): boolean {

@@ -4,6 +4,7 @@
 // https://www.okx.com/docs-v5/en/#public-data-websocket-instruments-channel
 // A row is only followed once it validates; expired/delisted rows are forgotten.
 import type { Logger } from '@volstream/logging';
+import { ListingPoller } from '../../listing-poller.ts';
 import type { Rejection } from '../../values.ts';
 import { type OkxInstrumentInfo, type OkxInstrumentRegistry, okxInstrumentInfo } from './instruments.ts';
 import type { OkxInstrument, OkxRestReply } from './messages.ts';
@@ -19,74 +20,56 @@ export interface InstrumentSyncHooks {
 }
 
 export class OkxInstrumentSync {
-  loaded = false;
-  #timer: NodeJS.Timeout | undefined;
-  #sweepTimer: NodeJS.Timeout | undefined;
-  #loading: Promise<void> | undefined;
+  readonly #poller: ListingPoller;
 
   constructor(
     private readonly options: { restUrl: string; currencies: readonly string[]; refreshMs: number },
     private readonly hooks: InstrumentSyncHooks,
     private readonly deps: { logger: Logger; clock: () => bigint; now: () => number },
-  ) {}
+  ) {
+    this.#poller = new ListingPoller(
+      { refreshMs: options.refreshMs, failureMessage: 'OKX instrument list failed; retrying' },
+      { fetchAndApply: () => this.#fetchAll(), sweepExpired: () => this.sweepExpired() },
+      deps.logger,
+    );
+  }
+
+  /** True once the REST list was fetched once. */
+  get loaded(): boolean {
+    return this.#poller.loaded;
+  }
 
   families(): string[] {
     return this.options.currencies.map((c) => `${c.toUpperCase()}-USD`);
   }
 
   start(): void {
-    void this.load();
-    if (this.options.refreshMs > 0) {
-      this.#timer = setInterval(() => void this.load(), this.options.refreshMs);
-      this.#timer.unref();
-    }
-    // Expiries pass at 08:00 UTC whether or not a listing push says so.
-    this.#sweepTimer = setInterval(() => this.sweepExpired(), 60_000);
-    this.#sweepTimer.unref();
+    this.#poller.start();
   }
 
   stop(): void {
-    clearInterval(this.#timer);
-    clearInterval(this.#sweepTimer);
+    this.#poller.stop();
   }
 
   /** Forgets instruments whose expiry has passed; returns how many. */
   sweepExpired(): number {
-    const now = this.deps.now();
-    let n = 0;
-    for (const info of [...this.hooks.registry.all()]) {
-      if (info.expiryMs > 0 && info.expiryMs <= now) {
-        this.hooks.registry.remove(info.name);
-        this.hooks.removed(info);
-        n += 1;
-      }
-    }
-    return n;
+    return this.hooks.registry.sweepExpired(this.deps.now(), (info) => this.hooks.removed(info));
   }
 
   /** Fetches every family's list; retries in 1 s on failure until it succeeds once. */
   load(): Promise<void> {
-    this.#loading ??= this.#load().finally(() => {
-      this.#loading = undefined;
-    });
-    return this.#loading;
+    return this.#poller.load();
   }
 
-  async #load(): Promise<void> {
-    try {
-      for (const family of this.families()) {
-        const url = `${this.options.restUrl}/api/v5/public/instruments?instType=OPTION&uly=${family}`;
-        const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-        const body = (await response.json()) as OkxRestReply<unknown>;
-        if (body.code !== '0' || !Array.isArray(body.data)) {
-          throw new Error(`instruments ${family}: code ${String(body.code)} ${String(body.msg ?? '')}`);
-        }
-        this.apply(family, body.data, true);
+  async #fetchAll(): Promise<void> {
+    for (const family of this.families()) {
+      const url = `${this.options.restUrl}/api/v5/public/instruments?instType=OPTION&uly=${family}`;
+      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      const body = (await response.json()) as OkxRestReply<unknown>;
+      if (body.code !== '0' || !Array.isArray(body.data)) {
+        throw new Error(`instruments ${family}: code ${String(body.code)} ${String(body.msg ?? '')}`);
       }
-      this.loaded = true;
-    } catch (error) {
-      this.deps.logger.warn({ err: (error as Error).message }, 'OKX instrument list failed; retrying');
-      if (!this.loaded) setTimeout(() => void this.load(), 1000).unref();
+      this.apply(family, body.data, true);
     }
   }
 

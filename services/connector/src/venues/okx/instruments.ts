@@ -2,6 +2,7 @@
 // `GET /api/v5/public/instruments?instType=OPTION&uly=BTC-USD` (https://www.okx.com/docs-v5/en/#public-data-rest-api-get-instruments)
 // and pushes of the `instruments` channel. Evidence: OKX.0.rest_instruments.txt (2022, BTC options
 // ctVal 1 × ctMult 0.1) — the contract size is always taken from the row, never assumed.
+import { InstrumentRegistry } from '../../instrument-registry.ts';
 import type { OkxInstrument } from './messages.ts';
 import { okxNumber, okxTimestamp } from './values.ts';
 
@@ -41,32 +42,5 @@ export function okxInstrumentInfo(row: OkxInstrument): OkxInstrumentInfo {
   };
 }
 
-/** Instruments the connector tracks, by instId. */
-export class OkxInstrumentRegistry {
-  readonly #byName = new Map<string, OkxInstrumentInfo>();
-
-  get size(): number {
-    return this.#byName.size;
-  }
-
-  get(name: string): OkxInstrumentInfo | undefined {
-    return this.#byName.get(name);
-  }
-
-  /** True when the instrument is new. */
-  add(info: OkxInstrumentInfo): boolean {
-    if (this.#byName.has(info.name)) return false;
-    this.#byName.set(info.name, info);
-    return true;
-  }
-
-  remove(name: string): OkxInstrumentInfo | undefined {
-    const info = this.#byName.get(name);
-    this.#byName.delete(name);
-    return info;
-  }
-
-  all(): IterableIterator<OkxInstrumentInfo> {
-    return this.#byName.values();
-  }
-}
+/** Instruments the connector tracks, by venue name (the shared registry, src/instrument-registry.ts). */
+export class OkxInstrumentRegistry extends InstrumentRegistry<OkxInstrumentInfo> {}
