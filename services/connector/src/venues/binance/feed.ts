@@ -7,9 +7,10 @@
 import type { MarketDataEvent } from '@volstream/contracts';
 import { type Logger, LogOnce } from '@volstream/logging';
 import type { ReceiveClock } from '../../clock.ts';
+import { createFeedPublisher } from '../../feed-publisher.ts';
 import { pollUntil, shardCounts } from '../../feed-status.ts';
 import { ConnectorMetrics, type ConnectorStats, type DropReason, snapshotStats } from '../../metrics.ts';
-import { MicroBatchPublisher } from '../../publisher.ts';
+import type { MicroBatchPublisher } from '../../publisher.ts';
 import type { EventSink } from '../../sink.ts';
 import { BinanceBookSync } from './book-sync.ts';
 import { BinanceInstrumentSync } from './instrument-sync.ts';
@@ -91,18 +92,13 @@ export class BinanceFeed {
     this.#now = deps.now ?? Date.now;
     this.#ctx = { producerId: options.producerId };
     this.#logOnce = new LogOnce(deps.logger);
-    this.#publisher = new MicroBatchPublisher<MarketDataEvent>(deps.sink, {
-      maxBuffered: options.maxBufferedEvents,
-      onPublished: (count) => {
-        this.metrics.eventsOut += count;
-        this.metrics.publishBatches += 1;
-      },
-      onError: (error, lost) => this.#onPublishFailed(error, lost),
-      beforePublish: (batch) => {
-        const now = deps.clock();
-        for (const event of batch) if (event.header !== undefined) event.header.publishTimeNs = now;
-      },
-    });
+    this.#publisher = createFeedPublisher(
+      deps.sink,
+      this.metrics,
+      deps.clock,
+      options.maxBufferedEvents,
+      (error, lost) => this.#onPublishFailed(error, lost),
+    );
     const count = Math.max(1, options.connections);
     for (let index = 0; index < count; index += 1) {
       this.shards.push(this.#shard(`public-${index}`, index, options.url));

@@ -6,9 +6,10 @@
 import type { MarketDataEvent } from '@volstream/contracts';
 import { type Logger, LogOnce } from '@volstream/logging';
 import type { ReceiveClock } from '../../clock.ts';
+import { createFeedPublisher } from '../../feed-publisher.ts';
 import { pollUntil, shardCounts } from '../../feed-status.ts';
 import { ConnectorMetrics, type ConnectorStats, type DropReason, snapshotStats } from '../../metrics.ts';
-import { MicroBatchPublisher } from '../../publisher.ts';
+import type { MicroBatchPublisher } from '../../publisher.ts';
 import type { EventSink } from '../../sink.ts';
 import { TokenBucket } from '../../token-bucket.ts';
 import { BookResync } from './book-resync.ts';
@@ -97,20 +98,13 @@ export class DeribitFeed {
       ratePerSec: options.subscribeRatePerSec,
       burst: options.subscribeBurst,
     });
-    this.#publisher = new MicroBatchPublisher<MarketDataEvent>(deps.sink, {
-      maxBuffered: options.maxBufferedEvents,
-      onPublished: (count) => {
-        this.metrics.eventsOut += count;
-        this.metrics.publishBatches += 1;
-      },
-      onError: (error, lost) => this.#onPublishFailed(error, lost),
-      // One clock read per batch: publish_time_ns is when the batch went to the sink, on the same
-      // clock as receive_time_ns so the two are comparable.
-      beforePublish: (batch) => {
-        const now = deps.clock();
-        for (const event of batch) if (event.header !== undefined) event.header.publishTimeNs = now;
-      },
-    });
+    this.#publisher = createFeedPublisher(
+      deps.sink,
+      this.metrics,
+      deps.clock,
+      options.maxBufferedEvents,
+      (error, lost) => this.#onPublishFailed(error, lost),
+    );
     const silenceMs = options.heartbeatIntervalSec * 1000 * options.silenceFactor;
     this.shards = [];
     for (let index = 0; index < Math.max(1, options.connections); index += 1) {

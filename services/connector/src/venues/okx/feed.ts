@@ -5,9 +5,10 @@
 import type { MarketDataEvent } from '@volstream/contracts';
 import { type Logger, LogOnce } from '@volstream/logging';
 import type { ReceiveClock } from '../../clock.ts';
+import { createFeedPublisher } from '../../feed-publisher.ts';
 import { pollUntil, shardCounts } from '../../feed-status.ts';
 import { ConnectorMetrics, type ConnectorStats, type DropReason, snapshotStats } from '../../metrics.ts';
-import { MicroBatchPublisher } from '../../publisher.ts';
+import type { MicroBatchPublisher } from '../../publisher.ts';
 import { shardOf } from '../../sharding.ts';
 import type { EventSink } from '../../sink.ts';
 import { TokenBucket } from '../../token-bucket.ts';
@@ -99,18 +100,13 @@ export class OkxFeed {
       ratePerSec: options.subscribeRatePerSec,
       burst: options.subscribeBurst,
     });
-    this.#publisher = new MicroBatchPublisher<MarketDataEvent>(deps.sink, {
-      maxBuffered: options.maxBufferedEvents,
-      onPublished: (count) => {
-        this.metrics.eventsOut += count;
-        this.metrics.publishBatches += 1;
-      },
-      onError: (error, lost) => this.#onPublishFailed(error, lost),
-      beforePublish: (batch) => {
-        const now = deps.clock();
-        for (const event of batch) if (event.header !== undefined) event.header.publishTimeNs = now;
-      },
-    });
+    this.#publisher = createFeedPublisher(
+      deps.sink,
+      this.metrics,
+      deps.clock,
+      options.maxBufferedEvents,
+      (error, lost) => this.#onPublishFailed(error, lost),
+    );
     for (let index = 0; index < Math.max(1, options.connections); index += 1) {
       this.shards.push(
         new OkxShard(
