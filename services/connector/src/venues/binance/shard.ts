@@ -8,6 +8,7 @@ import type { Logger } from '@volstream/logging';
 import { type ConnectionOptions, ManagedConnection } from '../../connection.ts';
 import type { ConnectorMetrics } from '../../metrics.ts';
 import { TokenBucket } from '../../token-bucket.ts';
+import { TurnBatch } from '../../turn-batch.ts';
 import { chunkStreams } from './subscriptions.ts';
 
 export interface BinanceShardOptions {
@@ -46,8 +47,14 @@ export class BinanceShard {
   #lastFrameAt = 0;
   #keepAliveTimer: NodeJS.Timeout | undefined;
   #pending = Promise.resolve();
-  readonly #queued: string[] = [];
-  readonly #unqueued: string[] = [];
+  readonly #queued = new TurnBatch<string>((streams) => {
+    const queued = streams.filter((s) => this.wanted.has(s) && !this.active.has(s));
+    if (this.connection.isOpen) this.#send('SUBSCRIBE', queued);
+  });
+  readonly #unqueued = new TurnBatch<string>((streams) => {
+    const queued = streams.filter((s) => !this.wanted.has(s));
+    if (this.connection.isOpen) this.#send('UNSUBSCRIBE', queued);
+  });
   keepAlivesSent = 0;
 
   constructor(
@@ -112,13 +119,7 @@ export class BinanceShard {
     }
     if (fresh.length === 0 || !this.connection.isOpen) return refused;
     // Coalesce the adds of one event-loop turn (a whole listing) into few requests.
-    for (const s of fresh) this.#queued.push(s);
-    if (this.#queued.length === fresh.length) {
-      setImmediate(() => {
-        const queued = this.#queued.splice(0).filter((s) => this.wanted.has(s) && !this.active.has(s));
-        if (this.connection.isOpen) this.#send('SUBSCRIBE', queued);
-      });
-    }
+    this.#queued.add(fresh);
     return refused;
   }
 
@@ -128,13 +129,7 @@ export class BinanceShard {
     for (const s of gone) this.active.delete(s);
     if (gone.length === 0 || !this.connection.isOpen) return;
     // An expiry removes many books one by one: one UNSUBSCRIBE for the whole event-loop turn.
-    for (const s of gone) this.#unqueued.push(s);
-    if (this.#unqueued.length === gone.length) {
-      setImmediate(() => {
-        const queued = this.#unqueued.splice(0).filter((s) => !this.wanted.has(s));
-        if (this.connection.isOpen) this.#send('UNSUBSCRIBE', queued);
-      });
-    }
+    this.#unqueued.add(gone);
   }
 
   /**

@@ -8,6 +8,7 @@ import type { Logger } from '@volstream/logging';
 import { type ConnectionOptions, ManagedConnection } from '../../connection.ts';
 import type { ConnectorMetrics } from '../../metrics.ts';
 import type { TokenBucket } from '../../token-bucket.ts';
+import { TurnBatch } from '../../turn-batch.ts';
 import { packRequests } from './subscriptions.ts';
 
 export interface BybitShardOptions {
@@ -34,7 +35,13 @@ export class BybitShard {
   readonly active = new Set<string>();
   #pingTimer: NodeJS.Timeout | undefined;
   #pending = Promise.resolve();
-  readonly #queued: string[] = [];
+  readonly #queued = new TurnBatch<string>((queued) => {
+    if (this.connection.isOpen)
+      this.#send(
+        'subscribe',
+        queued.filter((t) => this.wanted.has(t)),
+      );
+  });
   #nextReq = 1;
   /** Subscribe requests awaiting their reply, by req_id (for replies without `successTopics`). */
   readonly #requests = new Map<string, readonly string[]>();
@@ -96,17 +103,7 @@ export class BybitShard {
     if (refused.length > 0) this.handlers.onFull(this, refused);
     if (fresh.length === 0 || !this.connection.isOpen) return;
     // Coalesce the adds of one event-loop turn (a whole instrument list) into few requests.
-    for (const t of fresh) this.#queued.push(t);
-    if (this.#queued.length === fresh.length) {
-      setImmediate(() => {
-        const queued = this.#queued.splice(0);
-        if (this.connection.isOpen)
-          this.#send(
-            'subscribe',
-            queued.filter((t) => this.wanted.has(t)),
-          );
-      });
-    }
+    this.#queued.add(fresh);
   }
 
   /** Removes topics (delisted instruments) and unsubscribes them. */

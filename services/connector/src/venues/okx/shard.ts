@@ -8,6 +8,7 @@ import type { Logger } from '@volstream/logging';
 import { type ConnectionOptions, ManagedConnection } from '../../connection.ts';
 import type { ConnectorMetrics } from '../../metrics.ts';
 import type { TokenBucket } from '../../token-bucket.ts';
+import { TurnBatch } from '../../turn-batch.ts';
 import type { OkxArg } from './messages.ts';
 import { argKey, packRequests } from './subscriptions.ts';
 
@@ -37,7 +38,10 @@ export class OkxShard {
   /** Send times of this connection's requests in the last hour (OKX's per-connection limit). */
   readonly #requestTimes: number[] = [];
   #pending = Promise.resolve();
-  readonly #queued: OkxArg[] = [];
+  /** A listing's adds in one turn go out in few requests (OKX counts requests per hour). */
+  readonly #queued = new TurnBatch<OkxArg>((queued) => {
+    if (this.connection.isOpen) this.subscribe(queued.filter((a) => this.wanted.has(argKey(a))));
+  });
   pingsSent = 0;
   pongs = 0;
 
@@ -91,13 +95,7 @@ export class OkxShard {
     if (fresh.length === 0 || !this.connection.isOpen) return;
     // Coalesce the adds of one event-loop turn (a whole instrument list) into few requests:
     // OKX counts requests per connection and hour (480), not args.
-    for (const a of fresh) this.#queued.push(a);
-    if (this.#queued.length === fresh.length) {
-      setImmediate(() => {
-        const queued = this.#queued.splice(0);
-        if (this.connection.isOpen) this.subscribe(queued.filter((a) => this.wanted.has(argKey(a))));
-      });
-    }
+    this.#queued.add(fresh);
   }
 
   /** Removes args (delisted instruments) and unsubscribes them. */
