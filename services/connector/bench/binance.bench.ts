@@ -6,7 +6,7 @@
  * contracts → coin, "-1.0"/"0" → absent, contract events, micro-batched publish to a no-op sink.
  * The books start from the REST snapshots taken before recording, as the feed's resync does.
  * Baseline, same run, same frames: bare `JSON.parse`. Rates are per CPU-second
- * (`process.cpuUsage`, best of PASSES).
+ * (`process.cpuUsage`, best of 5, frame-bench.ts).
  *
  *   node --import tsx services/connector/bench/binance.bench.ts [frames]
  */
@@ -16,10 +16,9 @@ import WebSocket from 'ws';
 import { createReceiveClock } from '../src/clock.ts';
 import { BinanceFeed, binanceFeedOptions } from '../src/venues/binance/index.ts';
 import { isRejection, validateBinanceDepthSnapshot } from '../src/venues/binance/parse.ts';
+import { reportFrameBench, timeFrames } from './frame-bench.ts';
 
 const FRAMES = Number(process.argv[2] ?? 20_000);
-const PASSES = 5;
-const PER_TICK = 256;
 
 interface Recording {
   frames: string[];
@@ -73,13 +72,6 @@ async function record(): Promise<Recording> {
   return { frames: frames.slice(0, FRAMES), rows: info.optionSymbols, snapshots };
 }
 
-function cpuMs(fn: () => void): number {
-  const start = process.cpuUsage();
-  fn();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-}
-
 async function feedPass(rec: Recording): Promise<{ ms: number; events: number; dropped: number }> {
   const feed = new BinanceFeed(binanceFeedOptions({ currencies: ['BTC'], connections: 1 }), {
     sink: { publish: async () => undefined },
@@ -94,62 +86,11 @@ async function feedPass(rec: Recording): Promise<{ ms: number; events: number; d
   await feed.flush();
   const base = feed.stats().eventsOut;
   const shard = feed.shards[0]!;
-  let ms = 0;
-  for (let i = 0; i < rec.frames.length; i += PER_TICK) {
-    const chunk = rec.frames.slice(i, i + PER_TICK);
-    ms += cpuMs(() => {
-      for (const f of chunk) feed.onFrame(shard, f, 1n, f.length);
-    });
-    const start = process.cpuUsage();
-    await feed.flush();
-    const used = process.cpuUsage(start);
-    ms += (used.user + used.system) / 1000;
-  }
+  const ms = await timeFrames(feed, shard, rec.frames);
   const stats = feed.stats();
   await feed.stop();
   return { ms, events: stats.eventsOut - base, dropped: stats.droppedTotal };
 }
 
 const rec = await record();
-const bytes = rec.frames.reduce((n, f) => n + f.length, 0);
-let bestFeed = Number.POSITIVE_INFINITY;
-let bestParse = Number.POSITIVE_INFINITY;
-let events = 0;
-let dropped = 0;
-for (let p = 0; p < PASSES; p += 1) {
-  const r = await feedPass(rec);
-  events = r.events;
-  dropped = r.dropped;
-  bestFeed = Math.min(bestFeed, r.ms);
-  bestParse = Math.min(
-    bestParse,
-    cpuMs(() => {
-      for (const f of rec.frames) JSON.parse(f);
-    }),
-  );
-}
-const feedRate = Math.round((rec.frames.length / bestFeed) * 1000);
-const parseRate = Math.round((rec.frames.length / bestParse) * 1000);
-console.log(
-  JSON.stringify({
-    bench: 'binance_frames_per_cpu_second',
-    value: feedRate,
-    unit: 'frames/s',
-    baseline: parseRate,
-    baselineName: 'JSON.parse only',
-    ratio: Math.round((feedRate / parseRate) * 1000) / 1000,
-    frames: rec.frames.length,
-    avgFrameBytes: Math.round(bytes / rec.frames.length),
-    eventsOut: events,
-    dropped,
-  }),
-);
-console.log(
-  JSON.stringify({
-    bench: 'binance_events_per_cpu_second',
-    value: Math.round((events / bestFeed) * 1000),
-    unit: 'events/s',
-    baseline: parseRate,
-    ratio: Math.round((events / bestFeed / (parseRate / 1000)) * 1000) / 1000,
-  }),
-);
+await reportFrameBench('binance', rec.frames, () => feedPass(rec));
