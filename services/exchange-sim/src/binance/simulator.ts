@@ -14,7 +14,6 @@
  * Faults (methods): gap, reset, disconnect, malformed frames, pause, listings and expiries.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '@volstream/logging';
 import { WebSocketServer } from 'ws';
 import type { CalendarShape } from '../deribit/calendar.ts';
@@ -22,6 +21,7 @@ import { CURRENCIES, type Currency, type OptionInstrument } from '../deribit/ins
 import { Market } from '../deribit/market.ts';
 import { initPricing } from '../deribit/pricing.ts';
 import { Prng } from '../prng.ts';
+import { closeServers, listen, startTickLoop } from '../sim-server.ts';
 import { BinanceBook } from './binance-book.ts';
 import { binanceContracts, binanceName, binanceSymbolRow, underlying } from './instruments.ts';
 import { markPriceRows } from './mark-price.ts';
@@ -345,15 +345,8 @@ export async function startBinanceSimulator(
     });
   });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve) => http.listen(options.port ?? 0, host, resolve));
-  const port = (http.address() as AddressInfo).port;
-  const timer = setInterval(() => {
-    try {
-      tick();
-    } catch (error) {
-      options.logger?.error({ err: (error as Error).message }, 'Binance simulator tick failed');
-    }
-  }, tickMs);
+  const port = await listen(http, options.port ?? 0, host);
+  const timer = startTickLoop(tickMs, tick, options.logger, 'Binance');
   const pinger = setInterval(
     () => {
       const now = Date.now();
@@ -423,11 +416,8 @@ export async function startBinanceSimulator(
     stop: async () => {
       clearInterval(timer);
       clearInterval(pinger);
-      for (const s of sessions) s.ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
       // REST clients keep their sockets alive; close them too or `close` waits for them.
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await closeServers(sessions, wss, http, true);
     },
   };
 }

@@ -18,12 +18,12 @@
  * Faults (methods): gap, reset (u = 1), resnapshot, disconnect, malformed frames, pause.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { CURRENCIES, type OptionInstrument } from '../deribit/instruments.ts';
 import { Market } from '../deribit/market.ts';
 import { initPricing } from '../deribit/pricing.ts';
 import { Prng } from '../prng.ts';
+import { closeServers, listen, startTickLoop } from '../sim-server.ts';
 import type { BybitBookView, BybitSimulator, BybitSimulatorOptions } from './api.ts';
 import { BybitBook, type BybitBookData } from './bybit-book.ts';
 import { BYBIT_SPECS, bybitName } from './instruments.ts';
@@ -281,17 +281,16 @@ export async function startBybitSimulator(options: BybitSimulatorOptions = {}): 
     ws.on('error', () => sessions.delete(s));
   });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve) => http.listen(options.port ?? 0, host, resolve));
-  const port = (http.address() as AddressInfo).port;
+  const port = await listen(http, options.port ?? 0, host);
   let paused = false;
-  const timer = setInterval(() => {
-    if (paused) return;
-    try {
-      tick();
-    } catch (error) {
-      options.logger?.error({ err: (error as Error).message }, 'Bybit simulator tick failed');
-    }
-  }, tickMs);
+  const timer = startTickLoop(
+    tickMs,
+    () => {
+      if (!paused) tick();
+    },
+    options.logger,
+    'Bybit',
+  );
 
   return {
     url: `ws://${host}:${port}${WS_PATH}`,
@@ -347,9 +346,7 @@ export async function startBybitSimulator(options: BybitSimulatorOptions = {}): 
     stats: () => ({ sessions: sessions.size, ...counters }),
     stop: async () => {
       clearInterval(timer);
-      for (const s of sessions) s.ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await closeServers(sessions, wss, http);
     },
   };
 }

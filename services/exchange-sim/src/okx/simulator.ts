@@ -12,7 +12,6 @@
  * quotes the same truth but never moves another venue's book.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '@volstream/logging';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { CalendarShape } from '../deribit/calendar.ts';
@@ -21,6 +20,7 @@ import { Market } from '../deribit/market.ts';
 import { initPricing } from '../deribit/pricing.ts';
 import { Prng } from '../prng.ts';
 import { isSharedMarket } from '../shared-market.ts';
+import { closeServers, listen, startTickLoop } from '../sim-server.ts';
 import { VenueBooks } from '../venue-books.ts';
 import { CONTRACT_MULT, family, okxInstrumentRow, okxName } from './instruments.ts';
 import { OkxBook } from './okx-book.ts';
@@ -384,17 +384,16 @@ export async function startOkxSimulator(options: OkxSimulatorOptions = {}): Prom
     ws.on('error', () => sessions.delete(s));
   });
   const wallStart = Date.now();
-  await new Promise<void>((resolve) => http.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
-  const port = (http.address() as AddressInfo).port;
+  const port = await listen(http, options.port ?? 0, options.host ?? '127.0.0.1');
   let paused = false;
-  const timer = setInterval(() => {
-    if (paused) return;
-    try {
-      tick();
-    } catch (error) {
-      options.logger?.error({ err: (error as Error).message }, 'OKX simulator tick failed');
-    }
-  }, tickMs);
+  const timer = startTickLoop(
+    tickMs,
+    () => {
+      if (!paused) tick();
+    },
+    options.logger,
+    'OKX',
+  );
   const host = options.host ?? '127.0.0.1';
 
   return {
@@ -445,9 +444,7 @@ export async function startOkxSimulator(options: OkxSimulatorOptions = {}): Prom
     stop: async () => {
       unlisten();
       clearInterval(timer);
-      for (const s of sessions) s.ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await closeServers(sessions, wss, http);
     },
   };
 }
