@@ -49,7 +49,19 @@ describe('REST routes (app.inject)', () => {
     const smiles = (await gw.app.inject('/v1/surfaces/BTC/smiles')).json().smiles;
     assert.equal(smiles.length, 1);
     assert.equal(smiles[0].atmVol, 0.72);
-    assert.equal(smiles[0].quotes.length, 1);
+    // The sample smile: one put in the fit, one call left out for its spread (with its reason).
+    assert.equal(smiles[0].quotes.length, 2);
+    assert.deepEqual(
+      smiles[0].quotes.map((q: { inFit?: boolean; excludedReason?: string; markIv?: number }) => [
+        q.inFit ?? false,
+        q.excludedReason ?? '',
+        q.markIv,
+      ]),
+      [
+        [true, '', 0.7668],
+        [false, 'wide_spread', 0.7903],
+      ],
+    );
     const expiry = smiles[0].expiryMs as string;
     const one = (await gw.app.inject(`/v1/surfaces/BTC/smiles?expiry=${expiry}&quotes=false`)).json();
     assert.equal(one.smiles.length, 1);
@@ -74,9 +86,13 @@ describe('REST routes (app.inject)', () => {
     assert.equal(diag.arbitrage.calendarViolations, 1);
     assert.equal(diag.staleness.newestInputAgeMs, '43');
     const instruments = (await gw.app.inject('/v1/instruments?currency=btc')).json().instruments;
-    assert.equal(instruments.length, 1);
-    assert.equal(instruments[0].optionType, 'put');
-    assert.equal(instruments[0].currency, 'BTC');
+    assert.deepEqual(
+      instruments.map((i: { optionType: string; currency: string }) => [i.optionType, i.currency]).sort(),
+      [
+        ['call', 'BTC'],
+        ['put', 'BTC'],
+      ],
+    );
   });
 
   test('invalid parameters get BAD_REQUEST, unknown surfaces and routes NOT_FOUND', async () => {
