@@ -9,6 +9,7 @@ import { createFeedPublisher } from '../../feed-publisher.ts';
 import { pollUntil, shardCounts } from '../../feed-status.ts';
 import { ConnectorMetrics, type ConnectorStats, type DropReason, snapshotStats } from '../../metrics.ts';
 import type { MicroBatchPublisher } from '../../publisher.ts';
+import { ResubscribeResync } from '../../resubscribe-resync.ts';
 import { shardOf } from '../../sharding.ts';
 import type { EventSink } from '../../sink.ts';
 import { TokenBucket } from '../../token-bucket.ts';
@@ -17,7 +18,6 @@ import { BybitInstrumentSync } from './instrument-sync.ts';
 import { type BybitInstrumentInfo, BybitInstrumentRegistry } from './instruments.ts';
 import type { BybitCommandReply } from './messages.ts';
 import {
-  bybitBookUnsyncedMarker,
   bybitIndexPrice,
   isRejection,
   type ParseContext,
@@ -83,13 +83,13 @@ export class BybitFeed {
   readonly #instruments: BybitInstrumentSync;
   /** Last published index per base coin (published again only when it changes). */
   readonly #index = new Map<string, number>();
-  /** Books waiting for the snapshot of a resync (counted as completed when it arrives). */
-  readonly #resyncing = new Set<string>();
+  /** Marker + resubscribe on gaps, lost publishes and closed sockets (src/resubscribe-resync.ts). */
+  readonly #resyncs: ResubscribeResync<BybitInstrumentInfo>;
   #stopped = false;
 
   constructor(
     readonly options: BybitFeedOptions,
-    private readonly deps: BybitFeedDeps,
+    deps: BybitFeedDeps,
   ) {
     this.#now = deps.now ?? Date.now;
     this.#ctx = { producerId: options.producerId };
@@ -103,8 +103,22 @@ export class BybitFeed {
       this.metrics,
       deps.clock,
       options.maxBufferedEvents,
-      (error, lost) => this.#onPublishFailed(error, lost),
+      (error, lost) => this.#resyncs.publishFailed(error, lost),
     );
+    this.#resyncs = new ResubscribeResync({
+      venue: VENUE,
+      label: 'Bybit',
+      producerId: options.producerId,
+      registry: this.registry,
+      sequencer: this.sequencer,
+      publisher: this.#publisher,
+      metrics: this.metrics,
+      logger: deps.logger,
+      clock: deps.clock,
+      now: this.#now,
+      shardCount: () => this.shards.length,
+      resubscribe: (name) => this.#shardOf(name).resubscribe(bookTopic(name, options.bookDepth)),
+    });
     for (let index = 0; index < Math.max(1, options.connections); index += 1) {
       this.shards.push(
         new BybitShard(
@@ -134,7 +148,9 @@ export class BybitFeed {
               if (shard.connection.connects > 1) this.metrics.reconnects += 1;
             },
             onFrame: (shard, text, receiveNs, bytes) => this.onFrame(shard, text, receiveNs, bytes),
-            onClose: (shard, reason) => this.#onClose(shard, reason),
+            onClose: (shard, reason) => {
+              if (!this.#stopped) this.#resyncs.onClose(shard.index, reason);
+            },
             onFull: (shard, refused) =>
               this.#logOnce.warn(
                 `full-${shard.index}`,
@@ -156,7 +172,7 @@ export class BybitFeed {
         removed: (info) => {
           this.#shardOf(info.name).remove(instrumentTopics(info.name, options.bookDepth));
           this.sequencer.forget(info.name);
-          this.#resyncing.delete(info.name);
+          this.#resyncs.forget(info.name);
         },
         reject: (rejection, where) => this.#dropRejection(rejection, where),
       },
@@ -309,7 +325,7 @@ export class BybitFeed {
     }
     switch (this.sequencer.accept(type, book)) {
       case 'snapshot':
-        if (this.#resyncing.delete(info.name)) this.metrics.resyncsCompleted += 1;
+        this.#resyncs.snapshotArrived(info.name);
         this.#push(parseBybitBookSnapshot(book, topicDepth(topic), receiveNs, this.#ctx), info.name);
         return;
       case 'delta':
@@ -321,7 +337,7 @@ export class BybitFeed {
       case 'gap':
       case 'reset':
         this.#drop('book_gap', { instrument: info.name, u: book.u, seq: book.seq, kind: 'gap or u=1 reset' });
-        this.#resync(info, book.tsMs, receiveNs);
+        this.#resyncs.request(info.name, book.tsMs, receiveNs);
         return;
     }
   }
@@ -351,41 +367,10 @@ export class BybitFeed {
     }
   }
 
-  /** Marker now, fresh snapshot by resubscribing the book. */
-  #resync(info: BybitInstrumentInfo, exchangeTimeMs: number, receiveNs: bigint): void {
-    this.#publisher.pushUrgent(
-      bybitBookUnsyncedMarker(info.name, undefined, exchangeTimeMs, receiveNs, this.#ctx),
-    );
-    this.sequencer.invalidate(info.name);
-    this.metrics.resyncsRequested += 1;
-    this.#resyncing.add(info.name);
-    this.#shardOf(info.name).resubscribe(bookTopic(info.name, this.options.bookDepth));
-  }
-
   // ---- connections ----
 
   #shardOf(name: string): BybitShard {
     return this.shards[shardOf(name, this.shards.length)]!;
-  }
-
-  /** Every book of the closed shard is unsynced until its new snapshot (sent after resubscribing). */
-  #onClose(shard: BybitShard, reason: string): void {
-    if (this.#stopped) return;
-    this.deps.logger.warn(
-      { shard: shard.index, reason },
-      'Bybit connection closed; its books resync on reconnect',
-    );
-    const receiveNs = this.deps.clock();
-    const now = this.#now();
-    for (const info of this.registry.all()) {
-      if (shardOf(info.name, this.shards.length) !== shard.index) continue;
-      if (this.sequencer.synced(info.name)) {
-        this.#publisher.pushUrgent(bybitBookUnsyncedMarker(info.name, undefined, now, receiveNs, this.#ctx));
-        this.metrics.resyncsRequested += 1;
-        this.#resyncing.add(info.name);
-      }
-      this.sequencer.invalidate(info.name);
-    }
   }
 
   // ---- publishing and drops ----
@@ -393,28 +378,7 @@ export class BybitFeed {
   #push(event: MarketDataEvent, name: string): void {
     if (this.#publisher.push(event)) return;
     this.#drop('backpressure', { instrument: name, buffered: this.#publisher.buffered });
-    const payload = event.payload;
-    if (payload.case === 'bookSnapshot' || payload.case === 'bookDelta') {
-      const info = this.registry.get(payload.value.instrumentName);
-      if (info !== undefined && this.sequencer.synced(info.name)) {
-        this.#resync(info, Number(event.header?.exchangeTimeMs ?? 0), event.header!.receiveTimeNs);
-      }
-    }
-  }
-
-  #onPublishFailed(error: unknown, lost: MarketDataEvent[]): void {
-    this.metrics.drop('publish_failed', lost.length);
-    this.deps.logger.error(
-      { err: (error as Error).message, lost: lost.length },
-      'Publishing failed; books resync',
-    );
-    const receiveNs = this.deps.clock();
-    for (const event of lost) {
-      const payload = event.payload;
-      if (payload.case !== 'bookSnapshot' && payload.case !== 'bookDelta') continue;
-      const info = this.registry.get(payload.value.instrumentName);
-      if (info !== undefined && this.sequencer.synced(info.name)) this.#resync(info, this.#now(), receiveNs);
-    }
+    this.#resyncs.refused(event);
   }
 
   #dropRejection(rejection: Rejection, channel: string): void {

@@ -9,6 +9,7 @@ import { createFeedPublisher } from '../../feed-publisher.ts';
 import { pollUntil, shardCounts } from '../../feed-status.ts';
 import { ConnectorMetrics, type ConnectorStats, type DropReason, snapshotStats } from '../../metrics.ts';
 import type { MicroBatchPublisher } from '../../publisher.ts';
+import { ResubscribeResync } from '../../resubscribe-resync.ts';
 import { shardOf } from '../../sharding.ts';
 import type { EventSink } from '../../sink.ts';
 import { TokenBucket } from '../../token-bucket.ts';
@@ -18,7 +19,6 @@ import { type OkxInstrumentInfo, OkxInstrumentRegistry } from './instruments.ts'
 import type { OkxArg, OkxEvent } from './messages.ts';
 import {
   isRejection,
-  okxBookUnsyncedMarker,
   type ParseContext,
   parseOkxBookDelta,
   parseOkxBookSnapshot,
@@ -84,13 +84,13 @@ export class OkxFeed {
   readonly #now: () => number;
   readonly #instruments: OkxInstrumentSync;
   readonly #tickers: OkxTickerMerge;
-  /** Books waiting for the snapshot of a resync (counted as completed when it arrives). */
-  readonly #resyncing = new Set<string>();
+  /** Marker + resubscribe on gaps, lost publishes and closed sockets (src/resubscribe-resync.ts). */
+  readonly #resyncs: ResubscribeResync<OkxInstrumentInfo>;
   #stopped = false;
 
   constructor(
     readonly options: OkxFeedOptions,
-    private readonly deps: OkxFeedDeps,
+    deps: OkxFeedDeps,
   ) {
     this.#now = deps.now ?? Date.now;
     this.#ctx = { producerId: options.producerId };
@@ -105,8 +105,22 @@ export class OkxFeed {
       this.metrics,
       deps.clock,
       options.maxBufferedEvents,
-      (error, lost) => this.#onPublishFailed(error, lost),
+      (error, lost) => this.#resyncs.publishFailed(error, lost),
     );
+    this.#resyncs = new ResubscribeResync({
+      venue: VENUE,
+      label: 'OKX',
+      producerId: options.producerId,
+      registry: this.registry,
+      sequencer: this.sequencer,
+      publisher: this.#publisher,
+      metrics: this.metrics,
+      logger: deps.logger,
+      clock: deps.clock,
+      now: this.#now,
+      shardCount: () => this.shards.length,
+      resubscribe: (name) => this.#shardOf(name).resubscribe(bookArg(name, options.bookChannel)),
+    });
     for (let index = 0; index < Math.max(1, options.connections); index += 1) {
       this.shards.push(
         new OkxShard(
@@ -136,7 +150,9 @@ export class OkxFeed {
               if (shard.connection.connects > 1) this.metrics.reconnects += 1;
             },
             onFrame: (shard, text, receiveNs, bytes) => this.onFrame(shard, text, receiveNs, bytes),
-            onClose: (shard, reason) => this.#onClose(shard, reason),
+            onClose: (shard, reason) => {
+              if (!this.#stopped) this.#resyncs.onClose(shard.index, reason);
+            },
           },
         ),
       );
@@ -153,7 +169,7 @@ export class OkxFeed {
           this.#shardOf(info.name).remove(instrumentArgs(info.name, options.bookChannel));
           this.sequencer.forget(info.name);
           this.#tickers.forget(info.name);
-          this.#resyncing.delete(info.name);
+          this.#resyncs.forget(info.name);
         },
         reject: (rejection, where) => this.#dropRejection(rejection, where),
       },
@@ -334,7 +350,7 @@ export class OkxFeed {
     }
     switch (this.sequencer.accept(action, book)) {
       case 'snapshot':
-        if (this.#resyncing.delete(name)) this.metrics.resyncsCompleted += 1;
+        this.#resyncs.snapshotArrived(name);
         this.#push(parseOkxBookSnapshot(book, info, receiveNs, this.#ctx), name);
         return;
       case 'delta':
@@ -355,21 +371,10 @@ export class OkxFeed {
           prevSeqId: last,
           kind: 'gap or reset',
         });
-        this.#resync(info, book.tsMs, receiveNs);
+        this.#resyncs.request(info.name, book.tsMs, receiveNs);
         return;
       }
     }
-  }
-
-  /** Marker now, fresh snapshot by resubscribing the book. */
-  #resync(info: OkxInstrumentInfo, exchangeTimeMs: number, receiveNs: bigint): void {
-    this.#publisher.pushUrgent(
-      okxBookUnsyncedMarker(info.name, undefined, exchangeTimeMs, receiveNs, this.#ctx),
-    );
-    this.sequencer.invalidate(info.name);
-    this.metrics.resyncsRequested += 1;
-    this.#resyncing.add(info.name);
-    this.#shardOf(info.name).resubscribe(bookArg(info.name, this.options.bookChannel));
   }
 
   #onSummary(row: unknown, receiveNs: bigint): void {
@@ -406,53 +411,12 @@ export class OkxFeed {
     return this.shards[shardOf(name, this.shards.length)]!;
   }
 
-  /** Every book of the closed shard is unsynced until its new snapshot (sent after resubscribing). */
-  #onClose(shard: OkxShard, reason: string): void {
-    if (this.#stopped) return;
-    this.deps.logger.warn(
-      { shard: shard.index, reason },
-      'OKX connection closed; its books resync on reconnect',
-    );
-    const receiveNs = this.deps.clock();
-    const now = this.#now();
-    for (const info of this.registry.all()) {
-      if (shardOf(info.name, this.shards.length) !== shard.index) continue;
-      if (this.sequencer.synced(info.name)) {
-        this.#publisher.pushUrgent(okxBookUnsyncedMarker(info.name, undefined, now, receiveNs, this.#ctx));
-        this.metrics.resyncsRequested += 1;
-        this.#resyncing.add(info.name);
-      }
-      this.sequencer.invalidate(info.name);
-    }
-  }
-
   // ---- publishing and drops ----
 
   #push(event: MarketDataEvent, name: string): void {
     if (this.#publisher.push(event)) return;
     this.#drop('backpressure', { instrument: name, buffered: this.#publisher.buffered });
-    const payload = event.payload;
-    if (payload.case === 'bookSnapshot' || payload.case === 'bookDelta') {
-      const info = this.registry.get(payload.value.instrumentName);
-      if (info !== undefined && this.sequencer.synced(info.name)) {
-        this.#resync(info, Number(event.header?.exchangeTimeMs ?? 0), event.header!.receiveTimeNs);
-      }
-    }
-  }
-
-  #onPublishFailed(error: unknown, lost: MarketDataEvent[]): void {
-    this.metrics.drop('publish_failed', lost.length);
-    this.deps.logger.error(
-      { err: (error as Error).message, lost: lost.length },
-      'Publishing failed; books resync',
-    );
-    const receiveNs = this.deps.clock();
-    for (const event of lost) {
-      const payload = event.payload;
-      if (payload.case !== 'bookSnapshot' && payload.case !== 'bookDelta') continue;
-      const info = this.registry.get(payload.value.instrumentName);
-      if (info !== undefined && this.sequencer.synced(info.name)) this.#resync(info, this.#now(), receiveNs);
-    }
+    this.#resyncs.refused(event);
   }
 
   #dropRejection(rejection: Rejection, channel: string): void {
