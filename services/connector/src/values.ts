@@ -69,6 +69,10 @@ export function decimalString(value: unknown): number | undefined | typeof BAD {
  * not a flag: Binance calls `decimalString`).
  */
 export function decimalOrEmpty(value: unknown): number | undefined | typeof BAD {
-  if (value === '') return undefined;
-  return decimalString(value);
+  // Written out rather than calling decimalString: it runs for every number of every OKX/Bybit
+  // frame, and one call level less keeps it as cheap as the venue copies it replaced.
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || !DECIMAL.test(value)) return BAD;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : BAD;
 }
