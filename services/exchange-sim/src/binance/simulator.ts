@@ -14,14 +14,13 @@
  * Faults (methods): gap, reset, disconnect, malformed frames, pause, listings and expiries.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Logger } from '@volstream/logging';
 import { WebSocketServer } from 'ws';
-import type { CalendarShape } from '../deribit/calendar.ts';
 import { CURRENCIES, type Currency, type OptionInstrument } from '../deribit/instruments.ts';
 import { Market } from '../deribit/market.ts';
 import { initPricing } from '../deribit/pricing.ts';
 import { Prng } from '../prng.ts';
 import { closeServers, listen, startTickLoop } from '../sim-server.ts';
+import { bookViews, type VenueSimulatorOptions } from '../venue-sim-api.ts';
 import { BinanceBook } from './binance-book.ts';
 import { binanceContracts, binanceName, binanceSymbolRow, underlying } from './instruments.ts';
 import { markPriceRows } from './mark-price.ts';
@@ -35,25 +34,9 @@ import {
 
 export { malformedFrames } from './requests.ts';
 
-export interface BinanceSimulatorOptions {
-  port?: number;
-  host?: string;
-  seed?: string | number;
-  startTime?: number;
-  currencies?: readonly Currency[];
-  /** Expiries listed when the simulator makes its own market (tests list fewer). */
-  calendar?: CalendarShape;
-  /**
-   * A market shared with other venues' simulators. The simulator reads it (listings, marks,
-   * index, truth) and quotes it in its own books, but never advances its clock: whoever made it
-   * moves it (a SharedMarket's clock in `volstream run`). Without it the simulator makes its own
-   * seeded Market and advances it on its loop.
-   */
-  market?: Market;
+export interface BinanceSimulatorOptions extends VenueSimulatorOptions {
   /** Server loop period, ms (default 100, the `@depth@100ms` cadence). */
   tickMs?: number;
-  /** Share of subscribed books updated per tick (default 0.3). */
-  updateShare?: number;
   /** Depth events per second across all connections at most (default unlimited). */
   rate?: number;
   /** optionMarkPrice and index period, ms (default 1000). */
@@ -66,7 +49,6 @@ export interface BinanceSimulatorOptions {
   maxStreams?: number;
   /** Incoming messages per second per connection before it is closed (Binance: 10). */
   maxMessagesPerSec?: number;
-  logger?: Logger;
 }
 
 export interface BinanceBookView {
@@ -374,14 +356,7 @@ export async function startBinanceSimulator(
       refreshNames();
       return [...bySymbol.keys()];
     },
-    books: (names) => {
-      const out: Record<string, BinanceBookView> = {};
-      for (const name of names ?? [...books.keys()]) {
-        const book = books.get(name);
-        if (book !== undefined) out[name] = book.view();
-      }
-      return out;
-    },
+    books: (names) => bookViews(books, names),
     gap: (symbol) => {
       const book = bookOf(symbol);
       if (book !== undefined) book.pendingGap = true;

@@ -1,27 +1,10 @@
 // The public API of the Bybit simulator (`startBybitSimulator`, simulator.ts): its options, the
 // running simulator's methods and views. Protocol facts: EXCHANGES.md §3, SIMULATOR.md § Bybit mode.
-import type { Logger } from '@volstream/logging';
-import type { CalendarShape } from '../deribit/calendar.ts';
 import type { Currency } from '../deribit/instruments.ts';
 import type { Market } from '../deribit/market.ts';
+import type { VenueSimulatorOptions } from '../venue-sim-api.ts';
 
-export interface BybitSimulatorOptions {
-  port?: number;
-  host?: string;
-  /** Seed of the simulator's own market and of its Bybit quotes (default 1). */
-  seed?: string | number;
-  /** Start of the own market's clock (ignored with `market`). */
-  startTime?: number;
-  /** Currencies listed (default: all of the market's). */
-  currencies?: readonly Currency[];
-  /** Expiries of the own market (ignored with `market`); tests list fewer. */
-  calendar?: CalendarShape;
-  /** A shared market (multi-venue runs): quoted, never advanced by this simulator. */
-  market?: Market;
-  /** Server loop period, ms (default 100). */
-  tickMs?: number;
-  /** Share of subscribed books updated per tick (default 0.3). */
-  updateShare?: number;
+export interface BybitSimulatorOptions extends VenueSimulatorOptions {
   /**
    * Book updates per second across all subscribed books; replaces `updateShare` when set (how a
    * multi-venue run splits its total rate over the venues).
@@ -33,7 +16,6 @@ export interface BybitSimulatorOptions {
   pageLimit?: number;
   /** Close a connection that sent no ping for this long (0 = never, the default). */
   pingTimeoutMs?: number;
-  logger?: Logger;
 }
 
 export interface BybitBookView {

@@ -24,7 +24,8 @@ import { Market } from '../deribit/market.ts';
 import { initPricing } from '../deribit/pricing.ts';
 import { Prng } from '../prng.ts';
 import { closeServers, listen, startTickLoop } from '../sim-server.ts';
-import type { BybitBookView, BybitSimulator, BybitSimulatorOptions } from './api.ts';
+import { bookViews } from '../venue-sim-api.ts';
+import type { BybitSimulator, BybitSimulatorOptions } from './api.ts';
 import { BybitBook, type BybitBookData } from './bybit-book.ts';
 import { BYBIT_SPECS, bybitName } from './instruments.ts';
 import { bybitMalformed } from './malformed.ts';
@@ -302,14 +303,7 @@ export async function startBybitSimulator(options: BybitSimulatorOptions = {}): 
       refresh();
       return [...bySymbol.keys()];
     },
-    books: (symbols) => {
-      const out: Record<string, BybitBookView> = {};
-      for (const symbol of symbols ?? [...books.keys()]) {
-        const book = books.get(symbol);
-        if (book !== undefined) out[symbol] = book.view();
-      }
-      return out;
-    },
+    books: (symbols) => bookViews(books, symbols),
     gap: (symbol) => {
       const book = bookOf(symbol);
       if (book !== undefined) book.pendingGap = true;

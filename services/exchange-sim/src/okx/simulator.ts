@@ -12,9 +12,7 @@
  * quotes the same truth but never moves another venue's book.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Logger } from '@volstream/logging';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { CalendarShape } from '../deribit/calendar.ts';
 import { CURRENCIES, type Currency, type OptionInstrument } from '../deribit/instruments.ts';
 import { Market } from '../deribit/market.ts';
 import { initPricing } from '../deribit/pricing.ts';
@@ -22,22 +20,14 @@ import { Prng } from '../prng.ts';
 import { isSharedMarket } from '../shared-market.ts';
 import { closeServers, listen, startTickLoop } from '../sim-server.ts';
 import { VenueBooks } from '../venue-books.ts';
+import { bookViews, type VenueSimulatorOptions } from '../venue-sim-api.ts';
 import { CONTRACT_MULT, family, okxInstrumentRow, okxName } from './instruments.ts';
 import { OkxBook } from './okx-book.ts';
 import { optSummaryRows } from './opt-summary.ts';
 
-export interface OkxSimulatorOptions {
-  port?: number;
-  host?: string;
-  seed?: string | number;
-  startTime?: number;
-  currencies?: readonly Currency[];
-  /** Expiries listed (default: the Deribit simulator's calendar); tests list fewer. */
-  calendar?: CalendarShape;
+export interface OkxSimulatorOptions extends VenueSimulatorOptions {
   /** Server loop period, ms (default 100, OKX's `books` cadence). */
   tickMs?: number;
-  /** Share of subscribed books updated per tick (default 0.3). */
-  updateShare?: number;
   /** An unchanged book gets an empty keep-alive update after this long (OKX: ~60 s). */
   keepAliveMs?: number;
   /** opt-summary and mark-price period, ms (default 1000). */
@@ -47,13 +37,6 @@ export interface OkxSimulatorOptions {
    * `volstream run` splits its total simulator rate over the venues).
    */
   rate?: number;
-  /**
-   * A market model shared with other venues' simulators. The simulator then never advances it
-   * (its owner's clock does, e.g. SharedMarket.start) and only reads it; `seed`, `startTime`,
-   * `currencies` and `calendar` are the market's. Default: its own market from the seed.
-   */
-  market?: Market;
-  logger?: Logger;
 }
 
 export interface OkxBookView {
@@ -403,14 +386,7 @@ export async function startOkxSimulator(options: OkxSimulatorOptions = {}): Prom
     market,
     // Listings change only in the loop (market.advance), which also pushes them.
     instruments: () => [...byOkx.keys()],
-    books: (names) => {
-      const out: Record<string, OkxBookView> = {};
-      for (const name of names ?? [...books.keys()]) {
-        const book = books.get(name);
-        if (book !== undefined) out[name] = book.view();
-      }
-      return out;
-    },
+    books: (names) => bookViews(books, names),
     gap: (name) => {
       bookOf(name).pendingGap = true;
     },
