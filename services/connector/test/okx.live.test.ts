@@ -3,10 +3,7 @@
 // Written against the documented v5 protocol; it has not run against the live venue yet.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLogger } from '@volstream/logging';
-import { createConnector } from '../src/app.ts';
-import { CollectingSink } from '../src/sink.ts';
-import { liveSkip } from './helpers/live.ts';
+import { liveSkip, withLiveConnector } from './helpers/live.ts';
 
 const SKIP = await liveSkip([
   ['ws.okx.com', 8443],
@@ -18,29 +15,12 @@ describe('OKX live', () => {
     skip: SKIP,
     timeout: 180_000,
   }, async () => {
-    const sink = new CollectingSink();
     // OKX recommends < 30 400-level books per connection; spread the chain widely.
-    const connector = createConnector(
-      { venue: 'okx', currencies: ['BTC'], connections: 16 },
-      { sink, logger: createLogger({ service: 'connector', level: 'warn' }) },
+    await withLiveConnector(
+      { venue: 'okx', connections: 16, convergeMs: 120_000, settleMs: 5000 },
+      (stats) => {
+        assert.ok(stats.booksSynced > 50, `books synced: ${stats.booksSynced}`);
+      },
     );
-    connector.start();
-    try {
-      await connector.whenConverged(120_000);
-      await new Promise((r) => setTimeout(r, 5000));
-      await connector.flush();
-      const stats = connector.stats();
-      assert.ok(stats.instruments > 50, `instruments: ${stats.instruments}`);
-      assert.ok(stats.booksSynced > 50, `books synced: ${stats.booksSynced}`);
-      assert.equal(stats.dropped.bad_value, 0);
-      const tickers = sink.events.filter((e) => e.payload.case === 'ticker');
-      assert.ok(tickers.length > 50);
-      for (const e of tickers) {
-        const t = e.payload.case === 'ticker' ? e.payload.value : undefined;
-        if (t?.markIv !== undefined) assert.ok(t.markIv > 0.01 && t.markIv < 10, `decimal IV: ${t.markIv}`);
-      }
-    } finally {
-      await connector.stop();
-    }
   });
 });

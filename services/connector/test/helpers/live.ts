@@ -1,4 +1,10 @@
+import assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import type { MarketDataEvent } from '@volstream/contracts';
+import { createLogger } from '@volstream/logging';
+import { createConnector } from '../../src/app.ts';
+import type { ConnectorStats } from '../../src/metrics.ts';
+import { CollectingSink } from '../../src/sink.ts';
 
 /**
  * The opt-in scaffolding of the `*.live.test.ts` files (real venues, public data, no credentials):
@@ -30,4 +36,47 @@ export async function liveSkip(hosts: readonly (readonly [string, number])[]): P
       return `RUN_LIVE_TESTS=1 but ${names.join(' or ')} is unreachable from this machine (offline)`;
   }
   return false;
+}
+
+export interface LiveRun {
+  readonly venue: string;
+  readonly connections: number;
+  /** How long the subscriptions may take to converge. */
+  readonly convergeMs: number;
+  /** How long to let data flow after converging. */
+  readonly settleMs: number;
+}
+
+/**
+ * A connector for the real venue (BTC), started, converged, left running `settleMs`, flushed;
+ * then the common checks (more than 50 instruments, no bad values, more than 50 tickers, every
+ * mark IV a decimal) and `check` with the stats and events; always stopped.
+ */
+export async function withLiveConnector(
+  run: LiveRun,
+  check: (stats: ConnectorStats, events: readonly MarketDataEvent[]) => void,
+): Promise<void> {
+  const sink = new CollectingSink();
+  const connector = createConnector(
+    { venue: run.venue, currencies: ['BTC'], connections: run.connections },
+    { sink, logger: createLogger({ service: 'connector', level: 'warn' }) },
+  );
+  connector.start();
+  try {
+    await connector.whenConverged(run.convergeMs);
+    await new Promise((r) => setTimeout(r, run.settleMs));
+    await connector.flush();
+    const stats = connector.stats();
+    assert.ok(stats.instruments > 50, `instruments: ${stats.instruments}`);
+    assert.equal(stats.dropped.bad_value, 0);
+    const tickers = sink.events.filter((e) => e.payload.case === 'ticker');
+    assert.ok(tickers.length > 50);
+    for (const e of tickers) {
+      const t = e.payload.case === 'ticker' ? e.payload.value : undefined;
+      if (t?.markIv !== undefined) assert.ok(t.markIv > 0.01 && t.markIv < 10, `decimal IV: ${t.markIv}`);
+    }
+    check(stats, sink.events);
+  } finally {
+    await connector.stop();
+  }
 }
