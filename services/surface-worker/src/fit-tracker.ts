@@ -84,10 +84,12 @@ export class FitTracker {
     this.dirty = false;
     const input = buildFitInput(sources, ctx.timeYears, o);
     for (const [reason, n] of Object.entries(input.excluded)) counts.add(`excluded_${reason}`, n);
-    if (input.k.length < o.minQuotes) {
+    const below = countBelowMoney(input.k);
+    const oneSided = below < o.minQuotesPerSide || input.k.length - below < o.minQuotesPerSide;
+    if (input.k.length < o.minQuotes || oneSided) {
       if (this.fit !== undefined) counts.add('smile_withdrawn');
       this.fit = undefined;
-      counts.add('fit_too_few_quotes');
+      counts.add(input.k.length < o.minQuotes ? 'fit_too_few_quotes' : 'fit_one_sided');
       return 'too_few_quotes';
     }
     if (this.fit !== undefined && !inputsMoved(this.fit.basis, input, o)) {
@@ -129,4 +131,11 @@ export class FitTracker {
     };
     return 'fitted';
   }
+}
+
+/** How many of the fit's log-moneynesses are below the money (k < 0). */
+function countBelowMoney(k: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < k.length; i++) if ((k[i] ?? 0) < 0) n++;
+  return n;
 }

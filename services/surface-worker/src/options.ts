@@ -36,6 +36,12 @@ export interface SurfaceOptions {
   weights: WeightScheme;
   /** Smallest number of filtered quotes for which an expiry is fitted and published. */
   minQuotes: number;
+  /**
+   * ... of which at least this many on each side of the money (k < 0 and k ≥ 0): a smile fitted
+   * from one wing extrapolates its ATM vol (a venue still syncing its books gave ATM errors of
+   * tens of vol points on long expiries for a few seconds).
+   */
+  minQuotesPerSide: number;
   /** At most one fit per expiry per this many ms of event time. */
   fitIntervalMs: number;
   /** A refit needs some mid IV to move at least this much (decimal: 0.0001 = 1 bp) ... */
@@ -84,6 +90,7 @@ export const DEFAULT_SURFACE_OPTIONS: SurfaceOptions = {
   tickSize: defaultTickSize,
   weights: 'vega',
   minQuotes: 6,
+  minQuotesPerSide: 2,
   fitIntervalMs: 250,
   minIvChange: 0.0001,
   minLogMoneynessChange: 0.0001,

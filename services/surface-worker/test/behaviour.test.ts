@@ -154,6 +154,24 @@ describe('fit and display cadence', () => {
     assert.equal(t.stats().counters.fits, 2, 'a quote missing from a batch keeps its last value');
   });
 
+  it('publishes no smile from one wing: quotes must bracket the money (minQuotesPerSide)', () => {
+    // Only calls above the forward (k > 0), plenty of them: a fit would extrapolate the ATM vol.
+    const t = new SurfaceTransform(deps);
+    const calls = smileEvent({ edit: (q) => (q.isCall && q.strike > 70_000 * 1.02 ? q : undefined) });
+    assert.equal(split(t.process([calls]).outputs).smiles.length, 0);
+    assert.equal(t.stats().counters.fit_one_sided, 1);
+    // With two puts below the money as well, the expiry is fitted.
+    const both = smileEvent({
+      edit: (q) =>
+        (q.isCall && q.strike > 70_000 * 1.02) ||
+        (!q.isCall && q.strike < 70_000 * 0.97 && q.strike > 70_000 * 0.92)
+          ? q
+          : undefined,
+    });
+    const u = new SurfaceTransform(deps);
+    assert.equal(split(u.process([both]).outputs).smiles.length, 1);
+  });
+
   it('publishes a smile only once the expiry has enough quotes', () => {
     const t = new SurfaceTransform(deps, { minQuotes: 6 });
     const few = smileBatch({ edit: (q, i) => (i < 5 ? q : undefined) });
