@@ -23,53 +23,8 @@ import type {
   Trade,
   VenueGreeks,
 } from '../gen/volstream/v1/marketdata_pb.ts';
+import { readHeader, wire } from './header-codec.ts';
 import { GIVE_UP, Reader } from './reader.ts';
-
-/** Expects `wireType` for a known field, else gives up (fromBinary decides what it means). */
-function wire(tag: number, wireType: number): void {
-  if ((tag & 7) !== wireType) throw GIVE_UP;
-}
-
-function header(r: Reader, end: number): EventHeader {
-  const h: EventHeader = {
-    $typeName: 'volstream.v1.EventHeader',
-    exchangeTimeMs: 0n,
-    receiveTimeNs: 0n,
-    venue: '',
-    sourceSequence: 0n,
-    producerId: '',
-    eventId: '',
-    schemaVersion: 0,
-    publishTimeNs: 0n,
-    runId: '',
-  };
-  while (r.pos < end) {
-    const tag = r.varint();
-    const no = tag >>> 3;
-    if (no === 1 || no === 2 || no === 8) {
-      wire(tag, 0);
-      const v = r.int64();
-      if (no === 1) h.exchangeTimeMs = v;
-      else if (no === 2) h.receiveTimeNs = v;
-      else h.publishTimeNs = v;
-    } else if (no === 4) {
-      wire(tag, 0);
-      h.sourceSequence = r.uint64();
-    } else if (no === 7) {
-      wire(tag, 0);
-      h.schemaVersion = r.varint();
-    } else {
-      wire(tag, 2);
-      if (no === 3) h.venue = r.string();
-      else if (no === 5) h.producerId = r.string();
-      else if (no === 6) h.eventId = r.string();
-      else if (no === 9) h.runId = r.string();
-      else throw GIVE_UP;
-    }
-  }
-  if (r.pos !== end) throw GIVE_UP; // a field ran past its message
-  return h;
-}
 
 function priceLevel(r: Reader, end: number): PriceLevel {
   const l: PriceLevel = { $typeName: 'volstream.v1.PriceLevel', price: 0, amount: 0 };
@@ -323,7 +278,7 @@ function envelope(r: Reader): MarketDataEvent {
     // protobuf merges a message field that appears twice (and a repeated oneof case); leave it to fromBinary.
     if (no === 1) {
       if (m.header !== undefined) throw GIVE_UP;
-      m.header = header(r, r.end());
+      m.header = readHeader(r, r.end());
       continue;
     }
     if (m.payload.case !== undefined) throw GIVE_UP;

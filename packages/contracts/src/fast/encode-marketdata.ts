@@ -14,9 +14,8 @@
  * `instrument` (rare: once per listing) is left to toBinary. When a field is added to one of these
  * messages, test/fast-marketdata.test.ts fails on the every-field samples until it is added here.
  */
-import { toBinary, type UnknownField } from '@bufbuild/protobuf';
+import { toBinary } from '@bufbuild/protobuf';
 import { type MarketDataEvent, MarketDataEventSchema } from '../gen/volstream/v1/events_pb.ts';
-import type { EventHeader } from '../gen/volstream/v1/header_pb.ts';
 import type {
   BookDelta,
   BookSnapshot,
@@ -26,75 +25,10 @@ import type {
   Trade,
   VenueGreeks,
 } from '../gen/volstream/v1/marketdata_pb.ts';
+import { dbl, enm, i64, optDbl, optI64, str, unknownFields, writeHeader } from './header-codec.ts';
 import { ProtoWriter, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './writer.ts';
 
 const writer = new ProtoWriter();
-
-/** Unknown fields kept by a decoded message go out after the known ones, as protobuf-es does. */
-function unknownFields(w: ProtoWriter, unknown: UnknownField[] | undefined): void {
-  if (unknown === undefined) return;
-  for (const { no, wireType, data } of unknown) {
-    w.tag(no, wireType);
-    w.raw(data);
-  }
-}
-
-// Implicit-presence helpers: omitted at the zero value.
-function str(w: ProtoWriter, no: number, v: string): void {
-  if (v !== '') {
-    w.tag(no, WIRE_LEN);
-    w.string(v);
-  }
-}
-function i64(w: ProtoWriter, no: number, v: bigint): void {
-  if (v !== 0n) {
-    w.tag(no, WIRE_VARINT);
-    w.int64(v);
-  }
-}
-function enm(w: ProtoWriter, no: number, v: number): void {
-  if (v !== 0) {
-    w.tag(no, WIRE_VARINT);
-    w.int32(v);
-  }
-}
-function dbl(w: ProtoWriter, no: number, v: number): void {
-  if (!Object.is(v, 0)) {
-    w.tag(no, WIRE_I64);
-    w.double(v);
-  }
-}
-
-// Explicit-presence (`optional`) helpers: written whenever set.
-function optDbl(w: ProtoWriter, no: number, v: number | undefined): void {
-  if (v !== undefined) {
-    w.tag(no, WIRE_I64);
-    w.double(v);
-  }
-}
-function optU64(w: ProtoWriter, no: number, v: bigint | undefined): void {
-  if (v !== undefined) {
-    w.tag(no, WIRE_VARINT);
-    w.int64(v);
-  }
-}
-
-/** EventHeader, fields 1-9. */
-function header(w: ProtoWriter, h: EventHeader): void {
-  i64(w, 1, h.exchangeTimeMs);
-  i64(w, 2, h.receiveTimeNs);
-  str(w, 3, h.venue);
-  i64(w, 4, h.sourceSequence);
-  str(w, 5, h.producerId);
-  str(w, 6, h.eventId);
-  if (h.schemaVersion !== 0) {
-    w.tag(7, WIRE_VARINT);
-    w.uint32(h.schemaVersion);
-  }
-  i64(w, 8, h.publishTimeNs);
-  str(w, 9, h.runId);
-  unknownFields(w, h.$unknown);
-}
 
 /** BookSnapshot: levels are PriceLevel {price = 1, amount = 2}. */
 function bookSnapshot(w: ProtoWriter, b: BookSnapshot): void {
@@ -110,11 +44,11 @@ function bookSnapshot(w: ProtoWriter, b: BookSnapshot): void {
       w.join(at);
     }
   }
-  optU64(w, 4, b.changeId);
-  optU64(w, 5, b.prevChangeId);
-  optU64(w, 6, b.seq);
-  optU64(w, 7, b.prevSeq);
-  optU64(w, 8, b.firstSeq);
+  optI64(w, 4, b.changeId);
+  optI64(w, 5, b.prevChangeId);
+  optI64(w, 6, b.seq);
+  optI64(w, 7, b.prevSeq);
+  optI64(w, 8, b.firstSeq);
   if (b.depth !== undefined) {
     w.tag(9, WIRE_VARINT);
     w.uint32(b.depth);
@@ -137,11 +71,11 @@ function bookDelta(w: ProtoWriter, b: BookDelta): void {
       w.join(at);
     }
   }
-  optU64(w, 4, b.changeId);
-  optU64(w, 5, b.prevChangeId);
-  optU64(w, 6, b.seq);
-  optU64(w, 7, b.prevSeq);
-  optU64(w, 8, b.firstSeq);
+  optI64(w, 4, b.changeId);
+  optI64(w, 5, b.prevChangeId);
+  optI64(w, 6, b.seq);
+  optI64(w, 7, b.prevSeq);
+  optI64(w, 8, b.firstSeq);
   unknownFields(w, b.$unknown);
 }
 
@@ -201,7 +135,7 @@ function trade(w: ProtoWriter, t: Trade): void {
   optDbl(w, 7, t.iv);
   optDbl(w, 8, t.indexPrice);
   optDbl(w, 9, t.markPrice);
-  optU64(w, 10, t.tradeSeq);
+  optI64(w, 10, t.tradeSeq);
   unknownFields(w, t.$unknown);
 }
 
@@ -282,7 +216,7 @@ export function encodeMarketDataEvent(event: MarketDataEvent): Uint8Array {
   if (event.header !== undefined) {
     w.tag(1, WIRE_LEN);
     const at = w.fork();
-    header(w, event.header);
+    writeHeader(w, event.header);
     w.join(at);
   }
   if (!payload(w, event.payload)) return toBinary(MarketDataEventSchema, event);

@@ -1,8 +1,8 @@
 /**
- * EventHeader (proto/volstream/v1/header.proto, fields 1-9) for the hand-written codecs of the
- * orderbook and volatility topics (encode-orderbook.ts, encode-volatility.ts and their decoders).
- * Same rules as encode-marketdata.ts: implicit-presence fields omitted at their zero value, unknown
- * fields last on encode; the decoder gives up (GIVE_UP) on anything fromBinary would treat otherwise.
+ * EventHeader (proto/volstream/v1/header.proto, fields 1-9) and the field helpers shared by every
+ * hand-written codec (marketdata, orderbook and volatility topics, encoders and decoders):
+ * implicit-presence fields omitted at their zero value, unknown fields last on encode; the decoder
+ * gives up (GIVE_UP) on anything fromBinary would treat otherwise.
  */
 import type { UnknownField } from '@bufbuild/protobuf';
 import type { EventHeader } from '../gen/volstream/v1/header_pb.ts';
