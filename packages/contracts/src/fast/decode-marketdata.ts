@@ -11,7 +11,6 @@
  * 64-bit two's complement), I64 (little-endian double), LEN (UTF-8 strings, nested messages).
  */
 import type { MarketDataEvent } from '../gen/volstream/v1/events_pb.ts';
-import type { EventHeader } from '../gen/volstream/v1/header_pb.ts';
 import type {
   BookDelta,
   BookSnapshot,

@@ -25,8 +25,8 @@ import type {
   Trade,
   VenueGreeks,
 } from '../gen/volstream/v1/marketdata_pb.ts';
-import { dbl, enm, i64, optDbl, optI64, str, unknownFields, writeHeader } from './header-codec.ts';
-import { ProtoWriter, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './writer.ts';
+import { dbl, enm, optDbl, optI64, str, unknownFields, writeHeader } from './header-codec.ts';
+import { ProtoWriter, WIRE_LEN, WIRE_VARINT } from './writer.ts';
 
 const writer = new ProtoWriter();
 
