@@ -49,6 +49,11 @@ export interface BinanceSimulatorOptions extends VenueSimulatorOptions {
   maxStreams?: number;
   /** Incoming messages per second per connection before it is closed (Binance: 10). */
   maxMessagesPerSec?: number;
+  /**
+   * `GET /eapi/v1/exchangeInfo` answers after this long (default 0): a slow listing, as a loaded
+   * venue or client sees it, while the streams already flow.
+   */
+  exchangeInfoDelayMs?: number;
 }
 
 export interface BinanceBookView {
@@ -90,6 +95,11 @@ export interface BinanceSimulator {
   listExtraExpiry(currency: Currency): void;
   /** Expires the nearest expiry of a currency now. */
   expireNearest(currency: Currency): void;
+  /**
+   * From now on every optionMarkPrice frame of the symbol's underlying also carries a row for
+   * `symbol`, which exchangeInfo never lists (a symbol the client must count and drop).
+   */
+  markUnlisted(symbol: string): void;
   /** Sends each malformed frame of `malformedFrames()` to every client; returns how many per client. */
   sendMalformed(): number;
   stats(): BinanceSimulatorStats;
@@ -125,6 +135,8 @@ export async function startBinanceSimulator(
   const ids = new Map<string, number>();
   const books = new Map<string, BinanceBook>();
   const sessions = new Set<BinanceSession>();
+  const unlisted = new Set<string>();
+  const restTimers = new Set<NodeJS.Timeout>();
   const counters = { pings: 0, pongs: 0, subscribes: 0, framesSent: 0, depthSnapshots: 0, closedForRate: 0 };
   let paused = false;
 
@@ -244,7 +256,12 @@ export async function startBinanceSimulator(
         const list = [...bySymbol.entries()]
           .filter(([, o]) => o.currency === c)
           .map(([symbol, o]) => [symbol, o, bookOf(symbol)!] as [string, OptionInstrument, BinanceBook]);
-        r = markPriceRows(market, list, market.currencies.get(c)!.index);
+        const listed = markPriceRows(market, list, market.currencies.get(c)!.index);
+        const template = listed[0];
+        for (const symbol of unlisted) {
+          if (template !== undefined && symbol.startsWith(`${c}-`)) listed.push({ ...template, s: symbol });
+        }
+        r = listed;
         rows.set(c, r);
       }
       return r;
@@ -274,21 +291,31 @@ export async function startBinanceSimulator(
   const json = (res: ServerResponse, status: number, body: unknown): void => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
+  const exchangeInfo = (res: ServerResponse): void => {
+    refreshNames();
+    json(res, 200, {
+      timezone: 'UTC',
+      serverTime: market.now,
+      optionContracts: binanceContracts(currencies),
+      optionAssets: [{ name: 'USDT' }],
+      optionSymbols: [...bySymbol].map(([name, o]) => binanceSymbolRow(o, ids.get(name) ?? 0)),
+      rateLimits: [
+        { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 2400 },
+        { rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200 },
+      ],
+    });
+  };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://sim');
     if (url.pathname === '/eapi/v1/exchangeInfo') {
-      refreshNames();
-      json(res, 200, {
-        timezone: 'UTC',
-        serverTime: market.now,
-        optionContracts: binanceContracts(currencies),
-        optionAssets: [{ name: 'USDT' }],
-        optionSymbols: [...bySymbol].map(([name, o]) => binanceSymbolRow(o, ids.get(name) ?? 0)),
-        rateLimits: [
-          { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 2400 },
-          { rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200 },
-        ],
-      });
+      const delayMs = options.exchangeInfoDelayMs ?? 0;
+      if (delayMs > 0) {
+        const timer = setTimeout(() => {
+          restTimers.delete(timer);
+          exchangeInfo(res);
+        }, delayMs);
+        restTimers.add(timer);
+      } else exchangeInfo(res);
       return;
     }
     if (url.pathname === '/eapi/v1/depth') {
@@ -382,6 +409,9 @@ export async function startBinanceSimulator(
       market.expireNearest(currency);
       refreshNames();
     },
+    markUnlisted: (symbol) => {
+      unlisted.add(symbol);
+    },
     sendMalformed: () => {
       const frames = malformedFrames([...bySymbol.keys()][0] ?? 'BTC-000101-1-C');
       for (const s of sessions) for (const frame of frames) send(s, frame);
@@ -391,6 +421,7 @@ export async function startBinanceSimulator(
     stop: async () => {
       clearInterval(timer);
       clearInterval(pinger);
+      for (const t of restTimers) clearTimeout(t);
       // REST clients keep their sockets alive; close them too or `close` waits for them.
       await closeServers(sessions, wss, http, true);
     },

@@ -82,6 +82,7 @@ export class BinanceFeed {
   readonly #now: () => number;
   readonly #instruments: BinanceInstrumentSync;
   #lastUnknownReload = 0;
+  #marksSubscribed = false;
   #stopped = false;
   #started = false;
 
@@ -104,7 +105,9 @@ export class BinanceFeed {
       this.shards.push(this.#shard(`public-${index}`, index, options.url));
     }
     this.marketShard = this.#shard('market', -1, options.marketUrl);
-    this.marketShard.add([...options.currencies.map(markPriceStream), INDEX_STREAM]);
+    // The index names an underlying, not an option: it needs no listing. The mark-price streams
+    // wait for the first exchangeInfo (#subscribeMarks).
+    this.marketShard.add([INDEX_STREAM]);
     this.books = new BinanceBookSync(
       {
         depthSpeed: options.depthSpeed,
@@ -138,6 +141,7 @@ export class BinanceFeed {
         },
         removed: (info) => this.books.unfollow(info),
         reject: (rejection, where) => this.#dropRejection(rejection, where),
+        listed: () => this.#subscribeMarks(),
       },
       { logger: deps.logger, clock: deps.clock, now: this.#now },
     );
@@ -255,6 +259,19 @@ export class BinanceFeed {
     this.deps.logger.info({ connections: this.shards.length }, 'Binance depth sockets full; opening another');
     if (this.#started && !this.#stopped) shard.connection.start();
     return shard;
+  }
+
+  /**
+   * Subscribes `<underlying>@optionMarkPrice` once the first exchangeInfo is applied. Each frame
+   * names every option of the underlying and a new one follows every second, so nothing is lost
+   * by waiting for the listing; subscribed earlier, the first rounds (thousands of good rows)
+   * would be dropped as unknown symbols. After this, an unknown symbol on the stream is news (a
+   * listing exchangeInfo has not shown yet): counted, dropped and a re-read asked for.
+   */
+  #subscribeMarks(): void {
+    if (this.#marksSubscribed) return;
+    this.#marksSubscribed = true;
+    this.marketShard.add(this.options.currencies.map(markPriceStream));
   }
 
   #allShards(): BinanceShard[] {

@@ -21,6 +21,8 @@ export interface BinanceInstrumentHooks {
   /** An instrument that left the listing (expired, delisted). */
   removed(info: BinanceInstrumentInfo): void;
   reject(rejection: Rejection, where: string): void;
+  /** A complete listing was applied (the feed subscribes the chain-wide streams after the first). */
+  listed(): void;
 }
 
 export class BinanceInstrumentSync {
@@ -97,5 +99,6 @@ export class BinanceInstrumentSync {
         this.hooks.removed(info);
       }
     }
+    this.hooks.listed();
   }
 }
