@@ -2,7 +2,7 @@
 // injected at `rate` msgs/s (receive time stamped at injection) into a fresh host, surfaces are
 // read back on the main bus for receipt -> surface latency (publish_time_ns - receive_time_ns, as
 // the run report computes it), lag is sampled every 200 ms, CPU is the whole process (all threads).
-import { type BusBatch, createBus } from '@volstream/bus';
+import { type Bus, type BusBatch, createBus } from '@volstream/bus';
 import { type SurfaceEvent, TOPICS } from '@volstream/contracts';
 import type { Logger } from '@volstream/logging';
 import { type ComputeHost, type ComputeHostOptions, LatencySamples, startComputeHost } from '../src/index.ts';
@@ -30,6 +30,8 @@ export interface PacedResult {
    */
   readonly cpuBoundRate: number;
   readonly rssMiB: number;
+  /** Wall clock (ns since the epoch) when the timed flow started: stamps before it are the setup's. */
+  readonly flowStartNs: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -74,6 +76,10 @@ export async function pacedRun(
     layout: ComputeLayout;
     logger: Logger;
     stages?: ComputeHostOptions['stages'];
+    /** More host options (e.g. `trace` for the per-stage latency bench). */
+    host?: Omit<ComputeHostOptions, 'stages' | 'layout'>;
+    /** Called with the main bus once the host runs (extra consumers); awaited at the end. */
+    observe?: (bus: Bus) => Promise<() => Promise<void>>;
   },
 ): Promise<PacedResult> {
   const { rate, layout, logger } = options;
@@ -83,6 +89,7 @@ export async function pacedRun(
       logLevel: 'error',
       layout,
       maxInFlight: 20_000,
+      ...options.host,
       ...(options.stages === undefined ? {} : { stages: options.stages }),
     },
     { bus, logger },
@@ -92,6 +99,7 @@ export async function pacedRun(
   const consumer = bus.consumer<SurfaceEvent>({ groupId: 'bench-latency' });
   await consumer.subscribe([TOPICS.surface], { fromBeginning: true });
   let measuring = false;
+  const stopObserver = options.observe === undefined ? undefined : await options.observe(bus);
   await consumer.run({
     eachBatch: async (batch: BusBatch<SurfaceEvent>) => {
       for (const m of batch.messages) {
@@ -116,6 +124,7 @@ export async function pacedRun(
       }
     })();
     const threads0 = (await host.stats()).threads ?? [];
+    const flowStartNs = Number(nowNs());
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const chunk = Math.max(100, Math.min(1000, Math.round(rate / 100))); // ~10 ms of traffic
@@ -157,9 +166,11 @@ export async function pacedRun(
       threadUsPerMsg,
       cpuBoundRate: 1e6 / busiest,
       rssMiB: process.memoryUsage().rss / 2 ** 20,
+      flowStartNs,
     };
   } finally {
     await consumer.stop();
+    await stopObserver?.();
     await host.stop();
     await bus.close();
   }

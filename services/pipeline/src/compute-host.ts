@@ -48,6 +48,12 @@ export interface ComputeHostOptions {
   mirror?: boolean;
   /** Threads: `split` (order-book thread + volatility/surface thread, default) or `single`. */
   layout?: ComputeLayout;
+  /**
+   * Benchmarks: also put every intermediate topic (book tops and forwards, volatility batches) on
+   * the main bus as raw bytes, so the latency of each stage can be read from its headers
+   * (bench/latency.bench.ts). Costs a copy and a postMessage per batch. Default false.
+   */
+  trace?: boolean;
 }
 
 export interface ComputeHost {
@@ -74,6 +80,7 @@ const DEFAULT_STAGES: Record<Stage, StageSettings> = {
 const INGRESS_TOPICS = new Set<string>([TOPICS.marketdata.name]);
 const EGRESS_TOPICS = [TOPICS.surface.name];
 const MIRROR_EGRESS_TOPICS = [TOPICS.surface.name, TOPICS.volatility.name];
+const TRACE_EGRESS_TOPICS = [TOPICS.surface.name, TOPICS.volatility.name, TOPICS.orderbook.name];
 
 /** The threads' reports as one: every stage, the forwarding backlog counted as volatility lag. */
 function merge(parts: readonly ThreadStats[], host: { records: number; batches: number }): ComputeStats {
@@ -121,7 +128,12 @@ export async function startComputeHost(
     logLevel: options.logLevel ?? 'info',
     retentionMessages: options.retentionMessages ?? 100_000,
   };
-  const egressTopics = options.mirror === true ? MIRROR_EGRESS_TOPICS : EGRESS_TOPICS;
+  const trace = options.trace === true;
+  const egressTopics = trace
+    ? TRACE_EGRESS_TOPICS
+    : options.mirror === true
+      ? MIRROR_EGRESS_TOPICS
+      : EGRESS_TOPICS;
   const threadOptions = { maxInFlight, onRecords, logger: deps.logger };
   // threads[0] takes the market data; the last one gives the surfaces back.
   const threads: ThreadHandle[] = [];
@@ -134,7 +146,7 @@ export async function startComputeHost(
     const later: ComputeThreadData = {
       ...base,
       stages: { volatility: stages.volatility, surface: stages.surface },
-      egressTopics,
+      egressTopics: egressTopics.filter((t) => t !== TOPICS.orderbook.name),
       forwardTopics: [],
       upstream: port2,
     };
@@ -142,7 +154,7 @@ export async function startComputeHost(
     const first: ComputeThreadData = {
       ...base,
       stages: { orderbook: stages.orderbook },
-      egressTopics: [],
+      egressTopics: trace ? [TOPICS.orderbook.name] : [],
       forwardTopics: [TOPICS.orderbook.name],
       downstream: port1,
     };

@@ -24,6 +24,8 @@ export interface CompositeState {
   trackers: Map<bigint, FitTracker>;
   lastDisplayTick: number;
   shown: Set<bigint>;
+  /** A composite fit changed since the last published composite surface. */
+  pending: boolean;
 }
 
 export interface CompositeUpdate {

@@ -50,7 +50,11 @@ export interface SurfaceOptions {
   minLogMoneynessChange: number;
   /** ... or the time to expiry to shrink by this fraction since the last fit. */
   minRelativeTimeChange: number;
-  /** Surfaces of one (currency, venue) are published at most once per this many ms of event time. */
+  /**
+   * Surfaces of one (currency, venue) are published at most once per this many ms of event time
+   * (a ceiling: a changed surface goes out at the first window its tick allows; an unchanged one
+   * is not republished).
+   */
   displayIntervalMs: number;
   /** Fixed tenors of the surface, calendar days. */
   tenorsDays: readonly number[];
@@ -95,7 +99,7 @@ export const DEFAULT_SURFACE_OPTIONS: SurfaceOptions = {
   minIvChange: 0.0001,
   minLogMoneynessChange: 0.0001,
   minRelativeTimeChange: 0.001,
-  displayIntervalMs: 500,
+  displayIntervalMs: 100,
   tenorsDays: [1, 7, 14, 30, 60, 90, 180, 365],
   venueWeights: {},
   compositeMaxVenueAgeMs: 30_000,

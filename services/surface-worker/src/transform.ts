@@ -2,9 +2,10 @@
  * SurfaceTransform: the surface worker as a pure, deterministic transformation of volatility-topic
  * events into surface-topic events (the worker runtime drives it; tests and the benchmark call it
  * directly). Per window: apply every quote batch to its (venue, currency, expiry) state, try a fit
- * of each touched expiry (fit cadence), then, for each touched (currency, venue) whose display tick
- * advanced (`displayIntervalMs` of event time), publish its smiles and surface, and the currency's
- * composite once more than one venue feeds it. All clocks are event time; the only wall-clock
+ * of each touched expiry (fit cadence), then publish each touched (currency, venue) whose surface
+ * changed (a fit accepted, a smile withdrawn or expired) as soon as its display tick allows (at
+ * most one surface per `displayIntervalMs` of event time: a ceiling on the rate, not a clock that
+ * holds a fresh fit back), and the currency's composite once more than one venue feeds it. All clocks are event time; the only wall-clock
  * values (fit time µs, publish time) come from injectable clocks, so tests get identical bytes.
  */
 import { type SurfaceEvent, TOPICS, type VolatilityEvent, nowNs as wallNowNs } from '@volstream/contracts';
@@ -111,6 +112,8 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
           expiries: new Map(),
           clockMs: Number.NEGATIVE_INFINITY,
           lastDisplayTick: Number.NEGATIVE_INFINITY,
+          version: 0,
+          publishedVersion: 0,
           shown: new Set(),
           publishedAtm: new Map(),
         };
@@ -121,17 +124,24 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
       touched.add(vs);
     }
     for (const s of touchedExpiries) {
+      const vs = this.#venues.get(`${s.currency}|${s.venue}`);
       this.#guard(drops, { venue: s.venue, currency: s.currency, expiryMs: String(s.expiryMs) }, () =>
-        this.#attemptVenueFit(s, s.lastEventMs, counters),
+        this.#attemptVenueFit(s, s.lastEventMs, counters, vs),
       );
     }
     const outputs: SurfaceEvent[] = [];
     const currencies = new Set<string>();
     for (const vs of touched) {
+      // Expiries deferred by the fit cadence in an earlier window get their fit now, and expired
+      // ones go: both change what the surface shows.
+      this.#guard(drops, { venue: vs.venue, currency: vs.currency }, () => this.#refitVenue(vs, counters));
+      // Only a changed surface is published (an unchanged one would carry old inputs as news).
+      if (vs.version === vs.publishedVersion) continue;
       const tick = Math.floor(vs.clockMs / this.options.displayIntervalMs);
       const trackers = [...vs.expiries.values()].map((s): [bigint, FitTracker] => [s.expiryMs, s.tracker]);
-      // Display cadence, except that a smile appearing for the first time (start, rebuild after a
-      // restart, a new listing) is shown at once rather than up to one display interval later.
+      // At most one surface per display tick, except that a smile appearing for the first time
+      // (start, rebuild after a restart, a new listing) is shown at once. A change held back by
+      // the ceiling goes out with the first window of a later tick.
       if (tick <= vs.lastDisplayTick && !hasNewSmile(trackers, vs.shown)) continue;
       vs.lastDisplayTick = Math.max(tick, vs.lastDisplayTick);
       const context = { venue: vs.venue, currency: vs.currency };
@@ -196,7 +206,13 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
     }
   }
 
-  #attemptVenueFit(s: ReturnType<typeof applyBatch>, nowMs: number, counters: Counts): void {
+  #attemptVenueFit(
+    s: ReturnType<typeof applyBatch>,
+    nowMs: number,
+    counters: Counts,
+    vs: VenueSurfaceState | undefined,
+  ): void {
+    const before = s.tracker.fit;
     s.tracker.attempt(
       this.#core,
       [
@@ -218,18 +234,27 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
       this.#clockUs,
       counters,
     );
+    // A new accepted fit or a withdrawn smile (a rejected fit keeps the previous one).
+    if (vs !== undefined && s.tracker.fit !== before) vs.version++;
   }
 
-  #publishVenue(vs: VenueSurfaceState, counters: Counts): SurfaceEvent[] {
+  /** Drops expired expiries and gives every other one its fit attempt at the venue's clock. */
+  #refitVenue(vs: VenueSurfaceState, counters: Counts): void {
     for (const [expiry, s] of vs.expiries) {
       if (Number(expiry) <= vs.clockMs) {
         vs.expiries.delete(expiry);
         this.#builder.published.delete(`${vs.currency}|${vs.venue}|${expiry}`);
         counters.add('expiries_expired');
+        vs.version++;
         continue;
       }
-      this.#attemptVenueFit(s, vs.clockMs, counters);
+      this.#attemptVenueFit(s, vs.clockMs, counters, vs);
     }
+  }
+
+  #publishVenue(vs: VenueSurfaceState, counters: Counts): SurfaceEvent[] {
+    this.#refitVenue(vs, counters);
+    vs.publishedVersion = vs.version;
     const coin = [...vs.expiries.values()].some((s) => s.coinPriced);
     const built = buildSurface(this.#builder, {
       currency: vs.currency,
@@ -255,13 +280,24 @@ export class SurfaceTransform implements WorkerDefinition<VolatilityEvent, Surfa
     if (venues.length < 2) return [];
     let comp = this.#composites.get(currency);
     if (comp === undefined) {
-      comp = { currency, trackers: new Map(), lastDisplayTick: Number.NEGATIVE_INFINITY, shown: new Set() };
+      comp = {
+        currency,
+        trackers: new Map(),
+        lastDisplayTick: Number.NEGATIVE_INFINITY,
+        shown: new Set(),
+        pending: false,
+      };
       this.#composites.set(currency, comp);
     }
+    const before = new Map([...comp.trackers].map(([e, t]) => [e, t.fit]));
     const update = updateComposite(this.#core, this.options, this.#clockUs, counters, comp, venues);
+    if (before.size !== comp.trackers.size) comp.pending = true;
+    for (const [e, t] of comp.trackers) if (before.get(e) !== t.fit) comp.pending = true;
     const tick = Math.floor(update.clockMs / this.options.displayIntervalMs);
+    if (!force && !comp.pending) return [];
     if (!force && tick <= comp.lastDisplayTick && !hasNewSmile(comp.trackers, comp.shown)) return [];
     comp.lastDisplayTick = Math.max(tick, comp.lastDisplayTick);
+    comp.pending = false;
     comp.shown = new Set(update.entries.filter((e) => e.tracker.fit !== undefined).map((e) => e.expiryMs));
     const byVenue = new Map(venues.map((v) => [v.venue, v]));
     const venueDisagreement = disagreement(update.members, (venue, expiryMs) =>

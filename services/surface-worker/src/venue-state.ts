@@ -40,6 +40,12 @@ export interface VenueSurfaceState {
   /** Newest event time seen for this (currency, venue). */
   clockMs: number;
   lastDisplayTick: number;
+  /**
+   * Bumped whenever what a surface would show changes (a fit accepted, a smile withdrawn, an expiry
+   * expired); a surface is published only when it differs from `publishedVersion`.
+   */
+  version: number;
+  publishedVersion: number;
   /** Expiries in the last published surface: a new smile is shown at once, not at the next tick. */
   shown: Set<bigint>;
   /** ATM vol per expiry of the last published surface (the composite's venue disagreement). */

@@ -138,6 +138,26 @@ describe('fit and display cadence', () => {
     assert.equal(smileCount, 4);
   });
 
+  it('publishes a refit in its own window; the display interval only caps the rate', () => {
+    const t = new SurfaceTransform(deps, { fitIntervalMs: 50, displayIntervalMs: 100 });
+    const at = (ms: number, shift: number) =>
+      split(t.process([smileEvent({ eventMs: T0 + ms, shift })]).outputs).surfaces;
+    assert.equal(at(0, 0).length, 1, 'first smile at once');
+    // A refit 10 ms into the next display tick is published in the window that fitted it.
+    const s1 = at(110, 0.0005);
+    assert.equal(s1.length, 1);
+    assert.equal(s1[0]!.asOfMs, BigInt(T0 + 110));
+    // A refit in the same tick is held back by the ceiling ...
+    assert.equal(at(170, 0.001).length, 0);
+    // ... and goes out with the first window of the next tick, carrying that newest fit.
+    const s2 = at(200, 0.001);
+    assert.equal(s2.length, 1);
+    assert.equal(s2[0]!.asOfMs, BigInt(T0 + 170));
+    // A new tick with nothing changed publishes nothing (no surface re-announcing old inputs).
+    assert.equal(at(300, 0.001).length, 0);
+    assert.equal(t.stats().counters.fit_skipped_unchanged, 1);
+  });
+
   it('does not refit when no mid moved by 1 bp and the quote set is the same', () => {
     const t = new SurfaceTransform(deps, { fitIntervalMs: 100, displayIntervalMs: 100 });
     t.process([smileEvent({ eventMs: T0 })]);
@@ -147,7 +167,7 @@ describe('fit and display cadence', () => {
     assert.equal(c.fit_skipped_unchanged, 1);
     const { smiles, surfaces } = split(out);
     assert.equal(smiles.length, 0, 'unchanged smile not re-published');
-    assert.equal(surfaces.length, 1, 'the surface still ticks');
+    assert.equal(surfaces.length, 0, 'an unchanged surface is not re-published');
     t.process([smileEvent({ eventMs: T0 + 2000, shift: 0.0002 })]);
     assert.equal(t.stats().counters.fits, 2);
     t.process([smileEvent({ eventMs: T0 + 3000, shift: 0.0002, edit: (q, i) => (i === 3 ? undefined : q) })]);
