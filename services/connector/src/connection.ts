@@ -153,11 +153,18 @@ export class ManagedConnection {
   /**
    * Checks every quarter of the silence window rather than re-arming a timer per frame: a flag
    * set per frame costs nothing at 10k frames/s, a `setTimeout` per frame would.
+   * Time this process did not run (the check fired late: CPU starvation, a long GC pause) is not
+   * the venue's silence: frames that arrived meanwhile wait unread in the socket, and timers run
+   * before I/O when the loop resumes. So the window moves by the check's lateness; a dead socket is
+   * still dropped after `silenceMs` of time the process ran.
    */
   #armSilenceCheck(): void {
     const every = Math.max(10, Math.floor(this.options.silenceMs / 4));
+    let lastCheckAt = Date.now();
     this.#silenceTimer = setInterval(() => {
       const now = Date.now();
+      this.#lastFrameAt += Math.max(0, now - lastCheckAt - every);
+      lastCheckAt = now;
       if (this.#sawFrame) {
         this.#sawFrame = false;
         this.#lastFrameAt = now;

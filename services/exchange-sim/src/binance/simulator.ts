@@ -18,6 +18,7 @@ import { WebSocketServer } from 'ws';
 import { CURRENCIES, type Currency, type OptionInstrument } from '../deribit/instruments.ts';
 import { Market } from '../deribit/market.ts';
 import { initPricing } from '../deribit/pricing.ts';
+import { LoopStall } from '../loop-stall.ts';
 import { Prng } from '../prng.ts';
 import { closeServers, listen, startTickLoop } from '../sim-server.ts';
 import { bookViews, type VenueSimulatorOptions } from '../venue-sim-api.ts';
@@ -356,22 +357,24 @@ export async function startBinanceSimulator(
   const host = options.host ?? '127.0.0.1';
   const port = await listen(http, options.port ?? 0, host);
   const timer = startTickLoop(tickMs, tick, options.logger, 'Binance');
-  const pinger = setInterval(
-    () => {
-      const now = Date.now();
-      for (const s of sessions) {
-        if (now - s.lastPong > pongTimeoutMs) {
-          s.ws.terminate();
-          continue;
-        }
-        if (s.ws.readyState === s.ws.OPEN) {
-          s.ws.ping();
-          counters.pings += 1;
-        }
+  const pingIntervalMs = options.pingIntervalMs ?? 5 * 60_000;
+  const pingerStall = new LoopStall(pingIntervalMs);
+  const pinger = setInterval(() => {
+    const now = Date.now();
+    // Time this process did not run is not the client's silence (loop-stall.ts).
+    const late = pingerStall.late(now);
+    for (const s of sessions) {
+      s.lastPong += late;
+      if (now - s.lastPong > pongTimeoutMs) {
+        s.ws.terminate();
+        continue;
       }
-    },
-    options.pingIntervalMs ?? 5 * 60_000,
-  );
+      if (s.ws.readyState === s.ws.OPEN) {
+        s.ws.ping();
+        counters.pings += 1;
+      }
+    }
+  }, pingIntervalMs);
 
   return {
     url: `ws://${host}:${port}/public/stream`,

@@ -22,6 +22,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { CURRENCIES, type OptionInstrument } from '../deribit/instruments.ts';
 import { Market } from '../deribit/market.ts';
 import { initPricing } from '../deribit/pricing.ts';
+import { LoopStall } from '../loop-stall.ts';
 import { Prng } from '../prng.ts';
 import { closeServers, listen, startTickLoop } from '../sim-server.ts';
 import { bookViews } from '../venue-sim-api.ts';
@@ -75,6 +76,7 @@ export async function startBybitSimulator(options: BybitSimulatorOptions = {}): 
   const tickerMs = options.tickerMs ?? 500;
   const pageLimit = options.pageLimit ?? 500;
   const pingTimeoutMs = options.pingTimeoutMs ?? 0;
+  const stall = new LoopStall(tickMs);
   const bySymbol = new Map<string, OptionInstrument>();
   const books = new Map<string, BybitBook>();
   const sessions = new Set<Session>();
@@ -234,6 +236,8 @@ export async function startBybitSimulator(options: BybitSimulatorOptions = {}): 
     return out;
   };
   const tick = (): void => {
+    // Time this process did not run is not a client's silence (loop-stall.ts).
+    const late = stall.late();
     if (ownsMarket) market.advance(startTime + (Date.now() - wallStart));
     refresh();
     const wanted = subscribed('orderbook');
@@ -261,7 +265,10 @@ export async function startBybitSimulator(options: BybitSimulatorOptions = {}): 
       sendTickers(pairs);
     }
     if (pingTimeoutMs > 0) {
-      for (const s of sessions) if (Date.now() - s.lastPingAt > pingTimeoutMs) s.ws.terminate();
+      for (const s of sessions) {
+        s.lastPingAt += late;
+        if (Date.now() - s.lastPingAt > pingTimeoutMs) s.ws.terminate();
+      }
     }
   };
 

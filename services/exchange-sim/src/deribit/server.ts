@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { createLogger, type Logger, LogOnce } from '@volstream/logging';
 import { WebSocketServer } from 'ws';
+import { LoopStall } from '../loop-stall.ts';
 import { textFrame } from '../ws-frame.ts';
 import { Fanout } from './channels.ts';
 import { applyFault } from './fault-apply.ts';
@@ -68,6 +69,7 @@ export class SimServer {
   #feed: SimFeed | undefined;
   #ctx!: RpcContext;
   #timer: NodeJS.Timeout | undefined;
+  #stall: LoopStall | undefined;
   #nextId = 1;
   #wallStart = Date.now();
   #schedule: { fault: Fault; everyMs: number | undefined; nextAt: number }[] = [];
@@ -170,8 +172,13 @@ export class SimServer {
    * before the next one or the connection is closed, and a plain `heartbeat` half-way between.
    */
   #heartbeats(wall: number): void {
+    // Time this process did not run is not a client's silence (loop-stall.ts): deadlines move by it.
+    this.#stall ??= new LoopStall(this.options.tickMs);
+    const late = this.#stall.late(wall);
     for (const s of this.sessions.values()) {
       if (s.closed || s.heartbeatMs === undefined || s.silent) continue;
+      s.nextHeartbeatAt += late;
+      s.nextBeatAt += late;
       if (wall >= s.nextBeatAt) {
         s.push(textFrame(heartbeatMessage('heartbeat')), false);
         s.nextBeatAt = wall + s.heartbeatMs;
