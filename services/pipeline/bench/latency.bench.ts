@@ -9,6 +9,7 @@
 // The trace costs the main thread a copy and a header read per record (one core of two is shared
 // with it), so the totals run a little above e2e.bench.ts's; run both.
 // Run: node --import tsx services/pipeline/bench/latency.bench.ts [rate=50000] [seconds=6] [runs=3]
+//   [order-book publish interval ms = the embedded default]
 import type { Bus, BusBatch, TopicCodec } from '@volstream/bus';
 import { TOPICS } from '@volstream/contracts';
 import { createLogger } from '@volstream/logging';
@@ -20,6 +21,7 @@ const logger = createLogger({ service: 'latency-bench', level: 'error' });
 const rate = Number(process.argv[2] ?? 50_000);
 const seconds = Number(process.argv[3] ?? 6);
 const runs = Number(process.argv[4] ?? 3);
+const obInterval = process.argv[5] === undefined ? undefined : Number(process.argv[5]);
 
 interface Stamp {
   readonly receiveNs: number;
@@ -145,6 +147,7 @@ for (let run = 1; run <= runs; run++) {
     layout: 'split',
     logger,
     host: { trace: true },
+    ...(obInterval === undefined ? {} : { stages: { orderbook: { publishIntervalMs: obInterval } } }),
     observe: tracer(stamps),
   });
   const timed = (list: Stamp[]) => list.filter((s) => s.receiveNs >= r.flowStartNs);
@@ -174,7 +177,7 @@ for (let run = 1; run <= runs; run++) {
     return q(l);
   };
   emit(
-    `latency_breakdown_${rate}_run${run}`,
+    `latency_breakdown_${rate}${obInterval === undefined ? '' : `_ob${obInterval}`}_run${run}`,
     seg.total.quantile(0.99),
     `ms p99 receipt -> surface over ${rows.length} surface events (p50/p99 ms: total ${q(seg.total)}; ` +
       `ingress+orderbook ${q(seg.ob)}; forward+volatility ${q(seg.vol)}; surface stage ${q(surf)}; ` +

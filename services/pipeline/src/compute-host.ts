@@ -70,9 +70,11 @@ export interface ComputeHost {
 }
 
 const DEFAULT_STAGES: Record<Stage, StageSettings> = {
-  // A book top at most every 100 ms of event time per instrument (Deribit's book and ticker
-  // channels are 100 ms each, so this conflates the two into one top without delaying either long).
-  orderbook: { windowMs: 0, maxWindowMessages: 4000, publishIntervalMs: 100 },
+  // One book top per touched instrument per window, no event-time conflation: a conflated update
+  // waited for the next 100 ms of event time before any surface could carry it (up to 100 ms of
+  // the 250 ms receipt -> surface budget), and under load windows grow and conflate by themselves
+  // (docs/PIPELINE.md "Modes").
+  orderbook: { windowMs: 0, maxWindowMessages: 4000, publishIntervalMs: 0 },
   volatility: { windowMs: 0, maxWindowMessages: 2000 },
   surface: { windowMs: 0, maxWindowMessages: 1000 },
 };

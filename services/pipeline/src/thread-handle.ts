@@ -27,11 +27,14 @@ export async function startThread(
   transferList: readonly (import('node:worker_threads').MessagePort | ArrayBuffer)[],
   options: { maxInFlight: number; onRecords: (batch: WireBatch) => void; logger: Logger },
 ): Promise<ThreadHandle> {
+  const profileDir = process.env.VOLSTREAM_THREAD_CPU_PROF || undefined;
   // The thread runs TypeScript too: its bootstrap registers tsx's loader (compute-thread-entry.mjs).
   const worker = new Worker(new URL('./compute-thread-entry.mjs', import.meta.url), {
     workerData: data,
     transferList: [...transferList],
-    execArgv: [],
+    // Profiling (docs/BENCHMARKS.md "End to end"): VOLSTREAM_THREAD_CPU_PROF=<dir> writes a V8 CPU
+    // profile of each compute thread there when it ends (`node --cpu-prof` covers the main thread).
+    execArgv: profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir],
   });
   const ingress = { records: 0, batches: 0, waits: 0 };
   let inFlight = 0;
