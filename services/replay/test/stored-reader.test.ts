@@ -61,8 +61,12 @@ function rows(): Row[] {
   }
   // A re-delivered copy (same sorting key): FINAL keeps one.
   out.push({ ...out[1]! });
-  // Text the TabSeparated result escapes.
-  out.push({ ...out[2]!, event_id: 'tab\there\\back\nline', payload: 'x\ty' });
+  // Text a text format would escape, and bytes beyond ASCII.
+  out.push({
+    ...out[2]!,
+    event_id: 'tab\there\\back\nline',
+    payload: Buffer.from([0x78, 0x09, 0x79, 0x00, 0xff]).toString('base64'),
+  });
   return out;
 }
 
@@ -96,7 +100,8 @@ describe('stored-reader', () => {
         pages++;
         for (const row of page) {
           got.push(row.e);
-          if (row.e.startsWith('tab')) assert.equal(row.payload, 'x\ty');
+          if (row.e.startsWith('tab')) assert.deepEqual([...row.payload], [0x78, 0x09, 0x79, 0x00, 0xff]);
+          else assert.match(Buffer.from(row.payload).toString(), /^row \d+$/);
         }
       }
       assert.deepEqual(got, expected, `pageRows ${pageRows}`);

@@ -3,9 +3,18 @@
  * Session per data directory; MergeTree tables persist there. Queries run off the event loop
  * (queryAsync), so a long analyst query does not stall the process.
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { DEFAULT_DATA_DIR, parseJsonEachRow, type Row, type Store, toJsonEachRow } from './store.ts';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  type ColumnType,
+  DEFAULT_DATA_DIR,
+  parseJsonEachRow,
+  type Row,
+  type Store,
+  toJsonEachRow,
+} from './store.ts';
 
 type ChdbModule = typeof import('chdb');
 type ChdbSession = InstanceType<ChdbModule['Session']>;
@@ -26,6 +35,9 @@ class ChdbStore implements Store {
   readonly backend = 'chdb' as const;
   readonly #session: ChdbSession;
   #closed = false;
+  /** Where RowBinary bodies wait for the engine to read them (created on first use). */
+  #spill: string | undefined;
+  #spilled = 0;
 
   constructor(session: ChdbSession) {
     this.#session = session;
@@ -49,9 +61,37 @@ class ChdbStore implements Store {
     await this.#session.insert({ table, values: Buffer.from(toJsonEachRow(rows)), format: 'JSONEachRow' });
   }
 
+  async queryBytes(sql: string, format: string): Promise<Uint8Array> {
+    const result = await this.#session.queryAsync(sql, { format });
+    return result.bytes();
+  }
+
+  /**
+   * chdb's raw insert takes text formats only, so the RowBinary body goes through a temp file that
+   * the engine reads with file() (written to the page cache, parsed on the engine's thread: no JSON
+   * text to build here nor to parse there).
+   */
+  async insertRowBinary(table: string, columns: readonly ColumnType[], body: Uint8Array): Promise<void> {
+    if (body.length === 0) return;
+    this.#spill ??= mkdtempSync(join(tmpdir(), 'volstream-chdb-insert-'));
+    const file = join(this.#spill, `${this.#spilled++}.bin`);
+    await writeFile(file, body);
+    try {
+      const names = columns.map((c) => c.name).join(', ');
+      const structure = columns.map((c) => `${c.name} ${c.type}`).join(', ');
+      await this.#session.queryAsync(
+        `INSERT INTO ${table} (${names}) SELECT * FROM file('${file}', 'RowBinary', '${structure}')`,
+        { format: 'TabSeparated' },
+      );
+    } finally {
+      await unlink(file).catch(() => undefined);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#session.close();
+    if (this.#spill !== undefined) rmSync(this.#spill, { recursive: true, force: true });
   }
 }

@@ -17,6 +17,14 @@ export {
 } from './history.ts';
 export { openStore } from './open-store.ts';
 export {
+  BinaryInserter,
+  encoderFor,
+  insertColumns,
+  type RowBinaryEncoder,
+  RowBinaryWriter,
+  rowBinaryEncoder,
+} from './row-binary.ts';
+export {
   currencyOfName,
   marketDataKeys,
   marketDataRows,
@@ -40,6 +48,7 @@ export {
   segmentRows,
 } from './spool-drainer.ts';
 export {
+  type ColumnType,
   DEFAULT_DATA_DIR,
   parseJsonEachRow,
   type Row,

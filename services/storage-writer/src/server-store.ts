@@ -3,8 +3,10 @@
  * (https://clickhouse.com/docs/integrations/javascript). Works against modern servers and the
  * 18.16 server Debian ships (no DateTime64/CODEC/Map there; the schema avoids them).
  */
+
+import { Readable } from 'node:stream';
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
-import { parseJsonEachRow, type Row, type Store, toJsonEachRow } from './store.ts';
+import { type ColumnType, parseJsonEachRow, type Row, type Store, toJsonEachRow } from './store.ts';
 
 export interface ServerStoreOptions {
   url: string;
@@ -55,6 +57,26 @@ class ServerStore implements Store {
     // Rows are serialised here (bigint-safe) and sent as one body: the insert is one request that
     // the server acknowledges as a whole.
     await this.#client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow\n${toJsonEachRow(rows)}` });
+  }
+
+  async queryBytes(sql: string, format: string): Promise<Uint8Array> {
+    const result = await this.#client.exec({ query: `${stripSemicolon(sql)}\nFORMAT ${format}` });
+    const chunks: Buffer[] = [];
+    for await (const chunk of result.stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  async insertRowBinary(table: string, columns: readonly ColumnType[], body: Uint8Array): Promise<void> {
+    if (body.length === 0) return;
+    const names = columns.map((c) => c.name).join(', ');
+    const result = await this.#client.exec({
+      query: `INSERT INTO ${table} (${names}) FORMAT RowBinary`,
+      values: Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)]),
+    });
+    // The server acknowledges the insert when the response ends.
+    for await (const _ of result.stream) {
+      // drained
+    }
   }
 
   async close(): Promise<void> {

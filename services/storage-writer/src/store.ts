@@ -7,6 +7,12 @@
 /** A row as it goes into JSONEachRow: 64-bit integers beyond 2^53 travel as decimal strings. */
 export type Row = Readonly<Record<string, unknown>>;
 
+/** A column as system.columns describes it. */
+export interface ColumnType {
+  readonly name: string;
+  readonly type: string;
+}
+
 export type StoreBackend = 'chdb' | 'clickhouse';
 
 export interface Store {
@@ -19,6 +25,13 @@ export interface Store {
   queryText(sql: string, format: string): Promise<string>;
   /** Inserts rows; resolves only once the engine acknowledged them. */
   insert(table: string, rows: readonly Row[]): Promise<void>;
+  /**
+   * Inserts rows already encoded as RowBinary for `columns` (in that order; row-binary.ts);
+   * resolves only once the engine acknowledged them.
+   */
+  insertRowBinary(table: string, columns: readonly ColumnType[], body: Uint8Array): Promise<void>;
+  /** Runs a query and returns the engine's bytes in `format` (e.g. RowBinary). */
+  queryBytes(sql: string, format: string): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 

@@ -15,6 +15,8 @@ const hanging: Store = {
   query: async () => [],
   queryText: async () => '',
   insert: () => new Promise(() => {}),
+  insertRowBinary: () => new Promise(() => {}),
+  queryBytes: async () => new Uint8Array(0),
   close: async () => {},
 };
 const ev = await sessionEvents(Number(seed), Number(steps));

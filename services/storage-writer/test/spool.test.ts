@@ -11,7 +11,14 @@ import { after, before, describe, test } from 'node:test';
 import { type Bus, createBus, type TopicCodec } from '@volstream/bus';
 import { TOPICS } from '@volstream/contracts';
 import { createLogger } from '@volstream/logging';
-import { type Row, Spool, type StorageWriter, type Store, startStorageWriter } from '../src/index.ts';
+import {
+  type ColumnType,
+  type Row,
+  Spool,
+  type StorageWriter,
+  type Store,
+  startStorageWriter,
+} from '../src/index.ts';
 import { expectedCounts, sessionEvents, type TopicEvents } from './events.ts';
 import { type Backend, chdbBackend } from './helpers.ts';
 
@@ -29,6 +36,9 @@ function flakyStore(store: Store): Store & { mode: Mode; failed: number } {
     exec: (sql: string) => store.exec(sql),
     query: <T>(sql: string) => store.query<T>(sql),
     queryText: (sql: string, format: string) => store.queryText(sql, format),
+    queryBytes: (sql: string, format: string) => store.queryBytes(sql, format),
+    insertRowBinary: (table: string, columns: readonly ColumnType[], body: Uint8Array) =>
+      store.insertRowBinary(table, columns, body),
     async insert(table: string, rows: readonly Row[]): Promise<void> {
       if (wrapped.mode === 'fail') {
         wrapped.failed++;
