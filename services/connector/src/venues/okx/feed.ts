@@ -34,10 +34,11 @@ import { OkxShard } from './shard.ts';
 import {
   bookArg,
   channelKind,
-  familyArgs,
+  indexArg,
   instrumentArgs,
   instrumentsArg,
   type OkxBookChannel,
+  summaryArg,
 } from './subscriptions.ts';
 import { OkxTickerMerge } from './ticker-merge.ts';
 
@@ -87,6 +88,7 @@ export class OkxFeed {
   /** Marker + resubscribe on gaps, lost publishes and closed sockets (src/resubscribe-resync.ts). */
   readonly #resyncs: ResubscribeResync<OkxInstrumentInfo>;
   #stopped = false;
+  #summariesSubscribed = false;
 
   constructor(
     readonly options: OkxFeedOptions,
@@ -172,13 +174,27 @@ export class OkxFeed {
           this.#resyncs.forget(info.name);
         },
         reject: (rejection, where) => this.#dropRejection(rejection, where),
+        listed: () => this.#subscribeSummaries(),
       },
       { logger: deps.logger, clock: deps.clock, now: this.#now },
     );
-    // Per-family channels and listings ride on the first socket.
+    // Per-family channels and listings ride on the first socket. The index names a family, not an
+    // option: it needs no listing. `opt-summary` waits for the first REST list (#subscribeSummaries).
     const first = this.shards[0]!;
-    for (const family of this.#instruments.families()) first.add(familyArgs(family));
-    first.add([instrumentsArg()]);
+    first.add([...this.#instruments.families().map(indexArg), instrumentsArg()]);
+  }
+
+  /**
+   * Subscribes `opt-summary` of every family once the first REST list is applied. Each push names
+   * every option of the family and another follows within seconds, so nothing is lost by waiting;
+   * subscribed earlier, its rows could beat the listing (OKX does not order the `instruments`
+   * push before other channels) and be dropped as unknown instruments. After this, an unknown
+   * option on it is news: counted and dropped.
+   */
+  #subscribeSummaries(): void {
+    if (this.#summariesSubscribed) return;
+    this.#summariesSubscribed = true;
+    this.shards[0]!.add(this.#instruments.families().map(summaryArg));
   }
 
   start(): void {

@@ -17,6 +17,8 @@ export interface InstrumentSyncHooks {
   /** An instrument that left the listing (expired, delisted). */
   removed(info: OkxInstrumentInfo): void;
   reject(rejection: Rejection, where: string): void;
+  /** Every family's REST list was applied (the feed subscribes the chain-wide channels after the first). */
+  listed(): void;
 }
 
 export class OkxInstrumentSync {
@@ -71,6 +73,7 @@ export class OkxInstrumentSync {
       }
       this.apply(family, body.data, true);
     }
+    this.hooks.listed();
   }
 
   /**
