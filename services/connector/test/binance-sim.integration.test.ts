@@ -11,7 +11,7 @@ import { createReceiveClock } from '../src/clock.ts';
 import { CollectingSink } from '../src/sink.ts';
 import { BinanceFeed } from '../src/venues/binance/feed.ts';
 import { binanceFeedOptions } from '../src/venues/binance/index.ts';
-import { sleep, waitFor as until } from './helpers/harness.ts';
+import { settle, sleep, waitFor as until } from './helpers/harness.ts';
 import { SeqReplicas } from './helpers/seq-replicas.ts';
 
 describe('Binance connector against the Binance simulator', () => {
@@ -54,7 +54,7 @@ describe('Binance connector against the Binance simulator', () => {
       },
     );
     feed.start();
-    await feed.whenConverged(10_000);
+    await feed.whenConverged(30_000);
     await until('every book synced', allSynced);
   });
 
@@ -66,7 +66,8 @@ describe('Binance connector against the Binance simulator', () => {
   /** Pauses the market, lets everything in flight arrive, and compares every subscribed book. */
   async function assertBooksEqual(): Promise<void> {
     sim.pause();
-    await sleep(150);
+    // Everything in flight arrives first (a fixed sleep was too short on a loaded machine).
+    await settle(() => feed.stats().messagesIn - feed.stats().controlFrames);
     await until('every book synced', allSynced);
     await feed.flush();
     replicas.update(sink.events);
@@ -183,7 +184,7 @@ describe('Binance connector against the Binance simulator', () => {
     const reconnects = feed.stats().reconnects;
     sim.disconnectAll();
     await until('reconnected', () => feed.stats().reconnects >= reconnects + 3);
-    await feed.whenConverged(2000);
+    await feed.whenConverged(30_000);
     await until('books resynced', allSynced);
     await assertBooksEqual();
   });

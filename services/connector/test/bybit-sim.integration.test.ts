@@ -11,7 +11,7 @@ import { createReceiveClock } from '../src/clock.ts';
 import { CollectingSink } from '../src/sink.ts';
 import { BybitFeed } from '../src/venues/bybit/feed.ts';
 import { bybitFeedOptions } from '../src/venues/bybit/index.ts';
-import { sleep, waitFor as until } from './helpers/harness.ts';
+import { settle, waitFor as until } from './helpers/harness.ts';
 import { SeqReplicas } from './helpers/seq-replicas.ts';
 
 describe('Bybit connector against the Bybit simulator', () => {
@@ -55,7 +55,7 @@ describe('Bybit connector against the Bybit simulator', () => {
       },
     );
     feed.start();
-    await feed.whenConverged(10_000);
+    await feed.whenConverged(30_000);
   });
 
   after(async () => {
@@ -67,12 +67,7 @@ describe('Bybit connector against the Bybit simulator', () => {
   async function assertBooksEqual(): Promise<void> {
     sim.pause();
     // Wait until nothing more arrives (frames in flight on a loaded machine), then publish.
-    const data = () => feed.stats().messagesIn - feed.stats().controlFrames;
-    let seen = -1;
-    for (let i = 0; i < 30 && data() !== seen; i += 1) {
-      seen = data();
-      await sleep(100);
-    }
+    await settle(() => feed.stats().messagesIn - feed.stats().controlFrames);
     await feed.flush();
     replicas.update(sink.events);
     const names = sim.instruments();
@@ -202,7 +197,7 @@ describe('Bybit connector against the Bybit simulator', () => {
     assert.ok(left < listed);
     await feed.refreshInstruments();
     assert.equal(feed.registry.size, left);
-    await feed.whenConverged(5000);
+    await feed.whenConverged(30_000);
     assert.equal(feed.stats().channelsSubscribed, 2 * left, 'expired topics unsubscribed');
     await assertBooksEqual();
     sim.resume();
@@ -232,7 +227,7 @@ describe('Bybit connector against the Bybit simulator', () => {
     sim.pause();
     quiet.start();
     try {
-      await until('dropped for silence and reconnected', () => quiet.stats().reconnects >= 1, 5000);
+      await until('dropped for silence and reconnected', () => quiet.stats().reconnects >= 1, 20_000);
     } finally {
       await quiet.stop();
       sim.resume();
@@ -243,7 +238,7 @@ describe('Bybit connector against the Bybit simulator', () => {
     const reconnects = feed.stats().reconnects;
     sim.disconnectAll();
     await until('reconnected', () => feed.stats().reconnects >= reconnects + 2);
-    await feed.whenConverged(10_000);
+    await feed.whenConverged(30_000);
     await until('books resynced', () => sim.instruments().every((n) => feed.sequencer.synced(n)));
     await assertBooksEqual();
     sim.resume();

@@ -143,7 +143,7 @@ describe('Bybit acknowledgements', () => {
     );
     try {
       feed.start();
-      await feed.whenConverged(5000);
+      await feed.whenConverged(30_000);
       assert.equal(feed.stats().channelsSubscribed, 2);
       assert.ok(requests.every((r) => typeof r.req_id === 'string' && r.req_id !== ''));
       assert.deepEqual(requests.find((r) => r.op === 'subscribe')?.args.sort(), [

@@ -50,10 +50,20 @@ describe('connector process', () => {
     const proc = spawnConnector(args(file));
     await waitFor('the connector to subscribe', subscribed, 30_000);
     const dropsBefore = sim.stats().counters.heartbeatDrops;
+    // The connector's only requests once subscribed are its public/test answers.
+    const requests = () => sim.stats().sessions.reduce((n, session) => n + session.requests, 0);
+    const requestsBefore = requests();
     const hogs = spawnBusyLoops(2);
     try {
-      // 5 s of saturation: 5 heartbeat periods on each of the 2 sockets.
+      // At least 5 s of saturation (5 heartbeat periods on each of the 2 sockets) and at least two
+      // answers per socket: the starved simulator sends its test_requests late, so on a loaded
+      // machine a fixed 5 s saw as few as 2 (bounded by a generous deadline).
       await sleep(5000);
+      await waitFor(
+        'two answered test_requests per socket under load',
+        () => requests() >= requestsBefore + 4,
+        60_000,
+      );
     } finally {
       for (const hog of hogs) hog.kill('SIGKILL');
     }
@@ -94,7 +104,7 @@ describe('connector process', () => {
     assert.equal(lines.length, final.eventsOut, 'nothing produced is lost');
     assert.equal(final.bufferedEvents, 0);
     assert.equal(final.messagesIn, final.controlFrames + final.droppedTotal + countFrames(lines));
-    await waitFor('the venue to see the sockets closed', () => sim.stats().sessions.length === 0, 5000);
+    await waitFor('the venue to see the sockets closed', () => sim.stats().sessions.length === 0, 20_000);
   });
 });
 

@@ -10,7 +10,7 @@ import { createReceiveClock } from '../src/clock.ts';
 import { CollectingSink } from '../src/sink.ts';
 import { OkxFeed } from '../src/venues/okx/feed.ts';
 import { okxFeedOptions } from '../src/venues/okx/index.ts';
-import { sleep, waitFor as until } from './helpers/harness.ts';
+import { settle, sleep, waitFor as until } from './helpers/harness.ts';
 import { SeqReplicas } from './helpers/seq-replicas.ts';
 
 describe('OKX connector against the OKX simulator', () => {
@@ -50,7 +50,7 @@ describe('OKX connector against the OKX simulator', () => {
       },
     );
     feed.start();
-    await feed.whenConverged(10_000);
+    await feed.whenConverged(30_000);
   });
 
   after(async () => {
@@ -61,7 +61,8 @@ describe('OKX connector against the OKX simulator', () => {
   /** Pauses the market, lets everything in flight arrive, and compares every subscribed book. */
   async function assertBooksEqual(): Promise<void> {
     sim.pause();
-    await sleep(150);
+    // Everything in flight arrives first (a fixed sleep was too short on a loaded machine).
+    await settle(() => feed.stats().messagesIn - feed.stats().controlFrames);
     await feed.flush();
     replicas.update(sink.events);
     const names = sim.instruments();
@@ -178,7 +179,7 @@ describe('OKX connector against the OKX simulator', () => {
     const reconnects = feed.stats().reconnects;
     sim.disconnectAll();
     await until('reconnected', () => feed.stats().reconnects >= reconnects + 2);
-    await feed.whenConverged(10_000);
+    await feed.whenConverged(30_000);
     await until('books resynced', () => sim.instruments().every((n) => feed.sequencer.synced(n)));
     await assertBooksEqual();
     sim.resume();

@@ -52,7 +52,7 @@ describe('replay of the real 2021 capture', () => {
           .filter(([channel]) => channel.startsWith(prefix))
           .reduce((n, [, count]) => n + count, 0);
       const stats = connector.stats();
-      await waitFor('the consumer to catch up', () => received.length === stats.eventsOut, 10_000);
+      await waitFor('the consumer to catch up', () => received.length === stats.eventsOut, 20_000);
 
       const count = (kind: string) => received.filter((e) => e.payload.case === kind).length;
       const replicas = new BookReplicas().apply(received);

@@ -30,40 +30,46 @@ describe('connector against the Deribit simulator', () => {
   });
 
   it('books rebuilt from the published snapshots and deltas equal the simulator books', async () => {
-    await sleep(1500);
-    const truth = pair.sim.books();
-    await sleep(300);
-    await pair.connector.flush();
-    const replicas = new BookReplicas().apply(pair.sink.events);
-    assert.deepEqual(replicas.violations, []);
+    // A book is compared when the replica has reached the simulator's change_id of a moment ago;
+    // books that moved since are skipped. Repeated until most books were compared: on a loaded
+    // machine the connector may lag one round behind (bounded by a deadline).
+    const deadline = Date.now() + 30_000;
+    let compared = 0;
+    let total = 0;
+    for (;;) {
+      const truth = pair.sim.books();
+      await sleep(300);
+      await pair.connector.flush();
+      const replicas = new BookReplicas().apply(pair.sink.events);
+      assert.deepEqual(replicas.violations, []);
+      total = Object.keys(truth).length;
+      compared = 0;
+      for (const [name, book] of Object.entries(truth)) {
+        const mine = replicas.levels(name);
+        if (mine === undefined || mine.changeId !== book.changeId) continue;
+        compared += 1;
+        assert.deepEqual({ bids: mine.bids, asks: mine.asks }, { bids: book.bids, asks: book.asks }, name);
+      }
+      if (compared > total / 2 || Date.now() > deadline) break;
+    }
+    assert.ok(compared > total / 2, `compared ${compared} of ${total}`);
     for (const event of pair.sink.events) {
       const h = event.header!;
       // Receive time when the frame arrived, publish time when its batch went to the sink.
       assert.ok(h.receiveTimeNs > 0n && h.publishTimeNs >= h.receiveTimeNs, h.eventId);
       assert.ok(h.exchangeTimeMs > 0n || event.payload.case === 'instrument', h.eventId);
     }
-    let compared = 0;
-    let same = 0;
-    for (const [name, book] of Object.entries(truth)) {
-      const mine = replicas.levels(name);
-      if (mine === undefined || mine.changeId !== book.changeId) continue;
-      compared += 1;
-      assert.deepEqual({ bids: mine.bids, asks: mine.asks }, { bids: book.bids, asks: book.asks }, name);
-      same += 1;
-    }
-    // Books that moved during the 300 ms are skipped; most books are quiet at this rate.
-    assert.ok(
-      compared > Object.keys(truth).length / 2,
-      `compared ${compared} of ${Object.keys(truth).length}`,
-    );
-    assert.equal(same, compared);
   });
 
   it('answers every test_request and is never dropped by the venue for a missed heartbeat', async () => {
     const before = pair.connector.stats().heartbeat.testRequests;
-    await sleep(2500);
+    // Two rounds on each of the 3 sockets (1 s heartbeats): waited for, not slept for.
+    await waitFor(
+      'six test_requests',
+      () => pair.connector.stats().heartbeat.testRequests >= before + 3 * 2,
+      30_000,
+    );
     const hb = pair.connector.stats().heartbeat;
-    assert.ok(hb.testRequests >= before + 3 * 2, `test_requests seen: ${hb.testRequests - before}`);
     assert.equal(hb.answered, hb.testRequests);
     assert.equal(pair.sim.stats().counters.heartbeatDrops, 0);
     assert.equal(pair.connector.stats().reconnects, 0);
@@ -131,7 +137,11 @@ describe('connector against the Deribit simulator', () => {
     const session = pair.sim.stats().sessions[0]!.id;
     pair.sim.inject({ type: 'silent', session });
     // Silence limit = 1 s heartbeat x 3.
-    await waitFor('the silent socket to be replaced', () => pair.connector.stats().reconnects > before, 8000);
+    await waitFor(
+      'the silent socket to be replaced',
+      () => pair.connector.stats().reconnects > before,
+      20_000,
+    );
     await pair.connector.whenConverged(20_000);
     assert.equal(pair.connector.stats().connectionsOpen, 3);
   });

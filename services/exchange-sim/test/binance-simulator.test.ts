@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { type BinanceSimulator, Market, startBinanceSimulator } from '../src/index.ts';
+import { settle } from './client.ts';
 
 class Client {
   readonly frames: Record<string, unknown>[] = [];
@@ -47,7 +48,7 @@ class Client {
   }
 }
 
-async function until(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
+async function until(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`Expected ${what} within ${timeoutMs} ms`);
@@ -110,7 +111,8 @@ describe('Binance simulator protocol', () => {
       c.of(stream).some((d) => (d as { u: number }).u > snap.u + 20),
     );
     sim.pause();
-    await new Promise((r) => setTimeout(r, 60));
+    // Everything in flight arrives first (a fixed sleep was too short on a loaded machine).
+    await settle(() => c.frames.length);
     const events = c.of(stream) as {
       U: number;
       u: number;
@@ -234,7 +236,7 @@ describe('Binance simulator protocol', () => {
     const good = await Client.open(sim.url);
     const mute = await Client.open(sim.url, false);
     await until('pings', () => good.pings >= 3 && mute.pings >= 1);
-    await until('the mute client dropped', () => mute.closedCode !== undefined, 3000);
+    await until('the mute client dropped', () => mute.closedCode !== undefined, 20_000);
     assert.equal(good.closedCode, undefined);
     assert.ok(sim.stats().pongs > 0);
     good.ws.close();

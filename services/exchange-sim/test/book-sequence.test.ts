@@ -83,7 +83,7 @@ describe('book channels', () => {
     const c = await TestClient.connect(sim.url);
     const channels = names.map((n) => `book.${n}.100ms`);
     await c.request('public/subscribe', { channels });
-    await c.waitFor(() => c.notifications('book.').length > 600, 10_000, '600 book messages');
+    await c.waitFor(() => c.notifications('book.').length > 600, 20_000, '600 book messages');
     await c.request('public/unsubscribe', { channels });
     const notes = c.notifications('book.');
     const books = rebuild(notes);
@@ -119,11 +119,11 @@ describe('book channels', () => {
     const c = await TestClient.connect(sim.url);
     const channels = names.slice(0, 5).map((n) => `book.${n}.raw`);
     await c.request('public/subscribe', { channels });
-    await c.waitFor(() => c.notifications('book.').length > 30, 5000);
+    await c.waitFor(() => c.notifications('book.').length > 30, 20_000);
     const id = sim.stats().sessions.at(-1)!.id;
     sim.inject({ type: 'drop_deltas', count: 3, session: id });
     const start = c.notifications('book.').length;
-    await c.waitFor(() => c.notifications('book.').length > start + 40, 5000);
+    await c.waitFor(() => c.notifications('book.').length > start + 40, 20_000);
     await c.request('public/unsubscribe', { channels });
     const books = rebuild(c.notifications('book.'));
     const gaps = [...books.values()].reduce((s, b) => s + b.gaps, 0);
@@ -143,7 +143,7 @@ describe('book channels', () => {
       [`book.${name}.none.1.100ms`, `book.${name}.none.10.100ms`],
       'depth 7 is not a Deribit depth',
     );
-    await c.waitFor(() => c.notifications(`book.${name}.none.10.`).length >= 3, 5000);
+    await c.waitFor(() => c.notifications(`book.${name}.none.10.`).length >= 3, 20_000);
     await c.request('public/unsubscribe', { channels: r.result as string[] });
     for (const n of c.notifications(`book.${name}.none.`)) {
       assert.deepEqual(Object.keys(n.data).sort(), [
@@ -170,9 +170,9 @@ describe('book channels', () => {
     const c = await TestClient.connect(sim.url);
     const name = names[3]!;
     await c.request('public/subscribe', { channels: [`book.${name}.100ms`] });
-    await c.waitFor(() => c.notifications('book.').length > 2, 5000);
+    await c.waitFor(() => c.notifications('book.').length > 2, 20_000);
     sim.inject({ type: 'malformed', kind: 'crossed_book', instrument: name });
-    await c.waitFor(() => c.notifications('book.').length > 8, 5000);
+    await c.waitFor(() => c.notifications('book.').length > 8, 20_000);
     await c.request('public/unsubscribe', { channels: [`book.${name}.100ms`] });
     const b = rebuild(c.notifications('book.')).get(name)!;
     assert.equal(b.gaps, 0);

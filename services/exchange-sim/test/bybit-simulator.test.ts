@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { type BybitSimulator, startBybitSimulator } from '../src/bybit/simulator.ts';
 import type { OptionInstrument } from '../src/deribit/instruments.ts';
 import { Market } from '../src/deribit/market.ts';
+import { settle } from './client.ts';
 
 const CALENDAR = { dailies: 0, weeklies: 1, monthlies: 1, quarterlies: 0 };
 
@@ -32,7 +33,7 @@ class Client {
   of(topic: string): Push[] {
     return this.frames.filter((f) => f.topic === topic) as unknown as Push[];
   }
-  async until(what: string, cond: () => boolean, ms = 5000): Promise<void> {
+  async until(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
     const end = Date.now() + ms;
     while (!cond()) {
       if (Date.now() > end) throw new Error(`Expected ${what} within ${ms} ms`);
@@ -131,7 +132,8 @@ describe('Bybit simulator', () => {
     }
     // Rebuild from the stream and compare with the simulator's own book.
     sim.pause();
-    await new Promise((r) => setTimeout(r, 100));
+    // Everything in flight arrives first (a fixed sleep was too short on a loaded machine).
+    await settle(() => c.frames.length);
     const bids = new Map<number, number>();
     const asks = new Map<number, number>();
     for (const p of c.of(topic)) {
@@ -365,7 +367,7 @@ describe('Bybit simulator on a shared market', () => {
       const quiet = await Client.open(sim.url);
       const pinging = await Client.open(sim.url);
       const timer = setInterval(() => pinging.send({ op: 'ping' }), 40);
-      await quiet.until('quiet one closed', () => quiet.closed, 3000);
+      await quiet.until('quiet one closed', () => quiet.closed, 20_000);
       clearInterval(timer);
       assert.equal(pinging.closed, false);
       pinging.ws.close();

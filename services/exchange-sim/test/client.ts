@@ -83,7 +83,7 @@ export class TestClient {
         found = this.messages.find((m) => m.id === id);
         return found !== undefined || this.closed;
       },
-      5000,
+      20_000,
       `reply to ${method}`,
     );
     if (found === undefined) throw new Error(`connection closed before the reply to ${method}`);
@@ -102,5 +102,24 @@ export class TestClient {
 
   close(): void {
     this.ws.close();
+  }
+}
+
+/**
+ * Waits until `count()` stops changing: unchanged over 3 consecutive 100 ms steps (each a full
+ * event-loop turn that reads what the sockets hold). For "what was in flight has arrived" where a
+ * fixed sleep is too short on a loaded machine. Bounded by `timeoutMs`.
+ */
+export async function settle(count: () => number, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = count();
+  let quiet = 0;
+  while (quiet < 3) {
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for the input to settle`);
+    await new Promise((r) => setTimeout(r, 100));
+    const now = count();
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
   }
 }

@@ -33,7 +33,7 @@ describe('heartbeat', () => {
       }
     });
     assert.equal((await c.request('public/set_heartbeat', { interval: 0.05 })).result, 'ok');
-    await c.waitFor(() => answered >= 5, 3000, 'five test_requests');
+    await c.waitFor(() => answered >= 5, 20_000, 'five test_requests');
     assert.equal(c.closed, false);
     const beats = c.messages.filter(
       (m) => m.method === 'heartbeat' && (m.params as { type: string }).type === 'heartbeat',
@@ -46,7 +46,7 @@ describe('heartbeat', () => {
     const c = await TestClient.connect(sim.url);
     const before = sim.stats().counters.heartbeatDrops;
     await c.request('public/set_heartbeat', { interval: 0.05 });
-    await c.waitFor(() => c.closed, 3000, 'the server to close the connection');
+    await c.waitFor(() => c.closed, 20_000, 'the server to close the connection');
     const requests = c.messages.filter(
       (m) => m.method === 'heartbeat' && (m.params as { type: string }).type === 'test_request',
     );
@@ -101,6 +101,6 @@ describe('subscribe limits', () => {
     }
     assert.equal(replies.filter((r) => r.result !== undefined).length, 10, 'the burst of 10 is allowed');
     assert.deepEqual(replies[10]?.error, { message: 'too_many_requests', code: 10028 });
-    await c.waitFor(() => c.closed, 2000, 'close after 10028');
+    await c.waitFor(() => c.closed, 20_000, 'close after 10028');
   });
 });

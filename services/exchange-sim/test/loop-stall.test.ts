@@ -68,12 +68,12 @@ describe('simulator liveness deadlines across a stalled event loop', () => {
         }
       });
       assert.equal((await c.request('public/set_heartbeat', { interval: 0.15 })).result, 'ok');
-      await c.waitFor(() => answered >= 5, 10_000, 'three more test_requests after the stall');
+      await c.waitFor(() => answered >= 5, 20_000, 'three more test_requests after the stall');
       assert.equal(c.closed, false);
       assert.equal(sim.stats().counters.heartbeatDrops, 0);
       // A client that stops answering is still dropped.
       c.ws.removeAllListeners('message');
-      await c.waitFor(() => c.closed, 10_000, 'the silent client closed');
+      await c.waitFor(() => c.closed, 20_000, 'the silent client closed');
       assert.equal(sim.stats().counters.heartbeatDrops, 1);
     } finally {
       await sim.stop();

@@ -22,7 +22,7 @@ class Client {
   json(): Record<string, unknown>[] {
     return this.frames.filter((f) => f.startsWith('{')).map((f) => JSON.parse(f) as Record<string, unknown>);
   }
-  async until(what: string, cond: () => boolean, ms = 5000): Promise<void> {
+  async until(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
     const end = Date.now() + ms;
     while (!cond()) {
       if (Date.now() > end) throw new Error(`Expected ${what} within ${ms} ms`);

@@ -40,7 +40,7 @@ describe('replay of the 2021 Deribit capture', () => {
     assert.equal((reply.result as string[]).length, recorded.subscriptions.length);
     await c.waitFor(
       () => sim.stats().replay?.done === true && c.notifications().length >= 135,
-      10_000,
+      20_000,
       'replay end',
     );
     const got = c.notifications();
@@ -69,7 +69,7 @@ describe('replay at recorded speed with another interval', () => {
     const c = await TestClient.connect(sim.url);
     const started = Date.now();
     await c.request('public/subscribe', { channels: ['book.ETH-30JUL21-2800-C.100ms'] });
-    await c.waitFor(() => sim.stats().replay?.done === true, 10_000, 'replay end');
+    await c.waitFor(() => sim.stats().replay?.done === true, 20_000, 'replay end');
     const elapsed = Date.now() - started;
     const span = recorded().at(-1)!.at - recorded()[0]!.at;
     assert.ok(elapsed >= span / 20 - 100, `took ${elapsed} ms for ${span} ms recorded at 20×`);

@@ -122,7 +122,7 @@ describe('message shapes match real Deribit messages', () => {
 
   it('markprice.options carries every option with a decimal iv, like the real 2026 message', async () => {
     await c.request('public/subscribe', { channels: ['markprice.options.eth_usd'] });
-    await c.waitFor(() => c.notifications('markprice.options').length > 0, 3000);
+    await c.waitFor(() => c.notifications('markprice.options').length > 0, 20_000);
     const data = c.notifications('markprice.options')[0]!.data as unknown as Json[];
     assert.equal(data.length, sim.market!.currencies.get('ETH')!.options.length);
     const real = {

@@ -30,7 +30,7 @@ describe('tickers and truth', () => {
     await c.request('public/subscribe', {
       channels: picked.map((r) => `ticker.${r.instrument_name as string}.100ms`),
     });
-    await c.waitFor(() => c.notifications('ticker.').length >= picked.length, 5000);
+    await c.waitFor(() => c.notifications('ticker.').length >= picked.length, 20_000);
     let checked = 0;
     for (const n of c.notifications('ticker.')) {
       const t = n.data;
@@ -127,7 +127,7 @@ describe('tickers and truth', () => {
     await c.request('public/subscribe', { channels: ['instrument.state.any.BTC'] });
     await c.waitFor(
       () => c.notifications('instrument.state').some((n) => n.data.state === 'settled'),
-      9000,
+      30_000,
       'the 08:00 expiry',
     );
     const states = c.notifications('instrument.state').map((n) => n.data);
@@ -136,7 +136,7 @@ describe('tickers and truth', () => {
     assert.ok((closed[0]!.timestamp as number) >= Date.UTC(2026, 1, 10, 8));
     await c.waitFor(
       () => c.notifications('instrument.state').some((n) => n.data.state === 'created'),
-      2000,
+      20_000,
       'a new listing',
     );
     assert.ok(!own.market!.byName.has(closed[0]!.instrument_name as string));

@@ -54,7 +54,7 @@ export async function startPair(
   };
 }
 
-export async function waitFor(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -63,3 +63,28 @@ export async function waitFor(what: string, predicate: () => boolean, timeoutMs 
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until `count()` (frames received, say) stops changing: unchanged over `quietChecks`
+ * consecutive `stepMs` steps, each step a full event-loop turn that reads what the sockets hold.
+ * For "everything in flight has arrived" after pausing a simulator, where a fixed sleep is too
+ * short on a loaded machine. Bounded by `timeoutMs`.
+ */
+export async function settle(
+  count: () => number,
+  quietChecks = 3,
+  stepMs = 100,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = count();
+  let quiet = 0;
+  while (quiet < quietChecks) {
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for the input to settle`);
+    await sleep(stepMs);
+    const now = count();
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+  }
+}
