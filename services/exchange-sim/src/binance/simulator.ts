@@ -10,10 +10,10 @@
  * `{"result":null|[…],"id":n}` or `{"code":2,"msg":"Invalid request: …","id":n}`; at most 200
  * streams and 10 incoming messages per second per connection (more closes it, as Binance does);
  * websocket ping frames every `pingIntervalMs`, a connection without a pong for `pongTimeoutMs`
- * is dropped. REST: `GET /eapi/v1/exchangeInfo`, `GET /eapi/v1/depth?symbol=…&limit=…`.
+ * is dropped. REST (rest.ts): `GET /eapi/v1/exchangeInfo`, `GET /eapi/v1/depth?symbol=…&limit=…`.
  * Faults (methods): gap, reset, disconnect, malformed frames, pause, listings and expiries.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { CURRENCIES, type Currency, type OptionInstrument } from '../deribit/instruments.ts';
 import { Market } from '../deribit/market.ts';
@@ -23,7 +23,7 @@ import { Prng } from '../prng.ts';
 import { closeServers, listen, startTickLoop } from '../sim-server.ts';
 import { bookViews, type VenueSimulatorOptions } from '../venue-sim-api.ts';
 import { BinanceBook } from './binance-book.ts';
-import { binanceContracts, binanceName, binanceSymbolRow, underlying } from './instruments.ts';
+import { binanceName, underlying } from './instruments.ts';
 import { markPriceRows } from './mark-price.ts';
 import {
   type BinanceSession,
@@ -32,6 +32,7 @@ import {
   malformedFrames,
   type RequestContext,
 } from './requests.ts';
+import { binanceRest } from './rest.ts';
 
 export { malformedFrames } from './requests.ts';
 
@@ -137,7 +138,6 @@ export async function startBinanceSimulator(
   const books = new Map<string, BinanceBook>();
   const sessions = new Set<BinanceSession>();
   const unlisted = new Set<string>();
-  const restTimers = new Set<NodeJS.Timeout>();
   const counters = { pings: 0, pongs: 0, subscribes: 0, framesSent: 0, depthSnapshots: 0, closedForRate: 0 };
   let paused = false;
 
@@ -289,51 +289,19 @@ export async function startBinanceSimulator(
   };
 
   // ---- HTTP (REST) and websocket ----
-  const json = (res: ServerResponse, status: number, body: unknown): void => {
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  };
-  const exchangeInfo = (res: ServerResponse): void => {
-    refreshNames();
-    json(res, 200, {
-      timezone: 'UTC',
-      serverTime: market.now,
-      optionContracts: binanceContracts(currencies),
-      optionAssets: [{ name: 'USDT' }],
-      optionSymbols: [...bySymbol].map(([name, o]) => binanceSymbolRow(o, ids.get(name) ?? 0)),
-      rateLimits: [
-        { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 2400 },
-        { rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200 },
-      ],
-    });
-  };
-  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    const url = new URL(req.url ?? '/', 'http://sim');
-    if (url.pathname === '/eapi/v1/exchangeInfo') {
-      const delayMs = options.exchangeInfoDelayMs ?? 0;
-      if (delayMs > 0) {
-        const timer = setTimeout(() => {
-          restTimers.delete(timer);
-          exchangeInfo(res);
-        }, delayMs);
-        restTimers.add(timer);
-      } else exchangeInfo(res);
-      return;
-    }
-    if (url.pathname === '/eapi/v1/depth') {
-      const symbol = url.searchParams.get('symbol') ?? '';
-      const book = bookOf(symbol);
-      if (book === undefined) {
-        json(res, 400, { code: -1121, msg: 'Invalid symbol.' });
-        return;
-      }
+  const rest = binanceRest({
+    market,
+    currencies,
+    refreshNames,
+    bySymbol,
+    ids,
+    bookOf,
+    depthSnapshot: () => {
       counters.depthSnapshots += 1;
-      const limit = Number(url.searchParams.get('limit') ?? '100');
-      json(res, 200, book.snapshot(market.now, Number.isFinite(limit) && limit > 0 ? limit : 100));
-      return;
-    }
-    json(res, 404, { code: -1, msg: 'Not found' });
-  };
-  const http = createServer(onRequest);
+    },
+    exchangeInfoDelayMs: options.exchangeInfoDelayMs ?? 0,
+  });
+  const http = createServer(rest.onRequest);
   const wss = new WebSocketServer({ noServer: true });
   http.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://sim').pathname;
@@ -424,7 +392,7 @@ export async function startBinanceSimulator(
     stop: async () => {
       clearInterval(timer);
       clearInterval(pinger);
-      for (const t of restTimers) clearTimeout(t);
+      rest.stop();
       // REST clients keep their sockets alive; close them too or `close` waits for them.
       await closeServers(sessions, wss, http, true);
     },
