@@ -35,8 +35,12 @@ export {
 export { DATA_TABLES, type DataTable, MIGRATIONS, type Migration, migrate } from './schema.ts';
 export { openServerStore, type ServerStoreOptions } from './server-store.ts';
 export {
+  defaultSpoolMaxBytes,
   type SealedSegment,
+  SPOOL_MAX_BYTES_CAP,
+  SPOOL_MIN_BYTES,
   Spool,
+  SpoolClosedError,
   type SpoolOptions,
   type SpoolRecord,
   type SpoolStats,
@@ -59,6 +63,7 @@ export {
 } from './store.ts';
 export {
   batchRows,
+  DEFAULT_STOP_TIMEOUT_MS,
   SPOOL_LAG_TOPIC,
   STORAGE_WRITER,
   type StorageWriter,

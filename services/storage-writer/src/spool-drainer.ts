@@ -59,6 +59,8 @@ export class SpoolDrainer {
   readonly #tables: readonly string[];
   readonly #onError: ((error: unknown, segment: SealedSegment) => void) | undefined;
   #stopping = false;
+  /** Stopped without waiting for the insert in flight: its segment must then stay on disk. */
+  #abandoned = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #segments = 0;
@@ -135,6 +137,9 @@ export class SpoolDrainer {
       }
       this.#rows[table] = (this.#rows[table] ?? 0) + rows.length;
     }
+    // Left behind by a stop that timed out: the next start (another Spool on the directory) owns
+    // the segment now and inserts it again (harmless: idempotent tables).
+    if (this.#abandoned) return false;
     await this.#spool.remove(segment);
     this.#segments++;
     this.#events += segment.events;
@@ -143,6 +148,14 @@ export class SpoolDrainer {
 
   stats(): SpoolDrainerStats {
     return { segments: this.#segments, events: this.#events, rows: { ...this.#rows } };
+  }
+
+  /**
+   * After a stop that did not wait for the insert in flight: whatever that insert does later, its
+   * segment is not deleted (the next start inserts it again).
+   */
+  abandon(): void {
+    this.#abandoned = true;
   }
 
   /** Stops after the insert in flight (the rest of the spool stays on disk). */

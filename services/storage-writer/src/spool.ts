@@ -14,7 +14,7 @@
  * anyway. `fsync: 'append'` syncs every append for power-loss durability at a per-batch cost.
  * A torn last line (killed mid-write) is cut off and counted on recovery, never parsed as data.
  */
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@volstream/logging';
 import type { TableRows } from './rows.ts';
@@ -27,6 +27,38 @@ export interface SpoolOptions {
   segmentBytes?: number;
   /** 'seal' (default): fsync when a segment is sealed; 'append': also after every append. */
   fsync?: 'seal' | 'append';
+  /**
+   * Most bytes on disk (default `defaultSpoolMaxBytes`: 4 GiB or half the free space, whichever is
+   * smaller). A batch that would pass it waits until inserts free room (back-pressure to the bus:
+   * its handler does not resolve); one batch is always admitted into an empty spool.
+   */
+  maxBytes?: number;
+}
+
+export const SPOOL_MAX_BYTES_CAP = 4 * 1024 ** 3;
+export const SPOOL_MIN_BYTES = 64 * 1024 ** 2;
+
+/**
+ * The default cap: 4 GiB, or half the free space of the spool's filesystem at start if that is
+ * less (the store's own data and the rest of the machine keep the other half), and at least
+ * 64 MiB. docs/STORAGE.md "Bounded" argues the figures.
+ */
+export async function defaultSpoolMaxBytes(dir: string): Promise<number> {
+  try {
+    const fs = await statfs(dir);
+    const free = Number(fs.bavail) * Number(fs.bsize);
+    return Math.max(SPOOL_MIN_BYTES, Math.min(SPOOL_MAX_BYTES_CAP, Math.floor(free / 2)));
+  } catch {
+    return SPOOL_MAX_BYTES_CAP;
+  }
+}
+
+/** Thrown by an append that was waiting for room when the spool closed or its signal aborted. */
+export class SpoolClosedError extends Error {
+  constructor(message = 'spool closing: batch not spooled (it stays uncommitted on the bus)') {
+    super(message);
+    this.name = 'SpoolClosedError';
+  }
 }
 
 export interface SpoolStats {
@@ -42,6 +74,13 @@ export interface SpoolStats {
   readonly recovered: number;
   /** Torn lines cut off segments left by a killed process. */
   readonly tornRecords: number;
+  /** The cap on `bytes`. */
+  readonly maxBytes: number;
+  /** True while a batch waits for room (the bus is being held back). */
+  readonly full: boolean;
+  /** Batches that had to wait for room, and the total time they waited, ms. */
+  readonly fullWaits: number;
+  readonly fullWaitMs: number;
 }
 
 export interface SealedSegment {
@@ -89,18 +128,32 @@ export class Spool {
   /** Serialises appends, seals and close (one file handle, ordered lines). */
   #chain: Promise<void> = Promise.resolve();
   #listeners = new Set<() => void>();
+  readonly #maxBytes: number;
+  /** Bytes of batches admitted under the cap and not yet written. */
+  #reserved = 0;
+  /** Admissions in arrival order (a batch waiting for room holds back the ones after it). */
+  #admissions: Promise<void> = Promise.resolve();
+  /** Wakes the batch waiting for room (after a segment is removed, or on close). */
+  #roomFreed: (() => void) | undefined;
+  #waiting = false;
+  #fullWaits = 0;
+  #fullWaitMs = 0;
+  #fullLogged = false;
+  #closed = false;
 
-  private constructor(options: SpoolOptions, logger: Logger) {
+  private constructor(options: SpoolOptions, logger: Logger, maxBytes: number) {
     this.dir = options.dir;
     this.#segmentBytes = options.segmentBytes ?? 4 * 1024 * 1024;
     this.#fsyncEveryAppend = options.fsync === 'append';
     this.#logger = logger;
+    this.#maxBytes = maxBytes;
   }
 
   /** Opens the directory and takes over what an earlier process left: sealed and open segments. */
   static async open(options: SpoolOptions, logger: Logger): Promise<Spool> {
-    const spool = new Spool(options, logger);
     await mkdir(options.dir, { recursive: true });
+    const maxBytes = options.maxBytes ?? (await defaultSpoolMaxBytes(options.dir));
+    const spool = new Spool(options, logger, Math.max(1, maxBytes));
     await spool.#recover();
     return spool;
   }
@@ -207,8 +260,71 @@ export class Spool {
     return run;
   }
 
-  /** Appends one batch's rows (resolves once written to the file); seals the segment when full. */
-  append(rows: TableRows, events: number, nowMs = Date.now()): Promise<void> {
+  /** Bytes on disk and admitted to be written. */
+  #usedBytes(): number {
+    let bytes = (this.#open?.bytes ?? 0) + this.#reserved;
+    for (const s of this.#sealed) bytes += s.bytes;
+    for (const s of this.#sealing) bytes += s.bytes;
+    return bytes;
+  }
+
+  /**
+   * Waits until `bytes` fit under the cap (or the spool is empty: a batch larger than the cap
+   * still passes alone), then reserves them. Rejects with SpoolClosedError on close or abort.
+   */
+  async #admit(bytes: number, events: number, signal: AbortSignal | undefined): Promise<void> {
+    const fits = (): boolean => {
+      const used = this.#usedBytes();
+      return used === 0 || used + bytes <= this.#maxBytes;
+    };
+    if (this.#closed) throw new SpoolClosedError();
+    if (!fits()) {
+      const since = performance.now();
+      this.#waiting = true;
+      this.#fullWaits++;
+      if (!this.#fullLogged) {
+        this.#fullLogged = true;
+        const stats = this.stats();
+        this.#logger.warn(
+          {
+            dir: this.dir,
+            bytes: stats.bytes,
+            maxBytes: this.#maxBytes,
+            batchBytes: bytes,
+            batchEvents: events,
+            spooledEvents: stats.events,
+            oldestAgeMs: stats.oldestAgeMs,
+          },
+          'spool full: holding back the bus until inserts free room (nothing is dropped; logged once, counted in stats().spool.fullWaits)',
+        );
+      }
+      try {
+        while (!fits()) {
+          if (this.#closed || signal?.aborted) throw new SpoolClosedError();
+          await new Promise<void>((resolve) => {
+            const wake = (): void => {
+              signal?.removeEventListener('abort', wake);
+              this.#roomFreed = undefined;
+              resolve();
+            };
+            this.#roomFreed = wake;
+            signal?.addEventListener('abort', wake, { once: true });
+          });
+        }
+      } finally {
+        this.#waiting = false;
+        this.#fullWaitMs += performance.now() - since;
+      }
+    }
+    this.#reserved += bytes;
+  }
+
+  /**
+   * Appends one batch's rows (resolves once written to the file); seals the segment when full.
+   * Waits first while the spool is at its cap (`maxBytes`); `signal` ends that wait (the batch is
+   * then not spooled: SpoolClosedError).
+   */
+  async append(rows: TableRows, events: number, nowMs = Date.now(), signal?: AbortSignal): Promise<void> {
     let body = '';
     for (const [table, list] of Object.entries(rows)) {
       if (list === undefined || list.length === 0) continue;
@@ -217,6 +333,9 @@ export class Spool {
       body += `${body === '' ? '' : ','}${JSON.stringify(table)}:[${lines.slice(0, -1).replaceAll('\n', ',')}]`;
     }
     const line = Buffer.from(`{"ms":${nowMs},"n":${events},"rows":{${body}}}\n`);
+    const admitted = this.#admissions.then(() => this.#admit(line.length, events, signal));
+    this.#admissions = admitted.catch(() => undefined);
+    await admitted;
     return this.#serial(async () => {
       if (this.#open === undefined) {
         const seq = this.#nextSeq++;
@@ -224,7 +343,11 @@ export class Spool {
         this.#open = { seq, path, handle: await open(path, 'a'), bytes: 0, events: 0, firstMs: nowMs };
       }
       const o = this.#open;
-      await o.handle.write(line);
+      try {
+        await o.handle.write(line);
+      } finally {
+        this.#reserved -= line.length;
+      }
       if (this.#fsyncEveryAppend) await o.handle.sync();
       o.bytes += line.length;
       o.events += events;
@@ -305,6 +428,7 @@ export class Spool {
     await unlink(segment.path);
     const i = this.#sealed.indexOf(segment);
     if (i >= 0) this.#sealed.splice(i, 1);
+    this.#roomFreed?.();
   }
 
   /** Called after every append (the drainer waits on it instead of polling). */
@@ -331,11 +455,20 @@ export class Spool {
       appended: this.#appended,
       recovered: this.#recovered,
       tornRecords: this.#torn,
+      maxBytes: this.#maxBytes,
+      full: this.#waiting,
+      fullWaits: this.#fullWaits,
+      fullWaitMs: Math.round(this.#fullWaitMs),
     };
   }
 
-  /** Seals (fsyncs) the open segment: what is spooled waits on disk for the next start. */
+  /**
+   * Seals (fsyncs) the open segment: what is spooled waits on disk for the next start. A batch
+   * still waiting for room is refused (SpoolClosedError): it was never accepted.
+   */
   async close(): Promise<void> {
+    this.#closed = true;
+    this.#roomFreed?.();
     await this.#serial(async () => {
       void this.#sealOpen();
     });

@@ -39,7 +39,16 @@ export interface StorageWriterOptions {
    * drainer inserts (default 200 ms).
    */
   spool?: SpoolOptions & { lingerMs?: number };
+  /**
+   * Longest `stop` waits for the insert in flight (default 5,000 ms). A store whose insert never
+   * returns (a frozen server) then no longer holds up shutdown: the writer stops and says what is
+   * left; spooled rows stay in the spool for the next start, unacknowledged bus batches stay
+   * uncommitted on the bus. Nothing accepted is lost either way.
+   */
+  stopTimeoutMs?: number;
 }
+
+export const DEFAULT_STOP_TIMEOUT_MS = 5_000;
 
 /** The pseudo-topic lag() reports spooled, not yet inserted, events under. */
 export const SPOOL_LAG_TOPIC = 'storage-writer.spool';
@@ -209,8 +218,9 @@ export async function startStorageWriter(
         }
       }
       if (spool !== undefined) {
-        // The batch is safe on disk once this resolves; the bus may commit it.
-        await spool.append(byTable, batch.messages.length);
+        // The batch is safe on disk once this resolves; the bus may commit it. At the spool's cap
+        // this waits for room, which holds the bus back (stop ends the wait: not committed).
+        await spool.append(byTable, batch.messages.length, Date.now(), stopController.signal);
       } else {
         for (const table of DATA_TABLES) {
           const r = byTable[table];
@@ -253,11 +263,55 @@ export async function startStorageWriter(
     stop: async () => {
       stopping = true;
       stopController.abort();
-      await consumer.stop();
-      // After the consumer: no append can follow. The insert in flight finishes; the rest of the
-      // spool is sealed (fsynced) and waits on disk for the next start.
-      await drainer?.stop();
+      const timeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+      const started = Date.now();
+      const left = (): number => Math.max(0, timeoutMs - (Date.now() - started));
+      // The batch in flight: appended to the spool at once (a wait for room ends with the abort),
+      // or, without a spool, retrying its insert until the store answers or the timeout.
+      const consumerStopped = await within(consumer.stop(), left());
+      // After the consumer: no append can follow. The insert in flight finishes, or is left
+      // behind at the timeout; the rest of the spool is sealed (fsynced) and waits on disk.
+      const drained = drainer === undefined ? true : await within(drainer.stop(), left());
+      if (!drained) drainer?.abandon();
       await spool?.close();
+      if (consumerStopped && drained) return;
+      const backlog = spool?.stats();
+      logger.warn(
+        {
+          stopTimeoutMs: timeoutMs,
+          ...(backlog === undefined
+            ? { uncommittedBatch: true }
+            : {
+                spoolDir: spool?.dir,
+                spooledEvents: backlog.events,
+                spooledBytes: backlog.bytes,
+                segments: backlog.segments,
+              }),
+          lastError,
+        },
+        backlog === undefined
+          ? `storage writer stopped after ${timeoutMs} ms with an insert unacknowledged: its batch stays uncommitted on the bus and is delivered again at the next start`
+          : `storage writer stopped after ${timeoutMs} ms with an insert unacknowledged: ${backlog.events} events (${backlog.bytes} bytes in ${backlog.segments} segments) stay in the spool at ${spool?.dir} for the next start`,
+      );
     },
   };
+}
+
+/** True if `work` settled within `ms`; false (and `work` left running) otherwise. */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
