@@ -119,7 +119,10 @@ export function runComponents(config: Readonly<Record<string, unknown>> = {}): R
       async create(config) {
         if (config.store === false) return undefined;
         storing = true;
-        store = storeComponent(String(config.dataDir ?? '.volstream'));
+        store = storeComponent(
+          String(config.dataDir ?? '.volstream'),
+          typeof config.spoolMaxBytes === 'number' ? { spoolMaxBytes: config.spoolMaxBytes } : {},
+        );
         return store;
       },
     },

@@ -16,7 +16,14 @@ export interface StoreComponent extends Component {
 interface WriterLike {
   stop(): Promise<void>;
   lag(): Promise<{ total: number }>;
-  stats(): { spool?: { events: number; bytes: number; oldestAgeMs: number } };
+  stats(): {
+    spool?: { events: number; bytes: number; oldestAgeMs: number; full: boolean; maxBytes: number };
+  };
+}
+
+export interface StoreComponentOptions {
+  /** Cap on the spool's disk use (`--spool-max-bytes`); default: the writer's (4 GiB or half the free disk). */
+  spoolMaxBytes?: number;
 }
 
 /**
@@ -30,7 +37,7 @@ interface WriterLike {
  * connector's publish; spooled, a slow or failing store only grows the spool. On Kafka the writer
  * commits offsets after the inserts as before (the broker holds the backlog, nobody waits).
  */
-export function storeComponent(dataDir: string): StoreComponent {
+export function storeComponent(dataDir: string, options: StoreComponentOptions = {}): StoreComponent {
   type Opened = { close(): Promise<void>; writer: WriterLike; history: HistorySource };
   let opened: Opened | undefined;
   let logger: { info(o: object, m: string): void; warn(o: object, m: string): void } | undefined;
@@ -67,7 +74,14 @@ export function storeComponent(dataDir: string): StoreComponent {
         const writer = await startStorageWriter(
           store,
           { bus: ctx.bus, logger: ctx.logger },
-          spooling ? { spool: { dir: spoolDir } } : {},
+          spooling
+            ? {
+                spool: {
+                  dir: spoolDir,
+                  ...(options.spoolMaxBytes === undefined ? {} : { maxBytes: options.spoolMaxBytes }),
+                },
+              }
+            : {},
         );
         opened = { close: () => store.close(), writer, history: new HistoryQueries(store) };
       } catch (error) {

@@ -16,6 +16,7 @@ import { defineCommand, EXIT_OK } from '../command.ts';
 import type { Component } from '../components.ts';
 import { openBus } from '../open-bus.ts';
 import { RUN_SOURCES, runComponents } from '../run-components.ts';
+import { SPOOL_OPTIONS } from '../spool-options.ts';
 
 const options = {
   bus: COMMON_OPTIONS.bus,
@@ -29,6 +30,7 @@ const options = {
     .describe(
       'Store market data, volatility and surfaces in embedded chdb at <data-dir>/data (--no-store: off).',
     ),
+  ...SPOOL_OPTIONS,
   // The connector's venue list (the registry), so a new venue is accepted here once registered.
   venues: list(CONNECTOR_OPTIONS.venue)
     .default(['deribit'])
