@@ -32,7 +32,7 @@ describe('volstream sim --venue binance with volstream connector --venue binance
     const dir = mkdtempSync(join(tmpdir(), 'binance-cli-'));
     const sim = run(['sim', '--venue', 'binance', '--seed', 'cli']);
     try {
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + 60_000;
       while (!sim.out().includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       const line = JSON.parse(sim.out().split('\n')[0]!) as {
         venue: string;
@@ -78,7 +78,7 @@ describe('volstream sim --venue binance with volstream connector --venue binance
       };
       const wanted = ['instrument', 'bookSnapshot', 'bookDelta', 'ticker', 'indexPrice'];
       // Waits for what it needs rather than a fixed time: the suite runs many files at once.
-      const until = Date.now() + 40_000;
+      const until = Date.now() + 90_000;
       while (!wanted.every((k) => kinds().has(k)) && Date.now() < until) {
         await new Promise((r) => setTimeout(r, 200));
       }

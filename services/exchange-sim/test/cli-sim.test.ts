@@ -12,7 +12,7 @@ describe('volstream sim', () => {
   it('prints its URL as JSON, serves Deribit with the given faults, and exits 0 after --for', async () => {
     const child = spawn(
       process.execPath,
-      [BIN, 'sim', '--seed', 'cli', '--rate', '500', '--for', '4s', '--faults', 'drop_deltas:count=1'],
+      [BIN, 'sim', '--seed', 'cli', '--rate', '500', '--for', '10s', '--faults', 'drop_deltas:count=1'],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, LOG_LEVEL: 'silent' },
@@ -23,7 +23,7 @@ describe('volstream sim', () => {
       out += d.toString();
     });
     const exited = once(child, 'exit');
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 60_000;
     while (!out.includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const line = JSON.parse(out.split('\n')[0]!) as {
       venue: string;

@@ -10,7 +10,7 @@ const BIN = fileURLToPath(new URL('../../../bin/volstream.mjs', import.meta.url)
 
 describe('volstream sim --venue okx', () => {
   it('prints {venue,url,restUrl,port}, answers REST and ping, and exits 0 after --for', async () => {
-    const child = spawn(process.execPath, [BIN, 'sim', '--venue', 'okx', '--seed', 'cli', '--for', '4s'], {
+    const child = spawn(process.execPath, [BIN, 'sim', '--venue', 'okx', '--seed', 'cli', '--for', '10s'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LOG_LEVEL: 'silent' },
     });
@@ -19,7 +19,7 @@ describe('volstream sim --venue okx', () => {
       out += d.toString();
     });
     const exited = once(child, 'exit');
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 60_000;
     while (!out.includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const line = JSON.parse(out.split('\n')[0]!) as {
       venue: string;
