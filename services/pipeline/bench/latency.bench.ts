@@ -183,7 +183,13 @@ for (let run = 1; run <= runs; run++) {
       `ingress+orderbook ${q(seg.ob)}; forward+volatility ${q(seg.vol)}; surface stage ${q(surf)}; ` +
       `slowest 1% (${worst.length}) mean: orderbook ${round(mean('ob'))}, volatility ${round(mean('vol'))}, ` +
       `surface ${round(mean('surf'))}; per record: book tops ${stage(stamps.orderbook)}, vol batches ` +
-      `${stage(stamps.volatility)}; achieved ${Math.round(r.achieved)} msgs/s, loss ${r.loss}, drain ${Math.round(r.drainMs)} ms)`,
+      `${stage(stamps.volatility)}; windows (count, mean ms, inputs each): ${Object.entries(r.windows)
+        .map(([k, w]) => `${k} ${w.count}, ${round(w.meanMs)}, ${Math.round(w.inputsPerWindow)}`)
+        .join('; ')}; CPU us/msg ${Object.entries(r.threadUsPerMsg)
+        .map(([k, v]) => `${k} ${round(v)}`)
+        .join(
+          ', ',
+        )}; achieved ${Math.round(r.achieved)} msgs/s, loss ${r.loss}, drain ${Math.round(r.drainMs)} ms)`,
     250,
     seg.total.quantile(0.99) / 250,
   );

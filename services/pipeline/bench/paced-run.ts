@@ -30,6 +30,8 @@ export interface PacedResult {
    */
   readonly cpuBoundRate: number;
   readonly rssMiB: number;
+  /** Per stage, the windows of the timed flow: how many and their mean wall time (transform + produce). */
+  readonly windows: Readonly<Record<string, { count: number; meanMs: number; inputsPerWindow: number }>>;
   /** Wall clock (ns since the epoch) when the timed flow started: stamps before it are the setup's. */
   readonly flowStartNs: number;
 }
@@ -123,7 +125,8 @@ export async function pacedRun(
         await sleep(200);
       }
     })();
-    const threads0 = (await host.stats()).threads ?? [];
+    const before = await host.stats();
+    const threads0 = before.threads ?? [];
     const flowStartNs = Number(nowNs());
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
@@ -148,6 +151,18 @@ export async function pacedRun(
     }
     threadUsPerMsg.main = (((cpu.user + cpu.system) / 1000 - threadsMs) * 1000) / flow.length;
     const busiest = Math.max(...Object.values(threadUsPerMsg));
+    const windows: Record<string, { count: number; meanMs: number; inputsPerWindow: number }> = {};
+    for (const [stage, w] of Object.entries(s.workers)) {
+      const w0 = before.workers[stage as keyof typeof before.workers];
+      const count = w.batchLatency.count - w0.batchLatency.count;
+      const totalMs =
+        w.batchLatency.meanMs * w.batchLatency.count - w0.batchLatency.meanMs * w0.batchLatency.count;
+      windows[stage] = {
+        count,
+        meanMs: count === 0 ? 0 : totalMs / count,
+        inputsPerWindow: count === 0 ? 0 : (w.in - w0.in) / count,
+      };
+    }
     const dropped = Object.values(s.workers.orderbook.dropped).reduce((a, b) => a + b, 0);
     const summary = latency.summary();
     return {
@@ -166,6 +181,7 @@ export async function pacedRun(
       threadUsPerMsg,
       cpuBoundRate: 1e6 / busiest,
       rssMiB: process.memoryUsage().rss / 2 ** 20,
+      windows,
       flowStartNs,
     };
   } finally {
