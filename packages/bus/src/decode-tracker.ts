@@ -12,6 +12,8 @@ export class DecodeTracker {
   readonly #once: LogOnce;
   messages = 0;
   batches = 0;
+  /** Times the consumer restarted itself after its client gave up (Kafka transport only). */
+  restarts = 0;
 
   constructor(logger: Logger) {
     this.#once = new LogOnce(logger);
@@ -32,6 +34,6 @@ export class DecodeTracker {
   stats(): ConsumerStats {
     const decodeFailures: Record<string, Record<string, number>> = {};
     for (const [topic, counts] of Object.entries(this.#failures)) decodeFailures[topic] = { ...counts };
-    return { messages: this.messages, batches: this.batches, decodeFailures };
+    return { messages: this.messages, batches: this.batches, restarts: this.restarts, decodeFailures };
   }
 }

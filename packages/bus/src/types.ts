@@ -111,6 +111,8 @@ export interface LagReport {
 export interface ConsumerStats {
   readonly messages: number;
   readonly batches: number;
+  /** Times the consumer restarted itself after a non-retriable client error (at-least-once from commits). */
+  readonly restarts: number;
   /** Undecodable messages skipped, per topic and per reason (the error code). */
   readonly decodeFailures: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }

@@ -59,7 +59,10 @@ export function ticks(keys: number, perKey: number, firstSeq = 0, prefix = 'k'):
 }
 
 /** A logger whose JSON lines the test can read (tests assert on counters; "logged once" on lines). */
-export function capturedLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
+export function capturedLogger(level: 'warn' | 'info' = 'warn'): {
+  logger: Logger;
+  lines: () => Record<string, unknown>[];
+} {
   const chunks: string[] = [];
   const destination = new Writable({
     write(chunk, _enc, done) {
@@ -67,7 +70,7 @@ export function capturedLogger(): { logger: Logger; lines: () => Record<string, 
       done();
     },
   });
-  const logger = createLogger({ service: 'bus-test', level: 'warn', destination });
+  const logger = createLogger({ service: 'bus-test', level, destination });
   const lines = (): Record<string, unknown>[] =>
     chunks
       .join('')

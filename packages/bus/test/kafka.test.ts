@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { type MockKafka, startMockKafka, uniqueTopic } from '@volstream/testkit';
 import { createBus } from '../src/index.ts';
 import type { Bus } from '../src/types.ts';
-import { collect, quietLogger, type Tick, tickCodec, ticks, waitUntil } from './helpers.ts';
+import { capturedLogger, collect, quietLogger, type Tick, tickCodec, ticks, waitUntil } from './helpers.ts';
 import {
   badInput,
   contractRoundTrip,
@@ -115,6 +115,22 @@ describe('kafka transport (mock broker): specifics', () => {
       got.slice(10).map((m) => m.offset),
       [6, 7, 8, 9],
     );
+    await consumer.stop();
+  });
+
+  test('a member logs its group join with the partitions it was given', async () => {
+    const { logger, lines } = capturedLogger('info');
+    const bus = fx.bus(logger);
+    const codec = tickCodec(fx.topic('join-log'));
+    await bus.producer().send(codec, ticks(4, 1));
+    const consumer = bus.consumer<Tick>({ groupId: `join-log-${Date.now()}` });
+    await consumer.subscribe([codec], { fromBeginning: true });
+    const got = await collect(consumer);
+    await waitUntil('the messages', () => got.length === 4);
+    const joins = lines().filter((l) => l.msg === 'joined the group');
+    assert.equal(joins.length, 1, 'one join, logged once');
+    assert.deepEqual(joins[0]!.assignment, { [codec.name]: [0, 1, 2, 3] });
+    assert.equal(joins[0]!.isLeader, true);
     await consumer.stop();
   });
 

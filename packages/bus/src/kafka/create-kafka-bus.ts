@@ -15,6 +15,8 @@ export interface KafkaBusConfig {
   /** kafkajs connection and request retry (reconnects are kafkajs's): initial delay and attempts. */
   retry?: { initialRetryTimeMs?: number; retries?: number };
   connectionTimeoutMs?: number;
+  /** How long kafkajs waits for any broker answer before it counts as a failed attempt (default 30 s). */
+  requestTimeoutMs?: number;
   consumer?: Partial<KafkaConsumerSettings>;
 }
 
@@ -63,6 +65,7 @@ export function createKafkaBus(config: KafkaBusConfig, logger: Logger): Bus {
     clientId: config.clientId,
     brokers: config.brokers,
     connectionTimeout: config.connectionTimeoutMs ?? 3_000,
+    requestTimeout: config.requestTimeoutMs ?? 30_000,
     retry: { initialRetryTime: config.retry?.initialRetryTimeMs ?? 300, retries: config.retry?.retries ?? 8 },
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(logger),

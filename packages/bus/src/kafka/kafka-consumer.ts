@@ -4,6 +4,12 @@
  * handler in chunks of `maxBatchMessages`; a chunk's offsets are resolved and committed only after
  * the handler resolves. If the handler rejects, nothing is resolved, so kafkajs fetches the same
  * messages again (at-least-once).
+ *
+ * kafkajs restarts its runner only after retriable errors; after a non-retriable one it disconnects
+ * and stays down while the process keeps running (seen against the test broker: INVALID_REQUEST to
+ * a SyncGroup that arrived after the leader's). A service that silently stopped consuming is the
+ * worst outcome, so this consumer owns every restart (kafkajs is told never to restart by itself):
+ * after any crash it reconnects with backoff and resumes from the committed offsets.
  */
 import { VolstreamError } from '@volstream/errors';
 import type { Logger } from '@volstream/logging';
@@ -45,6 +51,11 @@ export class KafkaConsumer<T> implements Consumer<T> {
   #connected = false;
   #running = false;
   #stopped = false;
+  #runOptions: RunOptions<T> | undefined;
+  readonly #paused = new Set<string>();
+  #restartTimer: NodeJS.Timeout | undefined;
+  #restarting: Promise<void> | undefined;
+  #crashesSinceJoin = 0;
 
   constructor(
     kafka: Kafka,
@@ -65,6 +76,33 @@ export class KafkaConsumer<T> implements Consumer<T> {
       sessionTimeout: settings.sessionTimeoutMs,
       heartbeatInterval: settings.heartbeatIntervalMs,
       maxWaitTimeInMs: settings.maxWaitTimeMs,
+      retry: { restartOnFailure: async () => false },
+    });
+    this.#logGroupEvents();
+  }
+
+  /**
+   * Group membership is what an operator asks about when a partition stops moving: which member
+   * owns what since when, and whether the runner crashed (kafkajs restarts it after retriable
+   * errors; `restart: false` means this member stopped consuming for good).
+   */
+  #logGroupEvents(): void {
+    const { GROUP_JOIN, CRASH, REBALANCING } = this.#consumer.events;
+    this.#consumer.on(GROUP_JOIN, ({ payload }) => {
+      const { memberId, isLeader, memberAssignment, duration } = payload;
+      this.#crashesSinceJoin = 0;
+      this.#logger.info(
+        { memberId, isLeader, assignment: memberAssignment, joinMs: duration },
+        'joined the group',
+      );
+    });
+    this.#consumer.on(REBALANCING, ({ payload }) => {
+      this.#logger.debug({ memberId: payload.memberId }, 'group rebalancing');
+    });
+    this.#consumer.on(CRASH, ({ payload }) => {
+      const { error, restart } = payload;
+      this.#logger.error({ err: error, restart }, 'consumer crashed');
+      if (!restart) this.#scheduleRestart();
     });
   }
 
@@ -81,11 +119,44 @@ export class KafkaConsumer<T> implements Consumer<T> {
     if (this.#running) return;
     await this.#connect();
     this.#running = true;
-    await this.#consumer.run({
+    this.#runOptions = options;
+    await this.#startRunner(options);
+  }
+
+  #startRunner(options: RunOptions<T>): Promise<void> {
+    return this.#consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.#eachBatch(payload, options.eachBatch),
     });
+  }
+
+  /** Backoff 1 s, 2 s, 4 s … up to 30 s between restarts, reset by a successful group join. */
+  #scheduleRestart(): void {
+    if (this.#stopped || this.#runOptions === undefined || this.#restartTimer !== undefined) return;
+    const delayMs = Math.min(30_000, 1_000 * 2 ** Math.min(this.#crashesSinceJoin, 5));
+    this.#crashesSinceJoin++;
+    this.#logger.warn({ delayMs }, 'restarting the consumer after its crash');
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = undefined;
+      this.#restarting = this.#restart().finally(() => {
+        this.#restarting = undefined;
+      });
+    }, delayMs);
+  }
+
+  async #restart(): Promise<void> {
+    const options = this.#runOptions;
+    if (this.#stopped || options === undefined) return;
+    try {
+      await this.#consumer.connect();
+      await this.#startRunner(options);
+      if (this.#paused.size > 0) this.#consumer.pause([...this.#paused].map((topic) => ({ topic })));
+      this.#tracker.restarts++;
+    } catch (err) {
+      this.#logger.error({ err }, 'consumer restart failed; trying again');
+      this.#scheduleRestart();
+    }
   }
 
   seek(topic: string, partition: number, offset: number): void {
@@ -121,10 +192,12 @@ export class KafkaConsumer<T> implements Consumer<T> {
   }
 
   pause(topics: readonly string[]): void {
+    for (const topic of topics) this.#paused.add(topic);
     this.#consumer.pause(topics.map((topic) => ({ topic })));
   }
 
   resume(topics: readonly string[]): void {
+    for (const topic of topics) this.#paused.delete(topic);
     this.#consumer.resume(topics.map((topic) => ({ topic })));
   }
 
@@ -136,6 +209,8 @@ export class KafkaConsumer<T> implements Consumer<T> {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#running = false;
+    clearTimeout(this.#restartTimer);
+    await this.#restarting;
     // disconnect() stops after the in-flight batch and leaves the group, so others take over at once.
     if (this.#connected) await this.#consumer.disconnect();
   }
