@@ -54,9 +54,11 @@ describe('volstream run with every simulated venue', () => {
     });
     const started = Date.now();
     // Stop 5 s after every venue is ready (so the latest surfaces are fitted from synced books),
-    // at the latest after 70 s (the assertions below then say what was missing).
+    // at the latest after 140 s (the assertions below then say what was missing). Ready takes
+    // 13-34 s in CI runs; on a CI machine loaded ~10x a venue whose connector falls more
+    // than 30 s of event time behind is (rightly) left out of the composite until it catches up.
     let readyAt: number | undefined;
-    while (Date.now() - started < 70_000) {
+    while (Date.now() - started < 140_000) {
       await sleep(1000);
       if (readyAt === undefined && ready(run.report(), venues)) readyAt = Date.now();
       if (readyAt !== undefined && Date.now() - readyAt >= 5_000) break;
@@ -68,7 +70,7 @@ describe('volstream run with every simulated venue', () => {
       truth: r.truth?.byVenue,
       composite: r.composite,
     });
-    assert.ok(readyAt !== undefined, `not every venue synced and fitted within 70 s: ${summary}`);
+    assert.ok(readyAt !== undefined, `not every venue synced and fitted within 140 s: ${summary}`);
     t.diagnostic(`${venues.join(',')}: ready after ${((readyAt - started) / 1000).toFixed(1)} s`);
     assert.deepEqual(
       run.names.filter((n) => n.startsWith('connector-')).sort(),
