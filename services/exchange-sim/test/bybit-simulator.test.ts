@@ -361,12 +361,14 @@ describe('Bybit simulator on a shared market', () => {
       currencies: ['BTC'],
       calendar: CALENDAR,
       tickMs: 20,
-      pingTimeoutMs: 150,
+      // Pings every 100 ms against a 2 s timeout: only a 1.9 s stall of this process could close
+      // the pinging client (CI once closed it with a 150 ms timeout and 40 ms pings).
+      pingTimeoutMs: 2_000,
     });
     try {
       const quiet = await Client.open(sim.url);
       const pinging = await Client.open(sim.url);
-      const timer = setInterval(() => pinging.send({ op: 'ping' }), 40);
+      const timer = setInterval(() => pinging.send({ op: 'ping' }), 100);
       await quiet.until('quiet one closed', () => quiet.closed, 20_000);
       clearInterval(timer);
       assert.equal(pinging.closed, false);
