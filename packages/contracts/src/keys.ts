@@ -15,9 +15,22 @@ import type {
  * A key never depends on values that change over an instrument's life.
  */
 
+// Keys of the expiries seen: a worker keys every output by its expiry, and a Date + toISOString per
+// output was 2 % of the order-book thread (docs/BENCHMARKS.md "End to end"). A few hundred expiries
+// are listed at a time; the bound only guards against a caller passing arbitrary times.
+const expiryKeys = new Map<number, string>();
+const MAX_EXPIRY_KEYS = 10_000;
+
 /** `YYYY-MM-DD` (UTC) of an epoch-ms expiry: the expiry part of partition keys. */
 export function expiryKey(expiryMs: bigint | number): string {
-  return new Date(Number(expiryMs)).toISOString().slice(0, 10);
+  const ms = Number(expiryMs);
+  let key = expiryKeys.get(ms);
+  if (key === undefined) {
+    key = new Date(ms).toISOString().slice(0, 10);
+    if (expiryKeys.size >= MAX_EXPIRY_KEYS) expiryKeys.clear();
+    expiryKeys.set(ms, key);
+  }
+  return key;
 }
 
 /** Key suffix for instruments without an expiry. */
