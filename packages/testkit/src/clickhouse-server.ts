@@ -5,6 +5,7 @@
  * process; `freeze()`/`thaw()` stop and resume it (SIGSTOP/SIGCONT) for outage tests.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 export interface ClickHouseServerOptions {
   /** Executable (default `clickhouse-server` on PATH, or /usr/bin/clickhouse-server). */
   binary?: string;
-  /** How long to wait for /ping (default 30 s). */
+  /** How long to wait for the server to answer, over all attempts (default 90 s: CI shares 2 cores). */
   startTimeoutMs?: number;
 }
 
@@ -55,7 +56,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function configXml(dir: string, httpPort: number, tcpPort: number): string {
+function configXml(dir: string, httpPort: number, tcpPort: number, token: string): string {
   return `<?xml version="1.0"?>
 <yandex>
   <logger><level>warning</level><log>${dir}/server.log</log><errorlog>${dir}/server.err.log</errorlog></logger>
@@ -74,6 +75,7 @@ function configXml(dir: string, httpPort: number, tcpPort: number): string {
   <default_database>default</default_database>
   <timezone>UTC</timezone>
   <mlock_executable>false</mlock_executable>
+  <macros><volstream_test_server>${token}</volstream_test_server></macros>
 </yandex>
 `;
 }
@@ -88,28 +90,50 @@ const USERS_XML = `<?xml version="1.0"?>
 </yandex>
 `;
 
-async function pingOnce(url: string): Promise<boolean> {
+/**
+ * Which test server answers on `url`: its `volstream_test_server` macro, or undefined while nothing
+ * answers. The ports are probed free before the server binds them, so another process (another test
+ * file's server) may hold one by then: the token tells our server from a stranger.
+ */
+async function whoAnswers(url: string): Promise<string | undefined> {
+  const query = "SELECT substitution FROM system.macros WHERE macro = 'volstream_test_server'";
   try {
-    const res = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(500) });
-    return res.ok;
+    const res = await fetch(`${url}/?query=${encodeURIComponent(query)}`, {
+      signal: AbortSignal.timeout(2_000),
+    });
+    return res.ok ? (await res.text()).trim() : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
+type Attempt = { server: ClickHouseTestServer } | { retry: boolean; error: Error };
+
 /**
- * Starts a ClickHouse server and resolves once `/ping` answers. Rejects with a clear message when
- * the binary is missing (`bash scripts/ensure-system-deps.sh clickhouse`) or it does not come up.
+ * Starts a ClickHouse server and resolves once it answers as itself. Rejects with a clear message
+ * when the binary is missing (`bash scripts/ensure-system-deps.sh clickhouse`) or it does not come
+ * up. A server that exits before answering (a port taken between the probe and its bind) or a
+ * stranger answering on its port is retried on fresh ports, at most 3 times.
  */
 export async function startClickHouseServer(
   options: ClickHouseServerOptions = {},
 ): Promise<ClickHouseTestServer> {
   installExitHook();
+  const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
+  for (let attempt = 1; ; attempt++) {
+    const result = await startOnce(options, deadline);
+    if ('server' in result) return result.server;
+    if (!result.retry || attempt >= 3 || Date.now() > deadline) throw result.error;
+  }
+}
+
+async function startOnce(options: ClickHouseServerOptions, deadline: number): Promise<Attempt> {
   const dir = mkdtempSync(join(tmpdir(), 'volstream-ch-'));
   for (const sub of ['data', 'tmp', 'user_files', 'format_schemas']) mkdirSync(join(dir, sub));
   const httpPort = await freePort();
   const tcpPort = await freePort();
-  writeFileSync(join(dir, 'config.xml'), configXml(dir, httpPort, tcpPort));
+  const token = randomBytes(8).toString('hex');
+  writeFileSync(join(dir, 'config.xml'), configXml(dir, httpPort, tcpPort, token));
   writeFileSync(join(dir, 'users.xml'), USERS_XML);
   const binary = options.binary ?? 'clickhouse-server';
   const child = spawn(binary, [`--config-file=${join(dir, 'config.xml')}`], {
@@ -126,7 +150,6 @@ export async function startClickHouseServer(
     if (stderr.length < 4000) stderr += chunk.toString('utf8');
   });
   const url = `http://127.0.0.1:${httpPort}`;
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
@@ -140,34 +163,40 @@ export async function startClickHouseServer(
     }
     rmSync(dir, { recursive: true, force: true });
   };
+  const fail = async (retry: boolean, message: string): Promise<Attempt> => {
+    await stop();
+    return { retry, error: new Error(message) };
+  };
   for (;;) {
     if (spawnError !== undefined) {
-      await stop();
-      throw new Error(
+      return fail(
+        false,
         `clickhouse-server could not start (${spawnError.message}); install it with: bash scripts/ensure-system-deps.sh clickhouse`,
       );
     }
     if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`clickhouse-server exited with ${child.exitCode}: ${stderr.slice(0, 1000)}`);
+      return fail(true, `clickhouse-server exited with ${child.exitCode}: ${stderr.slice(0, 1000)}`);
     }
-    if (await pingOnce(url)) break;
+    const answer = await whoAnswers(url);
+    if (answer === token) break;
+    if (answer !== undefined) return fail(true, `another server answers on ${url}: port taken`);
     if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`clickhouse-server did not answer ${url}/ping in time: ${stderr.slice(0, 1000)}`);
+      return fail(false, `clickhouse-server did not answer ${url} in time: ${stderr.slice(0, 1000)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    url,
-    httpPort,
-    dataDir: dir,
-    freeze: () => {
-      child.kill('SIGSTOP');
+    server: {
+      url,
+      httpPort,
+      dataDir: dir,
+      freeze: () => {
+        child.kill('SIGSTOP');
+      },
+      thaw: () => {
+        child.kill('SIGCONT');
+      },
+      stop,
     },
-    thaw: () => {
-      child.kill('SIGCONT');
-    },
-    stop,
   };
 }

@@ -1,3 +1,4 @@
+export { Budget, type DiagnosticSink, pollUntil } from './budget.ts';
 export {
   type ClickHouseServerOptions,
   type ClickHouseTestServer,

@@ -14,7 +14,10 @@ import { join } from 'node:path';
 export interface MockKafkaOptions {
   /** Number of mock brokers in the cluster (default 3). */
   brokers?: number;
-  /** How long to wait for the cluster to announce its bootstrap servers (default 10 s). */
+  /**
+   * How long to wait for the cluster to announce its bootstrap servers (default 30 s: kcat starts in
+   * milliseconds on an idle machine, but CI shares 2 cores between test files).
+   */
   startTimeoutMs?: number;
   /** kcat executable (default `kcat` on PATH). */
   kcatPath?: string;
@@ -60,7 +63,7 @@ function readBootstrap(logPath: string): string | undefined {
  */
 export async function startMockKafka(options: MockKafkaOptions = {}): Promise<MockKafka> {
   const count = options.brokers ?? 3;
-  const timeoutMs = options.startTimeoutMs ?? 10_000;
+  const timeoutMs = options.startTimeoutMs ?? 30_000;
   const dir = mkdtempSync(join(tmpdir(), 'volstream-mock-kafka-'));
   const logPath = join(dir, 'broker.log');
   const fd = openSync(logPath, 'w');
