@@ -25,8 +25,10 @@ test('run component: listens, serves what the bus carries, falls back from a bus
     const port = Number(/:(\d+) \(REST/.exec(describe)?.[1]);
     assert.ok(port > 0 && port !== busy, describe);
     await bus.producer().send(TOPICS.surface, [surfaceEvent(surfaceOf('BTC', 'composite', 0.64))]);
+    // The bus delivers asynchronously: poll until the surface is served (generous deadline for CI).
     let body: { smiles?: { atmVol: number }[] } = {};
-    for (let i = 0; i < 100 && body.smiles === undefined; i++) {
+    const deadline = Date.now() + 30_000;
+    while (body.smiles === undefined && Date.now() < deadline) {
       const res = await fetch(`http://127.0.0.1:${port}/v1/surfaces/BTC`);
       if (res.ok) body = (await res.json()) as typeof body;
       else await new Promise((r) => setTimeout(r, 20));

@@ -109,8 +109,12 @@ export class TestClient {
     );
   }
 
-  /** Resolves with the first message (already received or future) matching `match`. */
-  next(match: (m: ServerMessage) => boolean, timeoutMs = 3000): Promise<ServerMessage> {
+  /**
+   * Resolves with the first message (already received or future) matching `match`. The deadline is
+   * generous (a loaded 2-core CI machine can hold a frame back for seconds); a message that never
+   * comes still fails the test with this error long before the runner's timeout.
+   */
+  next(match: (m: ServerMessage) => boolean, timeoutMs = 30_000): Promise<ServerMessage> {
     const seen = this.messages.find(match);
     if (seen !== undefined) {
       this.messages.splice(this.messages.indexOf(seen), 1);
@@ -134,6 +138,15 @@ export class TestClient {
     const closed = once(this.ws, 'close');
     this.ws.close();
     await closed;
+  }
+}
+
+/** Resolves once `check()` holds, polling every 10 ms; rejects with `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { ClientMessageSchema, create, StreamKind } from '@volstream/contracts';
 import WebSocket from 'ws';
 import { CLOSE_CODES, type Gateway } from '../src/index.ts';
-import { isKind, smileEvent, startGateway, surfaceEvent, surfaceOf, TestClient } from './helpers.ts';
+import { isKind, smileEvent, startGateway, surfaceEvent, surfaceOf, TestClient, waitFor } from './helpers.ts';
 
 describe('websocket /v1/stream', () => {
   let gw: Gateway;
@@ -77,7 +77,10 @@ describe('websocket /v1/stream', () => {
     c.send(create(ClientMessageSchema, { kind: { case: 'unsubscribe', value: { subscriptionId: 's' } } }));
     await c.next(isKind('unsubscribed', 's'));
     gw.store.apply(surfaceEvent(surfaceOf('ETH', 'composite', 0.83)));
-    await new Promise((r) => setTimeout(r, 100));
+    // A barrier instead of a sleep: the store fans out synchronously, so an update for the removed
+    // subscription would be on the socket before the answer to a message sent after the apply.
+    c.send(create(ClientMessageSchema, { kind: { case: 'resync', value: { subscriptionId: 'barrier' } } }));
+    await c.next(isKind('error', 'barrier'));
     assert.equal(c.messages.filter(isKind('update')).length, 0);
     await c.close();
   });
@@ -153,7 +156,8 @@ describe('websocket security', () => {
     assert.ok(err.kind.case === 'error');
     assert.equal(err.kind.value.code, 'STREAM_SUBSCRIPTION_LIMIT');
     await a.close();
-    await new Promise((r) => setTimeout(r, 50));
+    // The client sees its close before the gateway handles it: wait for the gateway's side.
+    await waitFor('the gateway to drop the closed connection', () => gw.stream.clients === 1);
     b.subscribe('3');
     await b.next(isKind('snapshot', '3'));
     await b.close();
