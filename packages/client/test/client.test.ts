@@ -35,7 +35,8 @@ function surfaceEvent(currency: string, atmVol: number): SurfaceEvent {
   return event;
 }
 
-function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+/** Polls `check` until it holds; the deadline is generous because CI runs on a loaded 2-core machine. */
+function until(check: () => boolean, timeoutMs = 30_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const tick = (): void => {
@@ -50,6 +51,26 @@ function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
 async function startGateway(bus: Bus, port = 0): Promise<{ gw: Gateway; port: number }> {
   const gw = build({ logger, bus });
   return { gw, port: await gw.listen(port, '127.0.0.1') };
+}
+
+/**
+ * A gateway on the port a previous one released (the client reconnects to the same URL). Between
+ * the close and this listen another process may briefly hold the port (an outgoing connection gets
+ * any free local port), so EADDRINUSE is retried until a deadline instead of failing the test.
+ */
+async function restartGateway(bus: Bus, port: number, timeoutMs = 30_000): Promise<Gateway> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const gw = build({ logger, bus });
+    try {
+      await gw.listen(port, '127.0.0.1');
+      return gw;
+    } catch (error) {
+      await gw.close();
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 describe('client SDK against the gateway fed by the in-process bus', () => {
@@ -81,7 +102,9 @@ describe('client SDK against the gateway fed by the in-process bus', () => {
   });
 
   test('stream: snapshot then updates; after a gateway restart the client reconnects, resubscribes and gets a new snapshot', async () => {
-    let { gw, port } = await startGateway(bus);
+    const started = await startGateway(bus);
+    let gw = started.gw;
+    const port = started.port;
     const snapshots: Snapshot[] = [];
     const updates: Update[] = [];
     const client = new StreamClient({
@@ -111,7 +134,7 @@ describe('client SDK against the gateway fed by the in-process bus', () => {
 
     await gw.close();
     await until(() => !client.connected);
-    ({ gw, port } = await startGateway(bus, port));
+    gw = await restartGateway(bus, port);
     await until(() => snapshots.length === 2);
     assert.equal(client.stats.reconnects, 1);
     await producer.send(TOPICS.surface, [surfaceEvent('ETH', 0.9)]);

@@ -25,12 +25,16 @@ function surfaceEvent(currency: string, atmVol: number, rr25: number): SurfaceEv
   return event;
 }
 
-/** Resolves with everything the child wrote once `pattern` matches, rejects on exit or timeout. */
+/**
+ * Resolves with everything the child wrote once `pattern` matches, rejects on exit or timeout. The
+ * deadline is generous: the child compiles the example and the SDK through tsx first, which takes
+ * many seconds when the 2 CI cores are shared with other test files.
+ */
 function waitForOutput(
   child: ChildProcess,
   read: () => string,
   pattern: RegExp,
-  ms = 20_000,
+  ms = 90_000,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
