@@ -40,6 +40,10 @@ export async function openBrowser(): Promise<Browser> {
     throw e;
   }
   const page = context.pages()[0] ?? (await context.newPage());
+  // playwright's 30 s default is tight on a loaded CI machine (a selector, a navigation); waits on
+  // data pass their own deadline from the test's budget.
+  page.setDefaultTimeout(60_000);
+  page.setDefaultNavigationTimeout(60_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   return {

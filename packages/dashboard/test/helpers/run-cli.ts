@@ -19,12 +19,15 @@ export interface Run {
 
 /**
  * `volstream run --source sim --port 0 --data-dir <tmp> --for <maxFor> …extra`. `--for` is a safety
- * net: a test that dies without stop() does not leave a run behind for long.
+ * net: a test that dies without stop() does not leave a run behind for long; it outlasts the
+ * runner's 300 s per-test limit so it never ends a run a slow test still uses. The start-up
+ * deadline is generous: under CI load the compute threads compiling through tsx took over 60 s
+ * before the gateway line once (the gateway starts after them).
  */
 export async function startRun(
   extra: readonly string[],
-  maxFor = '150s',
-  startTimeoutMs = 60_000,
+  maxFor = '320s',
+  startTimeoutMs = 180_000,
 ): Promise<Run> {
   const dataDir = mkdtempSync(join(tmpdir(), 'volstream-dashboard-e2e-'));
   const child = spawn(
@@ -46,6 +49,14 @@ export async function startRun(
   );
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  // A run that never printed its gateway line is killed and its data dir removed: left alive, it
+  // would hold the test file open (its stderr pipe) until the runner's per-file timeout.
+  const abandon = async (error: unknown): Promise<never> => {
+    child.kill('SIGKILL');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  };
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`no gateway line after ${startTimeoutMs} ms:\n${stderr.slice(-3000)}`)),
@@ -63,7 +74,7 @@ export async function startRun(
       clearTimeout(timer);
       reject(new Error(`volstream run exited (${code}) before its gateway started:\n${stderr.slice(-3000)}`));
     });
-  });
+  }).catch(abandon);
   return {
     child,
     url,
