@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +18,8 @@ export interface CliRun {
   readonly done: Promise<CliResult>;
   /** Resolves once stderr contains `pattern` (e.g. a log line), rejects if the process ends first. */
   waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Everything written to stderr so far. */
+  stderr(): string;
 }
 
 /** Spawns the CLI with a clean environment (no VOLSTREAM_* leaking in from the developer's shell). */
@@ -73,7 +76,7 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
       waiters.add(check);
       check();
     });
-  return { child, done, waitForStderr };
+  return { child, done, waitForStderr, stderr: () => stderr };
 }
 
 export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
@@ -92,4 +95,15 @@ export function logLines(stderr: string): Array<Record<string, unknown>> {
     }
   }
   return lines;
+}
+
+/**
+ * The port a gateway started with `--port 0` bound, from its JSON 'gateway listening' log line. Tests
+ * let the kernel pick the port at bind time: a port probed free beforehand may be taken by then.
+ */
+export function listeningPort(stderr: string): number {
+  const line = logLines(stderr).find((l) => l.msg === 'gateway listening');
+  const port = Number(line?.port);
+  assert.ok(port > 0, `no port in the 'gateway listening' line; stderr:\n${stderr.slice(-2000)}`);
+  return port;
 }

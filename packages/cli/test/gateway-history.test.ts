@@ -2,8 +2,6 @@
 // ClickHouse server the storage writer filled; without the flag they answer 503. A real 18.16
 // server (testkit) is filled by the real writer from a simulated session's surfaces.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createBus } from '@volstream/bus';
 import { TOPICS } from '@volstream/contracts';
@@ -11,19 +9,9 @@ import { createLogger } from '@volstream/logging';
 import { startStorageWriter } from '@volstream/storage-writer';
 import { sessionEvents } from '../../../services/storage-writer/test/events.ts';
 import { type Backend, serverBackend } from '../../../services/storage-writer/test/helpers.ts';
-import { startCli } from './cli-process.ts';
+import { listeningPort, startCli } from './cli-process.ts';
 
 const logger = createLogger({ service: 'gateway-history-cli-test', level: 'silent' });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 interface Series {
   venue: string;
@@ -40,7 +28,8 @@ describe('volstream gateway --history clickhouse', () => {
     const bus = createBus({ transport: 'inprocess' }, { logger });
     const writer = await startStorageWriter(backend.store, { bus, logger }, { topics: ['surface'] });
     await bus.producer().send(TOPICS.surface, ev.surface);
-    const deadline = Date.now() + 60_000;
+    // Generous: the server's inserts share the 2 CI cores with another test file.
+    const deadline = Date.now() + 120_000;
     while ((await writer.lag()).total > 0 || writer.stats().messages < ev.surface.length) {
       assert.ok(Date.now() < deadline, 'the writer caught up');
       await new Promise((r) => setTimeout(r, 50));
@@ -61,13 +50,13 @@ describe('volstream gateway --history clickhouse', () => {
   });
 
   it('serves the stored ATM series from the server, and 503 without --history', async () => {
-    const port = await freePort();
+    // --port 0 and the port from the log: the kernel picks it at bind time, so nothing can take it first.
     const run = startCli([
       'gateway',
       '--bus',
       'inprocess',
       '--port',
-      String(port),
+      '0',
       '--host',
       '127.0.0.1',
       '--history',
@@ -76,8 +65,8 @@ describe('volstream gateway --history clickhouse', () => {
       backend.server.url,
     ]);
     try {
-      await run.waitForStderr(/gateway listening/, 90_000);
-      const base = `http://127.0.0.1:${port}`;
+      await run.waitForStderr(/"msg":"gateway listening"/, 90_000);
+      const base = `http://127.0.0.1:${listeningPort(run.stderr())}`;
       const status = (await (await fetch(`${base}/v1/status`)).json()) as { history: boolean };
       assert.equal(status.history, true);
       const from = Math.min(...times);
@@ -97,10 +86,10 @@ describe('volstream gateway --history clickhouse', () => {
     }
     assert.equal((await run.done).code, 0);
 
-    const port2 = await freePort();
-    const off = startCli(['gateway', '--bus', 'inprocess', '--port', String(port2), '--host', '127.0.0.1']);
+    const off = startCli(['gateway', '--bus', 'inprocess', '--port', '0', '--host', '127.0.0.1']);
     try {
-      await off.waitForStderr(/gateway listening/, 90_000);
+      await off.waitForStderr(/"msg":"gateway listening"/, 90_000);
+      const port2 = listeningPort(off.stderr());
       const res = await fetch(`http://127.0.0.1:${port2}/v1/history/BTC/tenor?metric=atm_vol&tenorDays=30`);
       assert.equal(res.status, 503);
       assert.equal(((await res.json()) as { code: string }).code, 'HISTORY_UNAVAILABLE');
@@ -111,17 +100,18 @@ describe('volstream gateway --history clickhouse', () => {
   });
 
   it('a wrong --clickhouse-url fails the start with a clear error', async () => {
-    const port = await freePort();
+    // Port 1 (tcpmux): privileged and never served on a test machine, so the connection is refused;
+    // a port probed free earlier could be bound by another test file by the time the gateway dials it.
     const run = startCli([
       'gateway',
       '--bus',
       'inprocess',
       '--port',
-      String(port),
+      '0',
       '--history',
       'clickhouse',
       '--clickhouse-url',
-      `http://127.0.0.1:${await freePort()}`,
+      'http://127.0.0.1:1',
     ]);
     const result = await run.done;
     assert.notEqual(result.code, 0);

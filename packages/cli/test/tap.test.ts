@@ -4,7 +4,7 @@ import { createBus } from '@volstream/bus';
 import { sampleEvents, TOPIC_NAMES, TOPICS } from '@volstream/contracts';
 import { createLogger } from '@volstream/logging';
 import { type MockKafka, startMockKafka } from '@volstream/testkit';
-import { runCli } from './cli-process.ts';
+import { type CliResult, runCli, startCli } from './cli-process.ts';
 
 interface TapLine {
   topic: string;
@@ -86,7 +86,10 @@ describe('volstream tap', () => {
 
   it('reads what `volstream run` published through Kafka: simulator -> connector -> broker -> tap', async () => {
     const brokers = kafka.brokers.join(',');
-    const run = await runCli([
+    // The tap runs while the run publishes and ends once it has printed 20 records, so the test waits
+    // on that condition, not on a fixed --for that a loaded machine may spend on start-up alone.
+    // (--for is only a safety net for a test that dies without stopping the run.)
+    const run = startCli([
       'run',
       '--brokers',
       brokers,
@@ -95,23 +98,33 @@ describe('volstream tap', () => {
       '--sim-rate',
       '500',
       '--for',
-      '3s',
+      '250s',
       '--no-store',
     ]);
-    assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /"msg":"bus: kafka on /);
-    const tap = await runCli([
-      'tap',
-      TOPICS.marketdata.name,
-      '--brokers',
-      brokers,
-      '--from-beginning',
-      '--limit',
-      '20',
-      '--log-level',
-      'warn',
-    ]);
-    assert.equal(tap.code, 0, tap.stderr);
+    let tap: CliResult | undefined;
+    try {
+      await run.waitForStderr(/"msg":"running \d+ component/, 150_000);
+      const tapping = startCli([
+        'tap',
+        TOPICS.marketdata.name,
+        '--brokers',
+        brokers,
+        '--from-beginning',
+        '--limit',
+        '20',
+        '--log-level',
+        'warn',
+      ]);
+      const deadline = setTimeout(() => tapping.child.kill('SIGKILL'), 120_000);
+      tap = await tapping.done;
+      clearTimeout(deadline);
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    const result = await run.done;
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /"msg":"bus: kafka on /);
+    assert.equal(tap.code, 0, `tap (killed after 120 s if still running): ${tap.signal} ${tap.stderr}`);
     const lines = tap.stdout
       .trim()
       .split('\n')
