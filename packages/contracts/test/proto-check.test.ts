@@ -22,8 +22,17 @@ function scratchRepo(): string {
   return dir;
 }
 
+/**
+ * A kill-switch for a hung buf, not a speed limit: under CI load one check.sh or generate.sh run took
+ * about 20 s (one third of the old 60 s), so 180 s.
+ */
+const SCRIPT_TIMEOUT_MS = 180_000;
+
 function runCheck(dir: string): { status: number | null; output: string } {
-  const r = spawnSync('bash', [join(dir, 'proto/check.sh')], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync('bash', [join(dir, 'proto/check.sh')], {
+    encoding: 'utf8',
+    timeout: SCRIPT_TIMEOUT_MS,
+  });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -91,7 +100,10 @@ describe('proto/check.sh', () => {
       'string venue_state = 3;',
       'string venue_state = 3;\n  optional int64 effective_time_ms = 4;',
     );
-    const gen = spawnSync('bash', [join(dir, 'proto/generate.sh')], { encoding: 'utf8', timeout: 60_000 });
+    const gen = spawnSync('bash', [join(dir, 'proto/generate.sh')], {
+      encoding: 'utf8',
+      timeout: SCRIPT_TIMEOUT_MS,
+    });
     assert.equal(gen.status, 0, gen.stderr);
     const r = runCheck(dir);
     assert.equal(r.status, 0, r.output);

@@ -173,7 +173,9 @@ describe('fuzz: degenerate inputs never trap, throw or hang', () => {
 
   it('300 random slices (random sizes, extreme values) return within bounded time', () => {
     const r = rng(9);
-    const started = performance.now();
+    // CPU time, not wall time: on a loaded CI machine the wall clock of these fits reached 13 of
+    // the 20 s (other processes' time); the CPU they use is what a hang or blow-up would show.
+    const started = process.cpuUsage();
     let ok = 0;
     for (let s = 0; s < 300; s++) {
       const n = Math.floor(r() * 40);
@@ -186,7 +188,9 @@ describe('fuzz: degenerate inputs never trap, throw or hang', () => {
       }
     }
     assert.ok(ok > 50, `${ok} fits succeeded`);
-    assert.ok(performance.now() - started < 20_000, 'fits are bounded');
+    const cpu = process.cpuUsage(started);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    assert.ok(cpuMs < 20_000, `fits are bounded: ${cpuMs.toFixed(0)} ms of CPU`);
   });
 
   it('sviG on wild parameters and k gives numbers (−∞ where w ≤ 0), never a trap', () => {
