@@ -91,6 +91,8 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
   const where = `run_id = ${sqlString(source)} AND exchange_time_ms >= ${from} AND exchange_time_ms < ${to}`;
   // The fitter module, the listings before the range and the range's first reads are independent:
   // started together, so the engine reads while the module compiles.
+  // The result tables' columns, for the RowBinary inserts.
+  const inserter = new BinaryInserter(store);
   const [core, preamble, range] = await Promise.all([
     load(options.wasmPath === undefined ? {} : { wasmPath: options.wasmPath }),
     // Instruments announced before the range: the order-book worker needs them to value the books.
@@ -99,6 +101,7 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
        AND exchange_time_ms < ${from} ORDER BY receive_time_ns, source_sequence, event_id`,
     ),
     storedRange(store, where, options.pageSize ?? DEFAULT_PAGE_SIZE),
+    inserter.prepare(DATA_TABLES.filter((t) => t !== 'marketdata')),
   ]);
   const fitterId = core.moduleInfo().fitterId;
   const runId = options.runId ?? `replay-${options.fromMs}-${fitterId}`;
@@ -132,7 +135,6 @@ export async function replay(store: Store, options: ReplayOptions): Promise<Repl
     for (const table of DATA_TABLES) n += pending[table]?.length ?? 0;
     return n;
   };
-  const inserter = new BinaryInserter(store);
   const flushRows = async (): Promise<void> => {
     // Taken at once: the next page's windows fill a fresh buffer while these rows are inserted.
     const batch = pending;

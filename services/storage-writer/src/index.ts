@@ -20,6 +20,7 @@ export {
   BinaryInserter,
   encoderFor,
   insertColumns,
+  insertColumnsOf,
   type RowBinaryEncoder,
   RowBinaryWriter,
   rowBinaryEncoder,

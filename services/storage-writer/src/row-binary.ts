@@ -234,16 +234,36 @@ export function rowBinaryEncoder(columns: readonly ColumnType[]): RowBinaryEncod
   return { columns: names, encode };
 }
 
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /**
- * The columns an insert writes, in table order: every stored column (ALIAS and MATERIALIZED ones
- * are computed by the engine). Identifiers are checked, never quoted from caller text.
+ * The columns an insert writes into each of `tables`, in table order: every stored column (ALIAS
+ * and MATERIALIZED ones are computed by the engine). One query for all the tables (each query has
+ * a fixed cost in the engine). Names are checked, never quoted from caller text.
  */
-export async function insertColumns(store: Store, table: string): Promise<ColumnType[]> {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new Error(`not a table name: '${table}'`);
-  return store.query<ColumnType>(
-    `SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = '${table}'
+export async function insertColumnsOf(
+  store: Store,
+  tables: readonly string[],
+): Promise<Map<string, ColumnType[]>> {
+  for (const t of tables) if (!IDENTIFIER.test(t)) throw new Error(`not a table name: '${t}'`);
+  const rows = await store.query<ColumnType & { table: string }>(
+    `SELECT table, name, type FROM system.columns WHERE database = currentDatabase()
+     AND table IN (${tables.map((t) => `'${t}'`).join(', ')})
      AND default_kind NOT IN ('ALIAS', 'MATERIALIZED')`,
   );
+  const out = new Map<string, ColumnType[]>(tables.map((t) => [t, []]));
+  for (const r of rows) out.get(r.table)?.push({ name: r.name, type: r.type });
+  return out;
+}
+
+/** The columns an insert writes into `table` (see insertColumnsOf). */
+export async function insertColumns(store: Store, table: string): Promise<ColumnType[]> {
+  return (await insertColumnsOf(store, [table])).get(table) ?? [];
+}
+
+interface TableSpec {
+  readonly columns: ColumnType[];
+  readonly encoder: RowBinaryEncoder | undefined;
 }
 
 /**
@@ -252,28 +272,37 @@ export async function insertColumns(store: Store, table: string): Promise<Column
  */
 export class BinaryInserter {
   readonly #store: Store;
-  readonly #tables = new Map<
-    string,
-    Promise<{ columns: ColumnType[]; encoder: RowBinaryEncoder | undefined }>
-  >();
+  readonly #tables = new Map<string, Promise<TableSpec>>();
 
   constructor(store: Store) {
     this.#store = store;
   }
 
+  /** Looks up the columns of `tables` at once (one query), ahead of their first insert. */
+  prepare(tables: readonly string[]): Promise<void> {
+    const todo = tables.filter((t) => !this.#tables.has(t));
+    if (todo.length === 0) return Promise.resolve();
+    const all = insertColumnsOf(this.#store, todo);
+    for (const t of todo) {
+      this.#tables.set(
+        t,
+        all.then((m) => {
+          const columns = m.get(t) ?? [];
+          return { columns, encoder: rowBinaryEncoder(columns) };
+        }),
+      );
+    }
+    return all.then(() => undefined);
+  }
+
   /** Encodes the rows now (synchronously, once the table's columns are known) and inserts them. */
   async insert(table: string, rows: readonly Row[]): Promise<void> {
     if (rows.length === 0) return;
-    let spec = this.#tables.get(table);
-    if (spec === undefined) {
-      spec = insertColumns(this.#store, table).then((columns) => ({
-        columns,
-        encoder: rowBinaryEncoder(columns),
-      }));
-      this.#tables.set(table, spec);
-    }
+    if (!this.#tables.has(table)) void this.prepare([table]).catch(() => undefined);
+    const spec = this.#tables.get(table);
+    if (spec === undefined) throw new Error(`no columns for table '${table}'`);
     const { columns, encoder } = await spec;
-    if (encoder === undefined) return this.#store.insert(table, rows);
+    if (encoder === undefined || columns.length === 0) return this.#store.insert(table, rows);
     // A fresh buffer per insert: the engine may still be reading the previous one.
     const w = new RowBinaryWriter(Math.max(1 << 16, rows.length * 256));
     encoder.encode(rows, w);
