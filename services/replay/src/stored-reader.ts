@@ -142,18 +142,26 @@ export async function storedRange(store: Store, where: string, pageRows: number)
       engineDecodes,
       false,
     );
+  // Nothing computes until the first slab is read: it is a sixteenth of a full one and its query
+  // starts now, while the caller finishes its own start-up (the fitter module compiles). Each
+  // next slab is twice the previous, up to the full width: reading runs about twice as fast as
+  // the transforms, so each read ends about when the page before it is computed.
+  let width = Math.max(1, Math.ceil(slabMs / 16));
+  const firstEnd = lo + width;
+  const first = n === 0 ? undefined : slab(lo, firstEnd);
+  first?.catch(() => undefined);
   return {
     total: n + instruments.length,
     async *pages() {
       let held = instruments;
-      // The first slab is a quarter of the others: nothing computes until it is read.
       let a = lo;
-      let b = lo + Math.max(1, Math.ceil(slabMs / 4));
-      let next: Promise<StoredRecord[]> | undefined = n === 0 ? undefined : slab(a, b);
+      let b = firstEnd;
+      let next: Promise<StoredRecord[]> | undefined = first;
       while (next !== undefined) {
         const rows = await next;
+        width = Math.min(slabMs, width * 2);
         a = b;
-        b = a + slabMs;
+        b = a + width;
         next = a <= hi ? slab(a, b) : undefined;
         // A rejected prefetch is awaited (and thrown) on the next turn, never left unhandled.
         next?.catch(() => undefined);
