@@ -49,7 +49,7 @@ export class WorkerMetrics {
     };
   }
 
-  snapshot(decodeFailures: Readonly<Record<string, number>>): WorkerStats {
+  snapshot(decodeFailures: Readonly<Record<string, number>>, consumerRestarts = 0): WorkerStats {
     return {
       name: this.name,
       groupId: this.groupId,
@@ -61,6 +61,7 @@ export class WorkerMetrics {
       dropped: { ...this.dropped },
       counters: { ...this.counters },
       decodeFailures: { ...decodeFailures },
+      consumerRestarts,
       batchLatency: this.latency(),
     };
   }

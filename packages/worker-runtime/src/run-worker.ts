@@ -132,7 +132,10 @@ export async function startWorker<I, O>(
   logger.info({ input: definition.input.name, output: definition.output.name, windowMs }, 'worker started');
   let stopped: Promise<void> | undefined;
   return {
-    stats: () => metrics.snapshot(consumer.stats().decodeFailures[definition.input.name] ?? {}),
+    stats: () => {
+      const bus = consumer.stats();
+      return metrics.snapshot(bus.decodeFailures[definition.input.name] ?? {}, bus.restarts);
+    },
     lag: () => consumer.lag(),
     stop() {
       stopped ??= (async () => {

@@ -65,5 +65,7 @@ export interface WorkerStats {
   readonly counters: Readonly<Record<string, number>>;
   /** Undecodable input skipped by the bus, by error code. */
   readonly decodeFailures: Readonly<Record<string, number>>;
+  /** Times the bus consumer restarted itself after its client crashed (Kafka; resumes from commits). */
+  readonly consumerRestarts: number;
   readonly batchLatency: LatencyStats;
 }
