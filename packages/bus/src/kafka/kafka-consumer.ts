@@ -83,8 +83,9 @@ export class KafkaConsumer<T> implements Consumer<T> {
 
   /**
    * Group membership is what an operator asks about when a partition stops moving: which member
-   * owns what since when, and whether the runner crashed (kafkajs restarts it after retriable
-   * errors; `restart: false` means this member stopped consuming for good).
+   * owns what since when, and whether the runner crashed. kafkajs never restarts a runner here
+   * (`restartOnFailure` is false), so every crash arrives with `restart: false` and is restarted
+   * by this consumer.
    */
   #logGroupEvents(): void {
     const { GROUP_JOIN, CRASH, REBALANCING } = this.#consumer.events;
