@@ -24,6 +24,8 @@
  * is safe in one thread).
  */
 
+import { extraLengthBytes, writeLengthBefore } from './length-prefix.ts';
+
 const TWO_POW_32 = 4_294_967_296;
 const MAX_SAFE = 0x1f_ffff_ffff_ffffn;
 const MIN_SAFE = -0x1f_ffff_ffff_ffffn;
@@ -208,18 +210,9 @@ export class ProtoWriter {
       this.buf[start - 1] = len;
       return;
     }
-    let extra = 1;
-    while (len >= 2 ** (7 * (extra + 1))) extra++;
+    const extra = extraLengthBytes(len);
     this.ensure(extra);
-    const buf = this.buf;
-    buf.copyWithin(start + extra, start, this.pos);
-    let at = start - 1;
-    let v = len;
-    while (v > 0x7f) {
-      buf[at++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    buf[at] = v;
+    writeLengthBefore(this.buf, start, this.pos, extra);
     this.pos += extra;
   }
 }
