@@ -6,21 +6,10 @@ import { createLogger } from '@volstream/logging';
 import { createReceiveClock } from '../src/clock.ts';
 import { CollectingSink } from '../src/sink.ts';
 import { DeribitFeed, deribitFeedOptions } from '../src/venues/deribit/index.ts';
+import { prng } from './helpers/fuzz.ts';
 import { readCaptureReceived, readRecordedInstruments } from './helpers/shared-data.ts';
 
 const CAPTURE_NOW = 1_626_993_723_000;
-
-/** mulberry32: a tiny seeded PRNG so a failure is reproducible from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function newFeed(sink = new CollectingSink()): DeribitFeed {
   const feed = new DeribitFeed(deribitFeedOptions({ currencies: ['BTC', 'ETH'], connections: 2 }), {
