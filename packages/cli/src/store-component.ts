@@ -58,6 +58,7 @@ export function storeComponent(dataDir: string, options: StoreComponentOptions =
         spooledEvents: spool?.events ?? 0,
         spoolBytes: spool?.bytes ?? 0,
         oldestAgeMs: spool?.oldestAgeMs ?? 0,
+        ...(spool === undefined ? {} : { spoolMaxBytes: spool.maxBytes, spoolFull: spool.full }),
       };
     },
     async start(ctx) {

@@ -46,7 +46,7 @@ describe('volstream run: gateway status and history', { timeout: 280_000 }, () =
         simulated: boolean;
         history: boolean;
         venues: { venue: string; connected: boolean; msgsPerSec: number; currencies: string[] }[];
-        store: { lagEvents: number } | null;
+        store: { lagEvents: number; spoolMaxBytes?: number; spoolFull?: boolean } | null;
       };
       const status = await pollUntil(
         'a connected deribit with currencies in /v1/status',
@@ -59,6 +59,9 @@ describe('volstream run: gateway status and history', { timeout: 280_000 }, () =
       assert.equal(status.simulated, true);
       assert.equal(status.history, true);
       assert.ok(status.store !== null && typeof status.store.lagEvents === 'number');
+      // The embedded run spools (in-process bus): its cap and state are visible to an operator.
+      assert.ok((status.store.spoolMaxBytes ?? 0) >= 64 * 1024 * 1024, 'the spool cap (64 MiB floor)');
+      assert.equal(status.store.spoolFull, false);
       const deribit = status.venues.find((v) => v.venue === 'deribit');
       assert.ok(deribit !== undefined && deribit.msgsPerSec >= 0);
 

@@ -139,7 +139,14 @@ describe('GET /v1/status', () => {
             { venue: 'deribit', connected: true, lastEventMs: 5, msgsPerSec: 1234, currencies: ['BTC'] },
           ];
         },
-        storeStatus: async () => ({ lagEvents: 7, spooledEvents: 5, spoolBytes: 900, oldestAgeMs: 40 }),
+        storeStatus: async () => ({
+          lagEvents: 7,
+          spooledEvents: 5,
+          spoolBytes: 900,
+          oldestAgeMs: 40,
+          spoolMaxBytes: 4096,
+          spoolFull: true,
+        }),
       },
     });
     try {
@@ -149,7 +156,14 @@ describe('GET /v1/status', () => {
       assert.deepEqual(body.venues, [
         { venue: 'deribit', connected: true, lastEventMs: 5, msgsPerSec: 1234, currencies: ['BTC'] },
       ]);
-      assert.deepEqual(body.store, { lagEvents: 7, spooledEvents: 5, spoolBytes: 900, oldestAgeMs: 40 });
+      assert.deepEqual(body.store, {
+        lagEvents: 7,
+        spooledEvents: 5,
+        spoolBytes: 900,
+        oldestAgeMs: 40,
+        spoolMaxBytes: 4096,
+        spoolFull: true,
+      });
       assert.equal(body.lag, null);
       fail = true;
       const survived = await gw.app.inject('/v1/status');

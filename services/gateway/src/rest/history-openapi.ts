@@ -89,6 +89,11 @@ const STATUS_SCHEMA = {
         spooledEvents: { type: 'integer' },
         spoolBytes: { type: 'integer' },
         oldestAgeMs: { type: 'integer' },
+        spoolMaxBytes: { type: 'integer', description: 'the spool cap (when the writer spools)' },
+        spoolFull: {
+          type: 'boolean',
+          description: 'at the cap: the bus is held back until inserts free room',
+        },
       },
     },
   },

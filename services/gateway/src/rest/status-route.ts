@@ -10,6 +10,10 @@ export interface StoreStatus {
   readonly spoolBytes: number;
   /** Age of the oldest event not yet inserted, ms (0 when none). */
   readonly oldestAgeMs: number;
+  /** The spool's cap on disk use, bytes, when the writer spools (`--spool-max-bytes`). */
+  readonly spoolMaxBytes?: number;
+  /** The spool reached its cap: the writer holds the bus back until inserts free room. */
+  readonly spoolFull?: boolean;
 }
 
 export interface StatusSources {
